@@ -1,0 +1,231 @@
+"""Run a plan over responses: derived scales, tables and tests → a :class:`Result`.
+
+This is the one place that knows both the survey model and the statistics
+functions; it picks the data for each planned analysis and records what could
+not be computed as an error on that test rather than failing the whole run.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+
+from surveykit.errors import StatisticsError, SurveyError
+from surveykit.ingest import Responses
+from surveykit.plan import Plan, ScaleSpec, TableSpec, TestSpec
+from surveykit.questionnaire import OTHERS, Item
+from surveykit.result import ROW_DATA, Result, Table, TestReport
+from surveykit.tables import block_table, crosstab_table, item_table, numeric_summary
+
+TEST_NAMES = {
+    "ttest": "t-test",
+    "anova": "anova",
+    "chisq": "chi-square",
+    "mannwhitney": "mann-whitney",
+    "kruskal": "kruskal",
+}
+
+
+def analyse(responses: Responses, plan: Plan | None = None) -> Result:
+    """Tables and tests for ``responses``; without a plan, one table per reported item."""
+    plan = plan or Plan()
+    items = {item.id: item for item in responses.questionnaire.items}
+    notes = list(responses.notes)
+    tables: list[Table] = []
+    if plan.scales:
+        responses, scale_table = _add_scales(responses, plan.scales, items)
+    if plan.tables:
+        tables.extend(_table(responses, spec, items) for spec in plan.tables)
+    else:
+        tables.extend(
+            item_table(responses, item) for item in responses.questionnaire.items if item.report
+        )
+    if plan.scales:
+        tables.append(scale_table)
+    tests = [_run_test(responses, spec, items, plan) for spec in plan.tests]
+    tests = _adjust(tests, plan.adjust)
+    return Result(
+        survey=responses.questionnaire.id,
+        title=responses.questionnaire.title,
+        source=str(responses.source),
+        received=responses.received,
+        excluded=len(responses.exclusions),
+        analysed=responses.analysed,
+        exclusions=[
+            {"row": e.row, "line": e.line, "rule": e.rule, "reason": e.reason}
+            for e in responses.exclusions
+        ],
+        tables=tables,
+        tests=tests,
+        notes=notes,
+        options={"alpha": plan.alpha, "missing": plan.missing, "adjust": plan.adjust},
+    )
+
+
+def _table(responses: Responses, spec: TableSpec, items: dict[str, Item]) -> Table:
+    if spec.describe:
+        chosen = [items[i] for i in spec.describe]
+        if len(chosen) == 1:
+            return item_table(responses, chosen[0], spec.id, spec.title)
+        return block_table(responses, chosen, spec.id, spec.title)
+    assert spec.rows and spec.columns
+    summarise: dict[str, Item] | Item | None = None
+    if spec.summarise_by_column:
+        summarise = {label: items[i] for label, i in spec.summarise_by_column.items()}
+        unknown = set(summarise) - set(items[spec.columns].labels) - {OTHERS}
+        if unknown:
+            raise SurveyError(
+                f"table {spec.id!r}: summarise_by_column names {sorted(unknown)[0]!r}, not a "
+                f"choice of {spec.columns!r}",
+                file=None,
+                line=spec.line,
+            )
+    elif spec.summarise:
+        summarise = items[spec.summarise]
+    return crosstab_table(
+        responses, items[spec.rows], items[spec.columns], spec.id, spec.title, summarise
+    )
+
+
+# --- scales ------------------------------------------------------------------
+
+
+def _add_scales(
+    responses: Responses, scales: tuple[ScaleSpec, ...], items: dict[str, Item]
+) -> tuple[Responses, Table]:
+    from surveykit.stats import cronbach_alpha
+
+    data = responses.data.copy()
+    rows = []
+    notes = []
+    for scale in scales:
+        matrix = pd.DataFrame({i: responses.scores(i) for i in scale.items})
+        for r in scale.reverse:
+            codes = [c.code for c in items[r].choices]
+            matrix[r] = min(codes) + max(codes) - matrix[r]
+        answered = matrix.notna().sum(axis=1)
+        need = scale.min_items or len(scale.items)
+        score = matrix.mean(axis=1) if scale.score == "mean" else matrix.sum(axis=1)
+        if scale.score == "sum" and need < len(scale.items):
+            # Prorate so that a skipped item does not lower a sum score.
+            score = matrix.mean(axis=1) * len(scale.items)
+        data[scale.id] = score.where(answered >= need)
+        items[scale.id] = Item(id=scale.id, text=scale.label, type="number", label=scale.label)
+        complete = matrix.dropna().to_numpy(dtype=float)
+        alpha = None
+        try:
+            alpha = cronbach_alpha(complete).alpha
+        except StatisticsError as exc:
+            notes.append(f"{scale.label}: Cronbach's α not computed: {exc.message}")
+        n, mean, sd, median, lo, hi = numeric_summary(data[scale.id])
+        rows.append(
+            [scale.label, len(scale.items), n, mean, sd, median, lo, hi, alpha, len(complete)]
+        )
+        rev = f", reversed: {', '.join(scale.reverse)}" if scale.reverse else ""
+        notes.append(
+            f"{scale.label} = {scale.score} of {', '.join(scale.items)}{rev}; scored when at "
+            f"least {need} of {len(scale.items)} items are answered. α from {len(complete)} "
+            "complete cases."
+        )
+    table = Table(
+        id="scales",
+        title="Scale scores and reliability",
+        columns=["", "Items", "n", "Mean", "SD", "Median", "Min", "Max", "Cronbach's α", "α n"],
+        rows=rows,
+        kind="scales",
+        row_kinds=[ROW_DATA] * len(rows),
+        items=[s.id for s in scales],
+        notes=notes,
+    )
+    return replace(responses, data=data), table
+
+
+# --- tests -------------------------------------------------------------------
+
+
+def _run_test(
+    responses: Responses, spec: TestSpec, items: dict[str, Item], plan: Plan
+) -> TestReport:
+    kind = TEST_NAMES[spec.kind]
+    dv_item, by_item = items[spec.dv], items[spec.by]
+    report = TestReport(
+        kind=kind, dv=spec.dv, by=spec.by, dv_label=dv_item.label, by_label=by_item.label
+    )
+    try:
+        stats = _compute(responses, spec, items, plan)
+    except StatisticsError as exc:
+        return replace(report, error=exc.message)
+    return replace(report, stats=stats)
+
+
+def _compute(responses: Responses, spec: TestSpec, items: dict[str, Item], plan: Plan) -> dict:
+    from surveykit import stats
+
+    by_item = items[spec.by]
+    groups_v = responses.data[spec.by]
+    frame_ok = groups_v.notna()
+    if plan.missing == "listwise":
+        for test in plan.tests:
+            for name in (test.dv, test.by):
+                frame_ok &= responses.data[name].notna()
+    levels = list(spec.groups) or [*by_item.labels, *([OTHERS] if by_item.other else [])]
+    if spec.kind == "chisq":
+        dv_item = items[spec.dv]
+        dv_v = responses.data[spec.dv]
+        ok = frame_ok & dv_v.notna() & groups_v.isin(levels)
+        row_levels = [*dv_item.labels, *([OTHERS] if dv_item.other else [])]
+        table = pd.crosstab(
+            pd.Categorical(dv_v[ok], categories=row_levels),
+            pd.Categorical(groups_v[ok], categories=levels),
+            dropna=False,
+        ).reindex(index=row_levels, columns=levels, fill_value=0)
+        # Empty rows/columns carry no information and would make expected counts 0.
+        table = table.loc[table.sum(axis=1) > 0, table.sum(axis=0) > 0]
+        result = stats.chisq_independence(
+            table.to_numpy(), list(map(str, table.index)), list(map(str, table.columns))
+        )
+        return result.to_dict()
+    values = (
+        responses.data[spec.dv] if items[spec.dv].type == "number" else responses.scores(spec.dv)
+    )
+    ok = frame_ok & values.notna()
+    samples = [values[ok & (groups_v == level)].to_numpy(dtype=float) for level in levels]
+    present = [(lv, s) for lv, s in zip(levels, samples, strict=True) if len(s) > 0]
+    if len(present) < 2:
+        only = f" ({present[0][0]!r})" if present else ""
+        raise StatisticsError(
+            f"{spec.by!r} has {len(present)} group(s) with data{only}; the test needs at least 2"
+        )
+    if spec.kind in ("ttest", "mannwhitney"):
+        if len(present) != 2:
+            raise StatisticsError(
+                f"{spec.by!r} has {len(present)} groups with data "
+                f"({', '.join(repr(lv) for lv, _ in present)}); name two with 'groups:'"
+            )
+        (la, a), (lb, b) = present
+        if spec.kind == "ttest":
+            return stats.ttest_ind(a, b, labels=(la, lb), alpha=plan.alpha).to_dict()
+        return stats.mann_whitney(a, b, labels=(la, lb)).to_dict()
+    labels = [lv for lv, _ in present]
+    arrays = [s for _, s in present]
+    if spec.kind == "anova":
+        return stats.oneway_anova(arrays, labels, alpha=plan.alpha).to_dict()
+    return stats.kruskal_wallis(arrays, labels).to_dict()
+
+
+def _adjust(tests: list[TestReport], method: str) -> list[TestReport]:
+    if method == "none":
+        return tests
+    from surveykit.stats import adjust_pvalues
+
+    idx = [i for i, t in enumerate(tests) if t.p is not None and math.isfinite(t.p)]
+    if not idx:
+        return tests
+    adjusted = adjust_pvalues([tests[i].p for i in idx], method)
+    out = list(tests)
+    for i, p in zip(idx, adjusted, strict=True):
+        out[i] = replace(out[i], p_adjusted=float(np.clip(p, 0.0, 1.0)))
+    return out

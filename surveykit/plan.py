@@ -1,0 +1,290 @@
+"""The analysis plan (``analysis.yaml``): which tables, derived scales and tests to run.
+
+The format is public and documented in ``docs/analysis.md``. Every reference
+to an item is checked against the questionnaire here, with the plan's line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from surveykit.errors import SurveyError
+from surveykit.questionnaire import Questionnaire
+from surveykit.yamlio import Mapping, load_yaml
+
+TEST_KINDS = ("ttest", "anova", "chisq", "mannwhitney", "kruskal")
+ADJUST = ("none", "holm", "bonferroni", "fdr_bh")
+SCORES = ("mean", "sum")
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """A planned table: ``describe`` items, or a ``crosstab``."""
+
+    id: str
+    title: str
+    describe: tuple[str, ...] = ()
+    rows: str | None = None
+    columns: str | None = None
+    summarise: str | None = None
+    summarise_by_column: dict[str, str] = field(default_factory=dict)
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class ScaleSpec:
+    """A derived score from several ordinal/number items."""
+
+    id: str
+    label: str
+    items: tuple[str, ...]
+    reverse: tuple[str, ...] = ()
+    score: str = "mean"
+    min_items: int | None = None
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class TestSpec:
+    """A planned test of ``dv`` across the groups of ``by``."""
+
+    kind: str
+    dv: str
+    by: str
+    groups: tuple[str, ...] = ()
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A validated analysis plan."""
+
+    tables: tuple[TableSpec, ...] = ()
+    scales: tuple[ScaleSpec, ...] = ()
+    tests: tuple[TestSpec, ...] = ()
+    alpha: float = 0.05
+    missing: str = "pairwise"
+    adjust: str = "none"
+    min_cell: int | None = None
+    path: Path | None = None
+
+
+def load_plan(path: str | Path, questionnaire: Questionnaire) -> Plan:
+    """Read and validate ``analysis.yaml`` against the questionnaire."""
+    path = Path(path)
+    doc = load_yaml(path)
+    try:
+        return _build(doc, questionnaire, path)
+    except SurveyError as exc:
+        exc.file = exc.file or str(path)
+        raise
+
+
+def _build(doc: Any, questionnaire: Questionnaire, path: Path) -> Plan:
+    if doc is None:
+        doc = Mapping()
+    if not isinstance(doc, Mapping):
+        raise SurveyError("an analysis plan is a mapping with 'tables:' and/or 'tests:'", line=1)
+    _only(doc, {"tables", "scales", "tests", "options", "report"}, "the plan")
+    scales = tuple(_scale(raw, questionnaire) for raw in _list(doc, "scales"))
+    known = {item.id: item.type for item in questionnaire.items}
+    for scale in scales:
+        if scale.id in known:
+            raise SurveyError(f"scale id {scale.id!r} is already an item id", line=scale.line)
+        known[scale.id] = "number"
+    tables = [_table(raw, known, i) for i, raw in enumerate(_list(doc, "tables"), start=1)]
+    ids = [t.id for t in tables]
+    for t in tables:
+        if ids.count(t.id) > 1:
+            raise SurveyError(f"table id {t.id!r} is used twice", line=t.line)
+    tests = tuple(_test(raw, known, questionnaire) for raw in _list(doc, "tests"))
+    options = doc.get("options") or Mapping()
+    if not isinstance(options, Mapping):
+        raise SurveyError("'options:' must be a mapping", line=doc.line_of("options"))
+    _only(options, {"alpha", "missing", "adjust"}, "options")
+    alpha = options.get("alpha", 0.05)
+    if isinstance(alpha, bool) or not isinstance(alpha, int | float) or not 0 < alpha < 1:
+        raise SurveyError(
+            f"alpha must be between 0 and 1, got {alpha!r}", line=options.line_of("alpha")
+        )
+    missing = options.get("missing", "pairwise")
+    if missing not in ("pairwise", "listwise"):
+        raise SurveyError(
+            f"missing must be pairwise or listwise, got {missing!r}",
+            line=options.line_of("missing"),
+        )
+    adjust = options.get("adjust", "none") or "none"
+    if adjust not in ADJUST:
+        raise SurveyError(
+            f"adjust must be one of {', '.join(ADJUST)}, got {adjust!r}",
+            line=options.line_of("adjust"),
+        )
+    report = doc.get("report") or Mapping()
+    min_cell = report.get("min_cell") if isinstance(report, Mapping) else None
+    return Plan(
+        tables=tuple(tables), scales=scales, tests=tests, alpha=float(alpha), missing=missing,
+        adjust=adjust, min_cell=min_cell, path=path,
+    )  # fmt: skip
+
+
+def _list(doc: Mapping, key: str) -> list:
+    value = doc.get(key) or []
+    if not isinstance(value, list):
+        raise SurveyError(f"'{key}:' must be a list", line=doc.line_of(key))
+    for entry in value:
+        if not isinstance(entry, Mapping):
+            raise SurveyError(f"each entry of '{key}:' must be a mapping", line=doc.line_of(key))
+    return value
+
+
+def _only(mapping: Mapping, allowed: set[str], where: str) -> None:
+    import difflib
+
+    for key in mapping:
+        if key not in allowed:
+            close = difflib.get_close_matches(str(key), sorted(allowed), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise SurveyError(
+                f"unknown key {key!r} in {where}{hint}; allowed: {', '.join(sorted(allowed))}",
+                line=mapping.line_of(str(key)),
+            )
+
+
+def _ref(
+    name: Any, known: dict[str, str], line: int, *, types: tuple[str, ...] | None = None
+) -> str:
+    if not isinstance(name, str) or name not in known:
+        import difflib
+
+        close = difflib.get_close_matches(str(name), list(known), n=3)
+        hint = f" (did you mean {', '.join(close)}?)" if close else ""
+        raise SurveyError(f"{name!r} is not an item or scale id{hint}", line=line)
+    if types and known[name] not in types:
+        raise SurveyError(
+            f"{name!r} is a {known[name]} item; expected {' or '.join(types)}", line=line
+        )
+    return name
+
+
+def _table(raw: Mapping, known: dict[str, str], index: int) -> TableSpec:
+    _only(raw, {"id", "title", "describe", "crosstab"}, "a table")
+    table_id = str(raw.get("id") or f"table{index}")
+    title = str(raw.get("title") or table_id)
+    if ("describe" in raw) == ("crosstab" in raw):
+        raise SurveyError(
+            f"table {table_id!r} needs exactly one of 'describe:' or 'crosstab:'", line=raw.line
+        )
+    if "describe" in raw:
+        items = raw["describe"]
+        items = [items] if isinstance(items, str) else items
+        if not isinstance(items, list) or not items:
+            raise SurveyError(
+                f"table {table_id!r}: 'describe:' lists item ids", line=raw.line_of("describe")
+            )
+        return TableSpec(
+            id=table_id, title=title, line=raw.line,
+            describe=tuple(_ref(i, known, raw.line_of("describe")) for i in items),
+        )  # fmt: skip
+    spec = raw["crosstab"]
+    if not isinstance(spec, Mapping):
+        raise SurveyError(
+            f"table {table_id!r}: 'crosstab:' needs rows and columns", line=raw.line_of("crosstab")
+        )
+    _only(spec, {"rows", "columns", "summarise", "summarise_by_column"}, "crosstab")
+    line = spec.line
+    choice = ("single", "ordinal")
+    by_column = spec.get("summarise_by_column") or {}
+    if not isinstance(by_column, dict):
+        raise SurveyError("'summarise_by_column' maps column labels to item ids", line=line)
+    return TableSpec(
+        id=table_id,
+        title=title,
+        rows=_ref(spec.get("rows"), known, line, types=choice),
+        columns=_ref(spec.get("columns"), known, line, types=choice),
+        summarise=_ref(spec["summarise"], known, line, types=("number",))
+        if spec.get("summarise")
+        else None,
+        summarise_by_column={
+            str(k): _ref(v, known, line, types=("number",)) for k, v in by_column.items()
+        },
+        line=raw.line,
+    )
+
+
+def _scale(raw: Mapping, questionnaire: Questionnaire) -> ScaleSpec:
+    _only(raw, {"id", "label", "items", "reverse", "score", "min_items"}, "a scale")
+    scale_id = raw.get("id")
+    if not isinstance(scale_id, str) or not scale_id.isidentifier():
+        raise SurveyError(f"scale id {scale_id!r} must be a name like engagement", line=raw.line)
+    known = {item.id: item.type for item in questionnaire.items}
+    items = raw.get("items")
+    if not isinstance(items, list) or len(items) < 2:
+        raise SurveyError(
+            f"scale {scale_id!r} needs 'items:', at least two item ids", line=raw.line
+        )
+    items = [_ref(i, known, raw.line_of("items"), types=("ordinal", "number")) for i in items]
+    reverse = raw.get("reverse") or []
+    for r in reverse:
+        if r not in items:
+            raise SurveyError(
+                f"scale {scale_id!r}: reverse item {r!r} is not among its items",
+                line=raw.line_of("reverse"),
+            )
+        if known[r] != "ordinal":
+            raise SurveyError(
+                f"scale {scale_id!r}: only ordinal items can be reversed; {r!r} is a number",
+                line=raw.line_of("reverse"),
+            )
+    score = raw.get("score", "mean")
+    if score not in SCORES:
+        raise SurveyError(
+            f"scale {scale_id!r}: score must be mean or sum, got {score!r}",
+            line=raw.line_of("score"),
+        )
+    min_items = raw.get("min_items")
+    if min_items is not None and (
+        not isinstance(min_items, int) or not 1 <= min_items <= len(items)
+    ):
+        raise SurveyError(
+            f"scale {scale_id!r}: min_items must be 1..{len(items)}", line=raw.line_of("min_items")
+        )
+    return ScaleSpec(
+        id=scale_id, label=str(raw.get("label") or scale_id), items=tuple(items),
+        reverse=tuple(reverse), score=score, min_items=min_items, line=raw.line,
+    )  # fmt: skip
+
+
+def _test(raw: Mapping, known: dict[str, str], questionnaire: Questionnaire) -> TestSpec:
+    kinds = [k for k in TEST_KINDS if k in raw]
+    if len(kinds) != 1:
+        raise SurveyError(
+            f"a test names exactly one of {', '.join(TEST_KINDS)} (e.g. {{ttest: age, by: sex}})",
+            line=raw.line,
+        )
+    kind = kinds[0]
+    _only(raw, {kind, "by", "groups"}, f"a {kind} test")
+    line = raw.line
+    choice = ("single", "ordinal")
+    if kind == "chisq":
+        dv = _ref(raw[kind], known, line, types=choice)
+    else:
+        dv = _ref(raw[kind], known, line, types=("number", "ordinal", "single"))
+    by = _ref(raw.get("by"), known, line, types=choice)
+    if dv == by:
+        raise SurveyError(f"{kind}: the item and 'by' are the same ({dv!r})", line=line)
+    groups = raw.get("groups") or []
+    if groups:
+        if not isinstance(groups, list) or not all(isinstance(g, str) for g in groups):
+            raise SurveyError("'groups:' lists choice labels of the 'by' item", line=line)
+        labels = questionnaire.item(by).labels
+        for g in groups:
+            if g not in labels:
+                raise SurveyError(
+                    f"{g!r} is not a choice of {by!r}; choices are {', '.join(map(repr, labels))}",
+                    line=line,
+                )
+    if kind in ("ttest", "mannwhitney") and groups and len(groups) != 2:
+        raise SurveyError(f"{kind} compares two groups; 'groups:' lists {len(groups)}", line=line)
+    return TestSpec(kind=kind, dv=dv, by=by, groups=tuple(groups), line=line)

@@ -1,0 +1,382 @@
+"""The questionnaire model: items, choices, display conditions and exclusion rules.
+
+Read from the public YAML format documented in ``docs/questionnaire.md``.
+Everything is validated here, with the file and line of the offending entry,
+so later stages can trust the model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from surveykit.errors import SurveyError
+from surveykit.expressions import Expression, parse_expression
+from surveykit.yamlio import Mapping, load_yaml
+
+ITEM_TYPES = ("number", "single", "ordinal", "multi", "text")
+CHOICE_TYPES = ("single", "ordinal", "multi")
+OTHERS = "Others"
+"""The label under which free-text "other" answers are counted."""
+
+_ITEM_KEYS = {
+    "id", "text", "label", "type", "choices", "other", "show_if", "column",
+    "min", "max", "required", "report",
+}  # fmt: skip
+_RULES = ("duplicate", "where")
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One answer option: its numeric code (the score used by tests) and its label."""
+
+    code: float
+    label: str
+
+
+@dataclass(frozen=True)
+class Item:
+    """One question."""
+
+    id: str
+    text: str
+    type: str
+    label: str
+    choices: tuple[Choice, ...] = ()
+    other: bool = False
+    show_if: Expression | None = None
+    columns: tuple[str, ...] = ()
+    min: float | None = None
+    max: float | None = None
+    required: bool = False
+    report: bool = True
+    line: int = 0
+
+    @property
+    def labels(self) -> list[str]:
+        """Choice labels in questionnaire order."""
+        return [c.label for c in self.choices]
+
+    @property
+    def is_choice(self) -> bool:
+        """True for single, ordinal and multi items."""
+        return self.type in CHOICE_TYPES
+
+
+@dataclass(frozen=True)
+class ExcludeRule:
+    """A rule that drops rows before analysis."""
+
+    rule: str
+    reason: str
+    columns: tuple[str, ...] = ()
+    expr: Expression | None = None
+    keep: str = "first"
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Questionnaire:
+    """A validated questionnaire."""
+
+    id: str
+    title: str
+    items: tuple[Item, ...]
+    respondent_id: str | None = None
+    exclude: tuple[ExcludeRule, ...] = ()
+    path: Path | None = None
+    _by_id: dict[str, Item] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._by_id.update({item.id: item for item in self.items})
+
+    def item(self, item_id: str) -> Item:
+        """The item with this id (KeyError if none)."""
+        return self._by_id[item_id]
+
+    def has(self, item_id: str) -> bool:
+        """Whether an item with this id exists."""
+        return item_id in self._by_id
+
+
+def load_questionnaire(path: str | Path) -> Questionnaire:
+    """Read and validate a questionnaire YAML file."""
+    path = Path(path)
+    doc = load_yaml(path)
+    try:
+        return _build(doc, path)
+    except SurveyError as exc:
+        exc.file = exc.file or str(path)
+        raise
+
+
+def _build(doc: Any, path: Path) -> Questionnaire:
+    if not isinstance(doc, Mapping):
+        raise SurveyError("a questionnaire is a mapping with 'survey:' and 'items:'", line=1)
+    _no_unknown(doc, {"survey", "items", "exclude"}, "top level")
+    survey = doc.get("survey") or Mapping()
+    if not isinstance(survey, Mapping):
+        raise SurveyError("'survey:' must be a mapping", line=doc.line_of("survey"))
+    _no_unknown(survey, {"id", "title", "respondent_id", "description"}, "survey")
+    raw_items = doc.get("items")
+    if not isinstance(raw_items, list) or not raw_items:
+        raise SurveyError("'items:' must be a non-empty list of items", line=doc.line_of("items"))
+
+    items: list[Item] = []
+    seen: dict[str, int] = {}
+    for raw in raw_items:
+        item = _item(raw)
+        if item.id in seen:
+            raise SurveyError(
+                f"duplicate item id {item.id!r} (first defined on line {seen[item.id]})",
+                line=item.line,
+            )
+        seen[item.id] = item.line
+        items.append(item)
+
+    types = {item.id: item.type for item in items}
+    resolved: list[Item] = []
+    for raw, item in zip(raw_items, items, strict=True):
+        if "show_if" in raw:
+            expr = _expression(raw["show_if"], types, raw.line_of("show_if"))
+            if item.id in expr.names:
+                raise SurveyError(
+                    f"item {item.id!r}: show_if refers to the item itself",
+                    line=raw.line_of("show_if"),
+                )
+            item = _replace(item, show_if=expr)
+        resolved.append(item)
+    _check_show_if_cycles(resolved)
+
+    rules = [_rule(raw, types) for raw in (doc.get("exclude") or [])]
+    respondent_id = survey.get("respondent_id")
+    if respondent_id is not None and not isinstance(respondent_id, str):
+        raise SurveyError(
+            "'respondent_id' must be a column name or null", line=survey.line_of("respondent_id")
+        )
+    return Questionnaire(
+        id=str(survey.get("id") or path.parent.name or "survey"),
+        title=str(survey.get("title") or survey.get("id") or "Survey"),
+        items=tuple(resolved),
+        respondent_id=respondent_id,
+        exclude=tuple(rules),
+        path=path,
+    )
+
+
+def _replace(item: Item, **changes: Any) -> Item:
+    from dataclasses import replace
+
+    return replace(item, **changes)
+
+
+def _item(raw: Any) -> Item:
+    if not isinstance(raw, Mapping):
+        raise SurveyError(
+            "each item must be a mapping with at least 'id' and 'type'",
+            line=getattr(raw, "line", None),
+        )
+    line = raw.line
+    _no_unknown(raw, _ITEM_KEYS, f"item {raw.get('id', '?')!r}")
+    item_id = raw.get("id")
+    if not isinstance(item_id, str) or not item_id.isidentifier():
+        raise SurveyError(
+            f"item id {item_id!r} must be a name of letters, digits and underscores "
+            "(not starting with a digit), e.g. accept_pss",
+            line=raw.line_of("id"),
+        )
+    kind = raw.get("type")
+    if kind not in ITEM_TYPES:
+        raise SurveyError(
+            f"item {item_id!r}: type must be one of {', '.join(ITEM_TYPES)}, got {kind!r}",
+            line=raw.line_of("type"),
+        )
+    text = raw.get("text", item_id)
+    if not isinstance(text, str) or not text.strip():
+        raise SurveyError(
+            f"item {item_id!r}: 'text' must be the question text", line=raw.line_of("text")
+        )
+    label = raw.get("label", text)
+    columns = raw.get("column", [])
+    if isinstance(columns, str):
+        columns = [columns]
+    if not isinstance(columns, list) or not all(isinstance(c, str) for c in columns):
+        raise SurveyError(
+            f"item {item_id!r}: 'column' must be a header or a list of headers",
+            line=raw.line_of("column"),
+        )
+
+    choices: tuple[Choice, ...] = ()
+    if kind in CHOICE_TYPES:
+        choices = _choices(item_id, raw.get("choices"), raw.line_of("choices"))
+    elif "choices" in raw:
+        raise SurveyError(
+            f"item {item_id!r}: a {kind} item has no choices", line=raw.line_of("choices")
+        )
+    other = raw.get("other", False)
+    if not isinstance(other, bool):
+        raise SurveyError(
+            f"item {item_id!r}: 'other' must be true or false", line=raw.line_of("other")
+        )
+    if other and kind not in ("single", "multi"):
+        raise SurveyError(
+            f"item {item_id!r}: 'other' applies to single and multi items only",
+            line=raw.line_of("other"),
+        )
+    if other and OTHERS in [c.label for c in choices]:
+        raise SurveyError(
+            f"item {item_id!r}: with 'other: true', {OTHERS!r} is added for you; "
+            "remove it from choices",
+            line=raw.line_of("choices"),
+        )
+
+    bounds = {}
+    for key in ("min", "max"):
+        if key in raw:
+            value = raw[key]
+            if kind != "number":
+                raise SurveyError(
+                    f"item {item_id!r}: '{key}' applies to number items only", line=raw.line_of(key)
+                )
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise SurveyError(
+                    f"item {item_id!r}: '{key}' must be a number", line=raw.line_of(key)
+                )
+            bounds[key] = float(value)
+    if "min" in bounds and "max" in bounds and bounds["min"] > bounds["max"]:
+        raise SurveyError(f"item {item_id!r}: min is greater than max", line=raw.line_of("min"))
+    for key in ("required", "report"):
+        if key in raw and not isinstance(raw[key], bool):
+            raise SurveyError(
+                f"item {item_id!r}: '{key}' must be true or false", line=raw.line_of(key)
+            )
+    return Item(
+        id=item_id,
+        text=" ".join(text.split()),
+        type=kind,
+        label=str(label),
+        choices=choices,
+        other=other,
+        columns=tuple(columns),
+        min=bounds.get("min"),
+        max=bounds.get("max"),
+        required=bool(raw.get("required", False)),
+        report=bool(raw.get("report", True)),
+        line=line,
+    )
+
+
+def _choices(item_id: str, raw: Any, line: int) -> tuple[Choice, ...]:
+    if not isinstance(raw, list) or not raw:
+        raise SurveyError(f"item {item_id!r}: 'choices' must be a non-empty list", line=line)
+    out: list[Choice] = []
+    for i, entry in enumerate(raw, start=1):
+        if isinstance(entry, Mapping):
+            _no_unknown(entry, {"code", "label"}, f"a choice of {item_id!r}")
+            code, label = entry.get("code", i), entry.get("label")
+            line = entry.line
+        else:
+            code, label = i, entry
+        if isinstance(label, bool) or label is None or isinstance(label, list | dict):
+            raise SurveyError(
+                f"item {item_id!r}: choice {i} needs a label "
+                '(quote "Yes"/"No": bare yes/no are booleans in YAML)',
+                line=line,
+            )
+        if isinstance(code, bool) or not isinstance(code, int | float):
+            raise SurveyError(
+                f"item {item_id!r}: choice {label!r} has a non-numeric code {code!r}", line=line
+            )
+        out.append(Choice(code=code, label=str(label)))
+    labels = [c.label for c in out]
+    dupes = {x for x in labels if labels.count(x) > 1}
+    if dupes:
+        raise SurveyError(
+            f"item {item_id!r}: choice label {sorted(dupes)[0]!r} appears twice", line=line
+        )
+    codes = [c.code for c in out]
+    if len(set(codes)) != len(codes):
+        raise SurveyError(f"item {item_id!r}: two choices share a code", line=line)
+    return tuple(out)
+
+
+def _expression(source: Any, types: dict[str, str], line: int) -> Expression:
+    try:
+        return parse_expression(source, types)
+    except SurveyError as exc:
+        exc.line = line
+        raise
+
+
+def _rule(raw: Any, types: dict[str, str]) -> ExcludeRule:
+    if not isinstance(raw, Mapping) or raw.get("rule") not in _RULES:
+        raise SurveyError(
+            f"each exclude entry needs 'rule:' one of {', '.join(_RULES)}",
+            line=getattr(raw, "line", None),
+        )
+    _no_unknown(raw, {"rule", "columns", "expr", "keep", "reason"}, "exclude rule")
+    kind = raw["rule"]
+    if kind == "duplicate":
+        columns = raw.get("columns")
+        if isinstance(columns, str):
+            columns = [columns]
+        if (
+            not isinstance(columns, list)
+            or not columns
+            or not all(isinstance(c, str) for c in columns)
+        ):
+            raise SurveyError(
+                "a duplicate rule needs 'columns:', a list of item ids or headers", line=raw.line
+            )
+        keep = raw.get("keep", "first")
+        if keep not in ("first", "last"):
+            raise SurveyError(
+                f"'keep' must be first or last, got {keep!r}", line=raw.line_of("keep")
+            )
+        return ExcludeRule(
+            rule=kind,
+            reason=str(raw.get("reason") or f"repeated submission (same {', '.join(columns)})"),
+            columns=tuple(columns),
+            keep=keep,
+            line=raw.line,
+        )
+    expr = _expression(raw.get("expr"), types, raw.line_of("expr"))
+    return ExcludeRule(
+        rule=kind, reason=str(raw.get("reason") or expr.source), expr=expr, line=raw.line
+    )
+
+
+def _check_show_if_cycles(items: list[Item]) -> None:
+    deps = {item.id: set(item.show_if.names) if item.show_if else set() for item in items}
+    lines = {item.id: item.line for item in items}
+    state: dict[str, int] = {}
+
+    def visit(node: str, trail: list[str]) -> None:
+        if state.get(node) == 2:
+            return
+        if state.get(node) == 1:
+            cycle = [*trail[trail.index(node) :], node]
+            raise SurveyError(
+                f"show_if conditions form a cycle: {' → '.join(cycle)}", line=lines[node]
+            )
+        state[node] = 1
+        for dep in deps[node]:
+            visit(dep, [*trail, node])
+        state[node] = 2
+
+    for item in items:
+        visit(item.id, [])
+
+
+def _no_unknown(mapping: Mapping, allowed: set[str], where: str) -> None:
+    for key in mapping:
+        if key not in allowed:
+            import difflib
+
+            close = difflib.get_close_matches(str(key), sorted(allowed), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise SurveyError(
+                f"unknown key {key!r} in {where}{hint}; allowed: {', '.join(sorted(allowed))}",
+                line=mapping.line_of(str(key)),
+            )

@@ -1,0 +1,1 @@
+"""Renderers: turn a :class:`~surveykit.result.Result` into text or files. They never compute."""

@@ -1,0 +1,50 @@
+"""APA-style sentences for test results, e.g. ``t(57) = 2.07, p = .043, d = 0.56``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from surveykit.render.numbers import fmt_num, fmt_p, fmt_stat
+
+
+def _p(p: Any) -> str:
+    text = fmt_p(p)
+    return f"p {text}" if text.startswith(("<", ">")) else f"p = {text}"
+
+
+def _df(value: Any) -> str:
+    value = float(value)
+    return f"{int(value)}" if value.is_integer() else f"{value:.2f}"
+
+
+def apa(test: dict[str, Any]) -> str:
+    """One line of APA-formatted statistics for a test in its JSON form."""
+    if test.get("error"):
+        return f"not computed: {test['error']}"
+    kind = test["kind"]
+    if kind == "t-test":
+        text = f"t({_df(test['df'])}) = {fmt_stat(test['t'])}, {_p(test['p'])}"
+        if test.get("cohens_d") is not None:
+            text += f", d = {fmt_num(test['cohens_d'])}"
+    elif kind == "anova":
+        text = f"F({_df(test['df1'])}, {_df(test['df2'])}) = {fmt_stat(test['F'])}, {_p(test['p'])}"
+        if test.get("eta_sq") is not None:
+            text += f", η² = {fmt_stat(test['eta_sq'], leading_zero=False)}"
+    elif kind == "chi-square":
+        n = int(sum(sum(row) for row in test.get("observed", [])))
+        text = f"χ²({_df(test['df'])}, N = {n}) = {fmt_stat(test['chi2'])}, {_p(test['p'])}"
+        if test.get("cramers_v") is not None:
+            text += f", V = {fmt_stat(test['cramers_v'], leading_zero=False)}"
+    elif kind == "mann-whitney":
+        text = f"U = {fmt_num(test['U'], 1)}, z = {fmt_stat(test.get('z'))}, {_p(test['p'])}"
+        if test.get("rank_biserial") is not None:
+            text += f", r = {fmt_stat(test['rank_biserial'], leading_zero=False)}"
+    elif kind == "kruskal":
+        text = f"H({_df(test['df'])}) = {fmt_stat(test['H'])}, {_p(test['p'])}"
+        if test.get("epsilon_sq") is not None:
+            text += f", ε² = {fmt_stat(test['epsilon_sq'], leading_zero=False)}"
+    else:
+        text = _p(test.get("p"))
+    if test.get("p_adjusted") is not None:
+        text += f" (adjusted {_p(test['p_adjusted'])})"
+    return text

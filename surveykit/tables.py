@@ -1,0 +1,231 @@
+"""Descriptive tables: frequencies, select-all counts, numeric summaries, stacked blocks, crosstabs.
+
+Functions here count and summarise; they return :class:`~surveykit.result.Table`
+objects with unrounded numbers and never format anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from surveykit.errors import SurveyError
+from surveykit.ingest import Responses
+from surveykit.questionnaire import OTHERS, Item
+from surveykit.result import ROW_DATA, ROW_HEADING, ROW_MISSING, ROW_TOTAL, Table
+
+NOT_APPLICABLE = "Not applicable"
+MISSING = "Missing"
+NUMERIC_COLUMNS = ["n", "Mean", "SD", "Median", "Min", "Max"]
+MULTI_NOTE = "Percent of respondents (n = {base}); respondents could choose more than one."
+
+
+def numeric_summary(values: pd.Series) -> list[float | int | None]:
+    """n, mean, SD (n − 1), median, min, max of the non-missing values."""
+    x = values.dropna().to_numpy(dtype=float)
+    n = len(x)
+    if n == 0:
+        return [0, None, None, None, None, None]
+    mean = float(np.mean(x))
+    sd = float(np.sqrt(np.sum((x - mean) ** 2) / (n - 1))) if n > 1 else None
+    return [n, mean, sd, float(np.median(x)), float(x.min()), float(x.max())]
+
+
+def _status_rows(responses: Responses, item: Item, present: pd.Series) -> list[tuple[str, int]]:
+    applicable = responses.applicable.get(item.id)
+    not_applicable = int((~applicable).sum()) if applicable is not None else 0
+    missing = int((~present).sum()) - not_applicable
+    rows = []
+    if missing:
+        rows.append((MISSING, missing))
+    if not_applicable:
+        rows.append((NOT_APPLICABLE, not_applicable))
+    return rows
+
+
+def _present(responses: Responses, item: Item) -> pd.Series:
+    if item.type == "multi":
+        applicable = responses.applicable.get(item.id)
+        answered = responses.answered[item.id]
+        # A blank select-all cell means "none chosen" unless the item was required.
+        present = answered if item.required else pd.Series(True, index=answered.index)
+        return present & applicable if applicable is not None else present
+    return responses.data[item.id].notna()
+
+
+def item_rows(responses: Responses, item: Item) -> tuple[list[list], list[str], list[str], int]:
+    """The rows of one item's table, their kinds, its notes and its % base."""
+    base = responses.analysed
+    notes: list[str] = []
+    rows: list[list] = []
+    kinds: list[str] = []
+    present = _present(responses, item)
+    if item.type in ("single", "ordinal"):
+        counts = responses.data[item.id].value_counts(sort=False)
+        categories = [*item.labels, OTHERS] if item.other else item.labels
+        for label in categories:
+            n = int(counts.get(label, 0))
+            rows.append([label, n, _pct(n, base)])
+            kinds.append(ROW_DATA)
+    elif item.type == "multi":
+        chosen = responses.multi[item.id][present]
+        base = int(present.sum())
+        counts = chosen.sum(axis=0)
+        order = sorted(
+            item.labels, key=lambda label: (-int(counts[label]), item.labels.index(label))
+        )
+        if item.other:
+            order.append(OTHERS)
+        for label in order:
+            n = int(counts[label])
+            rows.append([label, n, _pct(n, base)])
+            kinds.append(ROW_DATA)
+        notes.append(MULTI_NOTE.format(base=base))
+    elif item.type == "text":
+        n = int(present.sum())
+        rows.append(["Answered", n, _pct(n, base)])
+        kinds.append(ROW_DATA)
+    else:
+        raise SurveyError(f"item {item.id!r} is a number item; use numeric_table")
+    if item.type != "text":
+        for label, n in _status_rows(responses, item, present):
+            rows.append([label, n, _pct(n, responses.analysed)])
+            kinds.append(ROW_MISSING)
+    return rows, kinds, notes, base
+
+
+def _pct(n: int, base: int) -> float | None:
+    return 100.0 * n / base if base else None
+
+
+def item_table(
+    responses: Responses, item: Item, table_id: str | None = None, title: str | None = None
+) -> Table:
+    """One table for one item, shaped by its type."""
+    table_id = table_id or item.id
+    title = title or item.label
+    if item.type == "number":
+        row = [item.label, *numeric_summary(responses.data[item.id])]
+        kinds = [ROW_DATA]
+        rows = [row]
+        for label, n in _status_rows(responses, item, responses.data[item.id].notna()):
+            rows.append([label, n, None, None, None, None, None])
+            kinds.append(ROW_MISSING)
+        return Table(
+            id=table_id, title=title, columns=["", *NUMERIC_COLUMNS], rows=rows,
+            kind="numeric", row_kinds=kinds, items=[item.id],
+        )  # fmt: skip
+    rows, kinds, notes, base = item_rows(responses, item)
+    kind = {"multi": "multi", "text": "text"}.get(item.type, "frequency")
+    return Table(
+        id=table_id, title=title, columns=["", "n", "%"], rows=rows, kind=kind,
+        row_kinds=kinds, items=[item.id], notes=notes, percent_base=base,
+    )  # fmt: skip
+
+
+def block_table(responses: Responses, items: Sequence[Item], table_id: str, title: str) -> Table:
+    """Several items stacked under their headings, as in a paper's Table 1.
+
+    Categorical rows fill n and %; a number item fills n, mean, SD, median, min
+    and max on one row (those columns appear only when the block has one).
+    """
+    has_numbers = any(item.type == "number" for item in items)
+    width = 3 + (len(NUMERIC_COLUMNS) - 1 if has_numbers else 0)
+    columns = ["", "n", "%", *(NUMERIC_COLUMNS[1:] if has_numbers else [])]
+    rows: list[list] = []
+    kinds: list[str] = []
+    notes: list[str] = []
+    for item in items:
+        rows.append([item.label] + [None] * (width - 1))
+        kinds.append(ROW_HEADING)
+        if item.type == "number":
+            n, *stats = numeric_summary(responses.data[item.id])
+            rows.append(["", n, None, *stats])
+            kinds.append(ROW_DATA)
+            for label, count in _status_rows(responses, item, responses.data[item.id].notna()):
+                rows.append([label, count, _pct(count, responses.analysed)] + [None] * (width - 3))
+                kinds.append(ROW_MISSING)
+            continue
+        item_rows_, item_kinds, item_notes, _base = item_rows(responses, item)
+        rows.extend(r + [None] * (width - 3) for r in item_rows_)
+        kinds.extend(item_kinds)
+        notes.extend(f"{item.label}: {note}" for note in item_notes)
+    return Table(
+        id=table_id, title=title, columns=columns, rows=rows, kind="block", row_kinds=kinds,
+        items=[i.id for i in items], notes=notes, percent_base=responses.analysed,
+    )  # fmt: skip
+
+
+def crosstab_table(
+    responses: Responses,
+    row_item: Item,
+    col_item: Item,
+    table_id: str,
+    title: str,
+    summarise: dict[str, Item] | Item | None = None,
+) -> Table:
+    """Rows × columns counts; with ``summarise``, each cell's n, min, max, mean and SD.
+
+    ``summarise`` may map a column label to the item summarised in that column
+    (the paper's Tables 3, 4 and 7 summarise a different variable per column).
+    """
+    for item in (row_item, col_item):
+        if item.type not in ("single", "ordinal"):
+            raise SurveyError(f"crosstab needs single or ordinal items; {item.id!r} is {item.type}")
+    rows_v = responses.data[row_item.id]
+    cols_v = responses.data[col_item.id]
+    row_levels = _levels(row_item)
+    col_levels = _levels(col_item)
+    both = rows_v.notna() & cols_v.notna()
+    counts = pd.crosstab(
+        pd.Categorical(rows_v[both], categories=row_levels),
+        pd.Categorical(cols_v[both], categories=col_levels),
+        dropna=False,
+    ).reindex(index=row_levels, columns=col_levels, fill_value=0)
+    notes = []
+    dropped = int((~both).sum())
+    if dropped:
+        notes.append(
+            f"{dropped} respondent(s) with a missing answer to either item are not counted."
+        )
+    if summarise is None:
+        columns = ["", *col_levels, "Total"]
+        rows = [
+            [label, *map(int, counts.loc[label]), int(counts.loc[label].sum())]
+            for label in row_levels
+        ]
+        rows.append(["Total", *map(int, counts.sum(axis=0)), int(counts.to_numpy().sum())])
+        return Table(
+            id=table_id, title=title, columns=columns, rows=rows, kind="contingency",
+            row_kinds=[ROW_DATA] * len(row_levels) + [ROW_TOTAL],
+            items=[row_item.id, col_item.id], notes=notes, percent_base=int(both.sum()),
+        )  # fmt: skip
+    per_column = summarise if isinstance(summarise, dict) else dict.fromkeys(col_levels, summarise)
+    columns = [col_item.label, row_item.label, "n", "% of column", "Summary item", "Summary n",
+               "Mean", "SD", "Min", "Max"]  # fmt: skip
+    rows = []
+    kinds = []
+    for col in col_levels:
+        col_total = int(counts[col].sum())
+        target = per_column.get(col)
+        for row in row_levels:
+            n = int(counts.loc[row, col])
+            cell = both & (rows_v == row) & (cols_v == col)
+            if target is not None:
+                sn, mean, sd, _median, lo, hi = numeric_summary(responses.data[target.id][cell])
+                rows.append([col, row, n, _pct(n, col_total), target.id, sn, mean, sd, lo, hi])
+            else:
+                rows.append([col, row, n, _pct(n, col_total), None, None, None, None, None, None])
+            kinds.append(ROW_DATA)
+    used = {t.id for t in per_column.values() if t is not None}
+    notes.append("Summary statistics of " + ", ".join(sorted(used)) + " per cell (SD with n − 1).")
+    return Table(
+        id=table_id, title=title, columns=columns, rows=rows, kind="crosstab", row_kinds=kinds,
+        items=[row_item.id, col_item.id, *sorted(used)], notes=notes, percent_base=int(both.sum()),
+    )  # fmt: skip
+
+
+def _levels(item: Item) -> list[str]:
+    return [*item.labels, OTHERS] if item.other else list(item.labels)
