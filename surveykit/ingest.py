@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import difflib
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -276,19 +277,30 @@ def _parse_body(text: str, width: int, skip: int, path: Path) -> pd.DataFrame:
         )
     except (pa.ArrowInvalid, pa.ArrowException) as exc:
         if bad:
-            number, actual, _ = bad[0]
-            row = (number - skip) if number else None
+            record, actual = _first_ragged(text, width)
+            row = record - skip + 1 if record is not None else None
             raise SurveyError(
-                f"has {actual} cells where the header has {width}; the row is cut short or "
-                "holds an unquoted comma",
+                f"has {actual if record is not None else bad[0][1]} cells where the header has "
+                f"{width}; the row is cut short or holds an unquoted comma",
                 file=path,
                 row=row,
-                line=_line_of_record(text, row + skip - 1) if row else None,
+                line=_line_of_record(text, record) if record is not None else None,
             ) from exc
         raise SurveyError(f"cannot parse as CSV: {exc}", file=path) from exc
     frame = table.to_pandas(types_mapper=None)
     frame = frame.astype(object) if len(frame) == 0 else frame
     return frame.apply(lambda s: s.astype(str)) if frame.dtypes.ne(object).any() else frame
+
+
+def _first_ragged(text: str, width: int) -> tuple[int | None, int]:
+    """0-based record number and width of the first record whose width differs."""
+    try:
+        for i, record in enumerate(csv.reader(io.StringIO(text))):
+            if len(record) != width and record:
+                return i, len(record)
+    except csv.Error:
+        pass
+    return None, 0
 
 
 def _take(it, n):
@@ -371,13 +383,18 @@ def _match_columns(questionnaire: Questionnaire, headers: list[str], path: Path)
 
 
 def _near(text: str, headers: list[str], *more: str) -> str:
+    """'; near matches: ...' naming the headers most like ``text`` (or containing ``more``)."""
     flat = [p for h in headers for p in h.split("\x1f") if p]
-    close: list[str] = []
-    for probe in (text, *more):
-        close += [
-            c for c in difflib.get_close_matches(probe, flat, n=3, cutoff=0.5) if c not in close
-        ]
-    return f"; near matches: {', '.join(repr(c) for c in close[:3])}" if close else ""
+    scored = []
+    for header in flat:
+        h = _norm(header)
+        score = difflib.SequenceMatcher(None, _norm(text), h).ratio()
+        if any(re.search(rf"\b{re.escape(_norm(m))}\b", h) for m in more if m):
+            score += 0.5
+        if score >= 0.45:
+            scored.append((-score, header))
+    close = [h for _, h in sorted(scored)[:3]]
+    return f"; near matches: {', '.join(repr(c) for c in close)}" if close else ""
 
 
 # --- cells -------------------------------------------------------------------

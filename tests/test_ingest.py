@@ -1,0 +1,211 @@
+"""Ingestion of real-world CSV exports: matching, parsing, show_if, exclusions, errors."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+
+from surveykit.errors import SurveyError
+from surveykit.ingest import read_responses, split_multi
+from surveykit.questionnaire import load_questionnaire
+
+ROWS = [
+    '2023/08/03,a@x.com,34,Yes,Yes,"Provide clients with hope, Reach out to clients, especially those with limited social support",1–3 PSS,"Good, really\ngood"',
+    "2023/08/04,b@x.com,45,No,Maybe,Empower clients;Something else entirely,,",
+    "2023/08/05,a@x.com,35,No,No,,,",
+    "2023/08/05,c@x.com,95,No,3,,,",
+    "2023/08/06,d@x.com,,No,2,Provide clients with hope,,",
+]
+
+
+def load(survey):
+    q = load_questionnaire(survey.questionnaire)
+    return read_responses(survey.csv, q)
+
+
+def test_types_and_accounting(make_survey) -> None:
+    r = load(make_survey(ROWS))
+    assert (r.received, len(r.exclusions), r.analysed) == (5, 2, 3)
+    assert r.received == len(r.exclusions) + r.analysed
+    assert [(e.row, e.rule, e.line) for e in r.exclusions] == [(3, "duplicate", 5), (4, "where", 6)]
+    assert list(r.data.index) == ["R1", "R2", "R3"]  # ids in analysed order
+    assert r.data["age"].tolist()[:2] == [34.0, 45.0] and r.data["age"].isna().tolist()[2]
+    assert r.data["accept_pss"].tolist() == ["Yes", "Maybe", "Maybe"]  # label or code
+    assert r.scores("accept_pss").tolist() == [3.0, 2.0, 2.0]
+    assert r.data["benefits_why"].iloc[0] == "Good, really\ngood"  # quoted newline, alias header
+
+
+def test_multi_labels_with_commas_and_other(make_survey) -> None:
+    r = load(make_survey(ROWS))
+    m = r.multi["benefits"]
+    assert m.loc["R1"].to_dict() == {
+        "Provide clients with hope": True,
+        "Reach out to clients, especially those with limited social support": True,
+        "Empower clients": False,
+        "Others": False,
+    }
+    assert m.loc["R2", "Empower clients"] and m.loc["R2", "Others"]  # ";" separator
+    assert r.other_text["benefits"].loc["R2"] == "Something else entirely"
+
+
+@pytest.mark.parametrize(
+    ("cell", "chosen", "other"),
+    [
+        ("A, B", ["A", "B"], ""),
+        ("A;B", ["A", "B"], ""),
+        ("A;B;", ["A", "B"], ""),  # Microsoft Forms' trailing separator
+        ("Reach out, to all, A", ["Reach out, to all", "A"], ""),
+        ("A, my own idea, with a comma", ["A"], "my own idea, with a comma"),
+        ("my idea; B", ["B"], "my idea"),
+        ("AB", [], "AB"),  # a label must end at a separator
+        ("", [], ""),
+        ("a, b", ["A", "B"], ""),  # case-insensitive
+    ],
+)
+def test_split_multi(cell, chosen, other) -> None:
+    assert split_multi(cell, ["A", "B", "Reach out, to all"]) == (chosen, other)
+
+
+def test_show_if_not_applicable(make_survey) -> None:
+    r = load(make_survey(ROWS))
+    assert r.applicable["number_of_pss"].tolist() == [True, False, False]
+    assert r.data["number_of_pss"].iloc[0] == "1–3 PSS"
+
+
+def test_bom_and_crlf(make_survey) -> None:
+    from tests.conftest import HEADER
+
+    text = "\r\n".join([HEADER, *[row.replace("\n", "\r\n") for row in ROWS]]) + "\r\n"
+    r = load(make_survey(raw=b"\xef\xbb\xbf" + text.encode("utf-8")))
+    assert (r.received, r.analysed) == (5, 3)
+    assert r.data["benefits_why"].iloc[0] == "Good, really\ngood"
+
+
+def test_utf16_export(make_survey) -> None:
+    from tests.conftest import HEADER
+
+    text = "\n".join([HEADER, *ROWS]) + "\n"
+    r = load(make_survey(raw=text.encode("utf-16")))
+    assert r.analysed == 3 and r.data["number_of_pss"].iloc[0] == "1–3 PSS"
+
+
+def test_input_file_unchanged(make_survey) -> None:
+    survey = make_survey(ROWS)
+    before = hashlib.sha256(survey.csv.read_bytes()).hexdigest()
+    load(survey)
+    assert hashlib.sha256(survey.csv.read_bytes()).hexdigest() == before
+
+
+def error(survey) -> SurveyError:
+    with pytest.raises(SurveyError) as info:
+        load(survey)
+    return info.value
+
+
+def test_missing_column_lists_near_matches(make_survey) -> None:
+    from tests.conftest import HEADER
+
+    header = HEADER.replace("What is your age?", "What is your age")
+    err = error(make_survey(ROWS, header=header.replace("What is your age", "Your age (years)?")))
+    assert "no column for item 'age'" in err.message
+    assert "near matches: 'Your age (years)?'" in err.message
+    assert err.line == 1
+
+
+def test_bad_choice_names_row_and_column(make_survey) -> None:
+    rows = [*ROWS[:2], "2023/08/07,e@x.com,40,Yes,Perhaps,,4–6 PSS,"]
+    err = error(make_survey(rows))
+    assert err.row == 3 and err.line == 5
+    assert err.column == "Would you accept PSS as a mental healthcare profession?"
+    assert "'Perhaps' is not a choice of item 'accept_pss'; choices are 'No', 'Maybe', 'Yes'" in err.message
+    assert "row 3 (line 5), column 'Would you accept PSS" in str(err)
+
+
+def test_bad_number(make_survey) -> None:
+    err = error(make_survey([*ROWS[:1], "2023/08/07,e@x.com,forty,Yes,Yes,,,"]))
+    assert (err.row, err.column) == (2, "What is your age?")
+    assert "'forty' is not a number" in err.message
+
+
+def test_number_out_of_range(make_survey) -> None:
+    err = error(make_survey(["2023/08/07,e@x.com,150,Yes,Yes,,,"]))
+    assert "'150' is outside the allowed range 18–99" in err.message
+
+
+def test_ragged_row(make_survey) -> None:
+    err = error(make_survey([*ROWS[:1], "2023/08/07,e@x.com,40,Yes"]))
+    assert "has 4 cells where the header has 8" in err.message
+    assert err.row == 2
+
+
+def test_duplicate_header(make_survey) -> None:
+    from tests.conftest import HEADER
+
+    err = error(make_survey(ROWS, header=HEADER + ",Timestamp"))
+    assert "header 'Timestamp' appears twice (columns 1 and 9)" in err.message
+
+
+def test_empty_file(make_survey) -> None:
+    assert "is empty" in error(make_survey(raw=b"")).message
+
+
+def test_not_utf8(make_survey) -> None:
+    from tests.conftest import HEADER
+
+    raw = (HEADER + "\n" + ROWS[1] + "\n").encode("utf-8") + "2023,f@x.com,30,Yes,Yes,,,caf\xe9\n".encode("cp1252")
+    err = error(make_survey(raw=raw))
+    assert "is not UTF-8" in err.message and "--encoding cp1252" in err.message
+    assert err.line == 3
+
+
+def test_binary_junk(make_survey) -> None:
+    assert "binary" in error(make_survey(raw=b"\x89PNG\r\n\x1a\n\x00\x00\x00")).message
+
+
+def test_qualtrics_three_header_rows(make_survey) -> None:
+    q = """\
+    items:
+      - {id: age, text: "How old are you?", type: number}
+      - {id: sex, text: "What is your sex?", type: single, choices: [Female, Male]}
+    """
+    raw = (
+        "StartDate,Q1,Q2\n"
+        "Start Date,How old are you?,What is your sex?\n"
+        '"{""ImportId"":""startDate""}","{""ImportId"":""QID1""}","{""ImportId"":""QID2""}"\n'
+        "2024-01-01,30,Female\n2024-01-02,41,Male\n"
+    ).encode()
+    r = load(make_survey(questionnaire=q, raw=raw))
+    assert r.received == 2 and r.data["sex"].tolist() == ["Female", "Male"]
+
+
+def test_respondent_id_column(make_survey) -> None:
+    q = """\
+    survey: {id: s, respondent_id: ResponseId}
+    items:
+      - {id: age, type: number}
+    """
+    r = load(make_survey(questionnaire=q, raw=b"ResponseId,age\nR_1,30\nR_2,40\n"))
+    assert list(r.data.index) == ["R_1", "R_2"]
+    err = error(make_survey(questionnaire=q, raw=b"ResponseId,age\nR_1,30\nR_1,40\n"))
+    assert "respondent id 'R_1' is not unique" in err.message
+
+
+def test_where_rule_on_label_and_multi(make_survey) -> None:
+    from tests.conftest import BASIC_QUESTIONNAIRE
+
+    q = BASIC_QUESTIONNAIRE.replace(
+        "  - {rule: where, expr: 'age > 90', reason: implausible age}",
+        "  - {rule: where, expr: '\"Empower clients\" in benefits or accept_pss == \"No\"', reason: r}",
+    )
+    r = load(make_survey(ROWS, questionnaire=q))
+    # row 2 chose Empower clients; row 3 (a duplicate) is already gone; row 4 answered 3 = Yes
+    assert [e.row for e in r.exclusions] == [2, 3]
+
+
+def test_where_rule_with_unknown_label_is_an_error(make_survey) -> None:
+    from tests.conftest import BASIC_QUESTIONNAIRE
+
+    q = BASIC_QUESTIONNAIRE.replace("expr: 'age > 90'", "expr: 'accept_pss == \"Yse\"'")
+    err = error(make_survey(ROWS, questionnaire=q))
+    assert "'Yse' is not a choice of 'accept_pss'" in err.message
