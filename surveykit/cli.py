@@ -43,23 +43,11 @@ EncodingOpt = Annotated[
 
 
 def _load(responses: Path, questionnaire: Path | None, plan: Path | None, encoding: str | None):
-    from surveykit.analyses import analyse
-    from surveykit.ingest import read_responses
-    from surveykit.plan import load_plan
-    from surveykit.questionnaire import load_questionnaire
+    from surveykit.pipeline import find_inputs, run_survey
 
-    folder = responses.parent
-    q_path = questionnaire or folder / "questionnaire.yaml"
-    if questionnaire is None and not q_path.exists():
-        raise SurveyError(
-            f"no questionnaire.yaml beside {responses}; pass one with -q/--questionnaire",
-            file=responses,
-        )
-    q = load_questionnaire(q_path)
-    p_path = plan or (folder / "analysis.yaml")
-    the_plan = load_plan(p_path, q) if plan is not None or p_path.exists() else None
-    data = read_responses(responses, q, encoding=encoding)
-    return analyse(data, the_plan)
+    q_path, p_path = find_inputs(responses, questionnaire, plan)
+    result, _ = run_survey(responses, q_path, p_path, encoding=encoding)
+    return result
 
 
 @app.command()
@@ -101,6 +89,42 @@ def validate(
         p = load_plan(plan, q)
         message += f"; {plan}: ok, {len(p.tables)} tables, {len(p.tests)} tests"
     typer.echo(message)
+
+
+@app.command()
+def check(
+    surveys: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Survey folders (responses.csv, questionnaire.yaml, analysis.yaml, expected/)."
+        ),
+    ],
+    update: Annotated[
+        bool, typer.Option("--update", help="Rewrite expected/ from the current results.")
+    ] = False,
+    rtol: Annotated[float, typer.Option("--rtol", help="Relative tolerance for numbers.")] = 1e-9,
+) -> None:
+    """Re-run each survey's analysis and compare it with its expected/ files (exit 1 on change)."""
+    from surveykit.check import check_survey
+
+    failed = False
+    for folder in surveys:
+        outcome = check_survey(folder, update=update, rtol=rtol)
+        if outcome.updated:
+            typer.echo(f"{folder}: updated {', '.join(p.name for p in outcome.updated)}")
+        elif outcome.differences:
+            failed = True
+            typer.echo(f"{folder}: {len(outcome.differences)} difference(s) from expected/")
+            for diff in outcome.differences[:50]:
+                typer.echo(f"  {diff}")
+            if len(outcome.differences) > 50:
+                typer.echo(f"  … and {len(outcome.differences) - 50} more")
+        else:
+            typer.echo(
+                f"{folder}: ok ({outcome.tables} tables, {outcome.tests} tests match expected/)"
+            )
+    if failed:
+        raise typer.Exit(1)
 
 
 def main() -> None:

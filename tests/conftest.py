@@ -93,7 +93,9 @@ def make_survey(tmp_path: Path) -> Callable[..., Survey]:
         plan: str | None = None,
         raw: bytes | None = None,
     ) -> Survey:
-        (tmp_path / "questionnaire.yaml").write_text(textwrap.dedent(questionnaire), encoding="utf-8")
+        (tmp_path / "questionnaire.yaml").write_text(
+            textwrap.dedent(questionnaire), encoding="utf-8"
+        )
         if plan is not None:
             (tmp_path / "analysis.yaml").write_text(textwrap.dedent(plan), encoding="utf-8")
         if raw is None:

@@ -118,7 +118,10 @@ def test_bad_choice_names_row_and_column(make_survey) -> None:
     err = error(make_survey(rows))
     assert err.row == 3 and err.line == 5
     assert err.column == "Would you accept PSS as a mental healthcare profession?"
-    assert "'Perhaps' is not a choice of item 'accept_pss'; choices are 'No', 'Maybe', 'Yes'" in err.message
+    assert (
+        "'Perhaps' is not a choice of item 'accept_pss'; choices are 'No', 'Maybe', 'Yes'"
+        in err.message
+    )
     assert "row 3 (line 5), column 'Would you accept PSS" in str(err)
 
 
@@ -153,7 +156,9 @@ def test_empty_file(make_survey) -> None:
 def test_not_utf8(make_survey) -> None:
     from tests.conftest import HEADER
 
-    raw = (HEADER + "\n" + ROWS[1] + "\n").encode("utf-8") + "2023,f@x.com,30,Yes,Yes,,,caf\xe9\n".encode("cp1252")
+    raw = (HEADER + "\n" + ROWS[1] + "\n").encode(
+        "utf-8"
+    ) + "2023,f@x.com,30,Yes,Yes,,,caf\xe9\n".encode("cp1252")
     err = error(make_survey(raw=raw))
     assert "is not UTF-8" in err.message and "--encoding cp1252" in err.message
     assert err.line == 3
@@ -170,11 +175,11 @@ def test_qualtrics_three_header_rows(make_survey) -> None:
       - {id: sex, text: "What is your sex?", type: single, choices: [Female, Male]}
     """
     raw = (
-        "StartDate,Q1,Q2\n"
-        "Start Date,How old are you?,What is your sex?\n"
-        '"{""ImportId"":""startDate""}","{""ImportId"":""QID1""}","{""ImportId"":""QID2""}"\n'
-        "2024-01-01,30,Female\n2024-01-02,41,Male\n"
-    ).encode()
+        b"StartDate,Q1,Q2\n"
+        b"Start Date,How old are you?,What is your sex?\n"
+        b'"{""ImportId"":""startDate""}","{""ImportId"":""QID1""}","{""ImportId"":""QID2""}"\n'
+        b"2024-01-01,30,Female\n2024-01-02,41,Male\n"
+    )
     r = load(make_survey(questionnaire=q, raw=raw))
     assert r.received == 2 and r.data["sex"].tolist() == ["Female", "Male"]
 
@@ -196,7 +201,7 @@ def test_where_rule_on_label_and_multi(make_survey) -> None:
 
     q = BASIC_QUESTIONNAIRE.replace(
         "  - {rule: where, expr: 'age > 90', reason: implausible age}",
-        "  - {rule: where, expr: '\"Empower clients\" in benefits or accept_pss == \"No\"', reason: r}",
+        '  - {rule: where, expr: \'"Empower clients" in benefits or accept_pss == "No"\', reason: r}',
     )
     r = load(make_survey(ROWS, questionnaire=q))
     # row 2 chose Empower clients; row 3 (a duplicate) is already gone; row 4 answered 3 = Yes

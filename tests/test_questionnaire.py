@@ -100,7 +100,10 @@ def test_expression_refuses_calls(tmp_path: Path) -> None:
 
 def test_missing_function_allowed(tmp_path: Path) -> None:
     q = load_questionnaire(
-        write(tmp_path, "items:\n  - {id: a, type: number}\n  - {id: b, type: text, show_if: not missing(a)}\n")
+        write(
+            tmp_path,
+            "items:\n  - {id: a, type: number}\n  - {id: b, type: text, show_if: not missing(a)}\n",
+        )
     )
     assert q.item("b").show_if.names == {"a"}
 

@@ -1,0 +1,260 @@
+"""``surveykit check``: compare a survey's analysis with its stored expected output.
+
+Differences are reported the way a person reads a table (which table, which
+row and column, old → new), numbers compared within a relative tolerance so
+that the last bits of floating point never fail a build.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from surveykit.errors import SurveyError
+
+RTOL = 1e-9
+ATOL = 1e-12
+EXPECTED_JSON = "result.json"
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One changed value: where it is, what it was, what it is now."""
+
+    where: str
+    old: Any
+    new: Any
+
+    def __str__(self) -> str:
+        return f"{self.where}: {_show(self.old)} → {_show(self.new)}"
+
+
+def _show(value: Any) -> str:
+    if value is _MISSING:
+        return "(absent)"
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 80 else text[:77] + "…"
+
+
+_MISSING = object()
+
+
+def compare_documents(expected: dict, actual: dict, *, rtol: float = RTOL) -> list[Difference]:
+    """All differences between two result documents (``analyze --format json``)."""
+    diffs: list[Difference] = []
+    for key in sorted(set(expected) | set(actual), key=_key_order):
+        if key == "source":
+            continue  # where the CSV was read from is not a result
+        old, new = expected.get(key, _MISSING), actual.get(key, _MISSING)
+        if key == "tables" and isinstance(old, list) and isinstance(new, list):
+            _tables(old, new, diffs, rtol)
+        elif key == "tests" and isinstance(old, list) and isinstance(new, list):
+            _tests(old, new, diffs, rtol)
+        else:
+            _walk(old, new, key, diffs, rtol)
+    return diffs
+
+
+def _key_order(key: str) -> tuple[int, str]:
+    order = ["survey", "respondents", "exclusions", "tables", "tests"]
+    return (order.index(key) if key in order else len(order), key)
+
+
+def _tables(old: list, new: list, diffs: list[Difference], rtol: float) -> None:
+    old_by = {t.get("id"): t for t in old}
+    new_by = {t.get("id"): t for t in new}
+    for table_id in [*old_by, *(k for k in new_by if k not in old_by)]:
+        a, b = old_by.get(table_id), new_by.get(table_id)
+        where = f"table {table_id!r}"
+        if a is None or b is None:
+            diffs.append(
+                Difference(
+                    where,
+                    _MISSING if a is None else "present",
+                    _MISSING if b is None else "present",
+                )
+            )
+            continue
+        if a.get("columns") != b.get("columns"):
+            diffs.append(Difference(f"{where} columns", a.get("columns"), b.get("columns")))
+            continue
+        columns = a["columns"]
+        a_rows, b_rows = a.get("rows", []), b.get("rows", [])
+        for i in range(max(len(a_rows), len(b_rows))):
+            ra = a_rows[i] if i < len(a_rows) else None
+            rb = b_rows[i] if i < len(b_rows) else None
+            label = _row_label(ra if ra is not None else rb, i)
+            if ra is None or rb is None:
+                diffs.append(
+                    Difference(
+                        f"{where} row {label}",
+                        ra if ra is not None else _MISSING,
+                        rb if rb is not None else _MISSING,
+                    )
+                )
+                continue
+            for j, column in enumerate(columns):
+                va = ra[j] if j < len(ra) else _MISSING
+                vb = rb[j] if j < len(rb) else _MISSING
+                if not _equal(va, vb, rtol):
+                    name = column or "label"
+                    diffs.append(Difference(f"{where} row {label} column {name!r}", va, vb))
+        for key in sorted((set(a) | set(b)) - {"id", "columns", "rows"}):
+            _walk(a.get(key, _MISSING), b.get(key, _MISSING), f"{where} {key}", diffs, rtol)
+
+
+def _row_label(row: list | None, index: int) -> str:
+    if not row:
+        return f"#{index + 1}"
+    labels = [str(c) for c in row[:2] if isinstance(c, str) and c]
+    return f"#{index + 1} ({' / '.join(labels)})" if labels else f"#{index + 1}"
+
+
+def _tests(old: list, new: list, diffs: list[Difference], rtol: float) -> None:
+    for i in range(max(len(old), len(new))):
+        a = old[i] if i < len(old) else _MISSING
+        b = new[i] if i < len(new) else _MISSING
+        ref = a if a is not _MISSING else b
+        where = f"test {i + 1} ({ref.get('kind')} of {ref.get('dv')} by {ref.get('by')})"
+        _walk(a, b, where, diffs, rtol)
+
+
+def _walk(old: Any, new: Any, where: str, diffs: list[Difference], rtol: float) -> None:
+    if isinstance(old, dict) and isinstance(new, dict):
+        for key in [*old, *(k for k in new if k not in old)]:
+            _walk(old.get(key, _MISSING), new.get(key, _MISSING), f"{where}.{key}", diffs, rtol)
+    elif isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
+        for i, (a, b) in enumerate(zip(old, new, strict=True)):
+            _walk(a, b, f"{where}[{i}]", diffs, rtol)
+    elif not _equal(old, new, rtol):
+        diffs.append(Difference(where, old, new))
+
+
+def _equal(a: Any, b: Any, rtol: float) -> bool:
+    numbers = (int, float)
+    if (
+        isinstance(a, numbers)
+        and isinstance(b, numbers)
+        and not isinstance(a, bool)
+        and not isinstance(b, bool)
+    ):
+        return math.isclose(a, b, rel_tol=rtol, abs_tol=ATOL)
+    return a == b
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` so that an interrupted run never leaves a half-written file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def load_expected(path: Path) -> dict:
+    """Read a stored expected result, with a clear message when it is absent or broken."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise SurveyError(
+            "no expected result yet; run 'surveykit check --update' to create it", file=path
+        ) from exc
+    except json.JSONDecodeError as exc:
+        raise SurveyError(f"not valid JSON: {exc.msg}", file=path, line=exc.lineno) from exc
+
+
+def compare_text(expected: str, actual: str, name: str, *, context: int = 1) -> list[Difference]:
+    """Line differences of two text reports (at most 20)."""
+    import difflib
+
+    out: list[Difference] = []
+    a, b = expected.splitlines(), actual.splitlines()
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            continue
+        out.append(
+            Difference(
+                f"{name} line {i1 + 1}",
+                "\n".join(a[i1:i2]) or _MISSING,
+                "\n".join(b[j1:j2]) or _MISSING,
+            )
+        )
+        if len(out) >= 20:
+            break
+    return out
+
+
+@dataclass(frozen=True)
+class CheckOutcome:
+    """What ``check`` found for one survey folder."""
+
+    folder: Path
+    differences: list[Difference]
+    updated: list[Path]
+    tables: int
+    tests: int
+
+
+def survey_files(folder: Path) -> tuple[Path, Path, Path | None]:
+    """responses.csv, questionnaire.yaml and (if present) analysis.yaml of a survey folder."""
+    if not folder.is_dir():
+        raise SurveyError(
+            "is not a survey folder (expected a folder with responses.csv)", file=folder
+        )
+    responses = folder / "responses.csv"
+    questionnaire = folder / "questionnaire.yaml"
+    for path in (responses, questionnaire):
+        if not path.exists():
+            raise SurveyError(f"survey folder has no {path.name}", file=folder)
+    plan = folder / "analysis.yaml"
+    return responses, questionnaire, plan if plan.exists() else None
+
+
+def check_survey(folder: Path, *, update: bool = False, rtol: float = RTOL) -> CheckOutcome:
+    """Analyse ``folder`` and compare with (or, with ``update``, rewrite) ``folder/expected``."""
+    from surveykit.pipeline import run_survey
+    from surveykit.render.json import render_json, to_document
+
+    responses, questionnaire, plan = survey_files(folder)
+    result, quotes = run_survey(responses, questionnaire, plan, with_quotes=True)
+    expected_dir = folder / "expected"
+    outputs: dict[str, str] = {EXPECTED_JSON: render_json(result)}
+    report_md = _markdown_report(result, quotes)
+    if report_md is not None:
+        outputs["report.md"] = report_md
+    if update:
+        written = []
+        for name, text in outputs.items():
+            write_atomic(expected_dir / name, text)
+            written.append(expected_dir / name)
+        return CheckOutcome(folder, [], written, len(result.tables), len(result.tests))
+    diffs = compare_documents(
+        load_expected(expected_dir / EXPECTED_JSON), to_document(result), rtol=rtol
+    )
+    if report_md is not None:
+        stored = expected_dir / "report.md"
+        if stored.exists():
+            diffs += compare_text(stored.read_text(encoding="utf-8"), report_md, "report.md")
+        else:
+            diffs.append(Difference("report.md", _MISSING, "present (run check --update)"))
+    return CheckOutcome(folder, diffs, [], len(result.tables), len(result.tests))
+
+
+def _markdown_report(result, quotes) -> str | None:
+    try:
+        from surveykit.report import write_report
+    except ImportError:  # reports are optional until the renderer lands
+        return None
+    from datetime import date
+
+    # A fixed date keeps the stored report byte-stable from day to day.
+    return write_report(result, "md", None, generated=date(2000, 1, 1), quotes=quotes)

@@ -1,0 +1,53 @@
+"""Files in, Result out: the one sequence every command runs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from surveykit.errors import SurveyError
+from surveykit.result import Result
+
+
+def find_inputs(
+    responses: Path, questionnaire: Path | None, plan: Path | None
+) -> tuple[Path, Path | None]:
+    """The questionnaire and plan to use for ``responses`` (defaults: beside the CSV)."""
+    folder = responses.parent
+    q_path = questionnaire or folder / "questionnaire.yaml"
+    if questionnaire is None and not q_path.exists():
+        raise SurveyError(
+            f"no questionnaire.yaml beside {responses}; pass one with -q/--questionnaire",
+            file=responses,
+        )
+    p_path = plan if plan is not None else folder / "analysis.yaml"
+    return q_path, p_path if (plan is not None or p_path.exists()) else None
+
+
+def run_survey(
+    responses: Path,
+    questionnaire: Path,
+    plan: Path | None,
+    *,
+    encoding: str | None = None,
+    with_quotes: bool = False,
+) -> tuple[Result, Any]:
+    """Load, ingest and analyse; returns the Result and (optionally) open-ended quotes."""
+    from surveykit.analyses import analyse
+    from surveykit.ingest import read_responses
+    from surveykit.plan import load_plan
+    from surveykit.questionnaire import load_questionnaire
+
+    q = load_questionnaire(questionnaire)
+    the_plan = load_plan(plan, q) if plan is not None else None
+    data = read_responses(responses, q, encoding=encoding)
+    result = analyse(data, the_plan)
+    quotes = None
+    if with_quotes:
+        try:
+            from surveykit.quotes import collect_quotes
+        except ImportError:
+            quotes = None
+        else:
+            quotes = collect_quotes(data)
+    return result, quotes
