@@ -72,6 +72,21 @@ def _table(table: dict[str, Any]) -> RichTable:
     return out
 
 
+_GROUP_HEADERS = {
+    "n": "n",
+    "mean": "Mean",
+    "sd": "SD",
+    "se": "SE",
+    "mean_rank": "Mean rank",
+    "median": "Median",
+}
+
+
+def _p_is(p: Any) -> str:
+    text = fmt_p(p, apa=False)
+    return f"p {text}" if text.startswith("<") else f"p = {text}"
+
+
 def _test(test: dict[str, Any], console: Console) -> None:
     title = _TEST_TITLES.get(test["kind"], test["kind"])
     console.print(Text(f"{title}: {test['dv']} by {test['by']}", style="bold"))
@@ -80,59 +95,68 @@ def _test(test: dict[str, Any], console: Console) -> None:
         return
     groups = test.get("groups") or []
     if groups:
-        keys = [k for k in ("n", "mean", "sd", "se", "mean_rank", "median") if k in groups[0]]
+        keys = [k for k in _GROUP_HEADERS if k in groups[0]]
         grid = RichTable(box=box.SIMPLE_HEAD)
         grid.add_column("Group")
         for k in keys:
-            grid.add_column(k.replace("_", " ").title() if k != "sd" else "SD", justify="right")
+            grid.add_column(_GROUP_HEADERS[k], justify="right")
         for g in groups:
             grid.add_row(
                 str(g.get("label", "")), *[fmt_cell(k if k == "n" else "x", g.get(k)) for k in keys]
             )
         console.print(grid)
+    lines: list[str] = []
     if test["kind"] == "t-test":
         welch = test.get("welch") or {}
         lev = test.get("levene") or {}
         ci = test.get("ci95") or [None, None]
-        console.print(
-            f"  Student: t = {fmt_num(test['t'], 3)}, df = {fmt_num(test['df'], 0)}, p = {fmt_p(test['p'], apa=False)}"
-            f"   Welch: t = {fmt_num(welch.get('t'), 3)}, df = {fmt_num(welch.get('df'), 2)}, p = {fmt_p(welch.get('p'), apa=False)}"
-        )
-        console.print(
-            f"  Levene F = {fmt_num(lev.get('F'), 3)}, p = {fmt_p(lev.get('p'), apa=False)}"
-            f"   mean difference {fmt_num(test.get('mean_diff'), 3)}, 95% CI [{fmt_num(ci[0], 3)}, {fmt_num(ci[1], 3)}]"
-            f"   d = {fmt_num(test.get('cohens_d'), 2)}, g = {fmt_num(test.get('hedges_g'), 2)}"
-        )
+        lines += [
+            f"Student's t = {fmt_num(test['t'], 3)}, df = {fmt_num(test['df'], 0)}, {_p_is(test['p'])}",
+            f"Welch's t = {fmt_num(welch.get('t'), 3)}, df = {fmt_num(welch.get('df'), 2)}, {_p_is(welch.get('p'))}",
+            f"Levene's test (means): F = {fmt_num(lev.get('F'), 3)}, {_p_is(lev.get('p'))}",
+            f"Mean difference = {fmt_num(test.get('mean_diff'), 3)}, 95% CI [{fmt_num(ci[0], 3)}, {fmt_num(ci[1], 3)}]",
+            f"Cohen's d = {fmt_num(test.get('cohens_d'), 3)}, Hedges' g = {fmt_num(test.get('hedges_g'), 3)}",
+        ]
     elif test["kind"] == "anova":
-        console.print(
-            f"  Between: SS = {fmt_num(test.get('ss_between'), 3)}, df = {fmt_num(test['df1'], 0)}, "
-            f"MS = {fmt_num(test.get('ms_between'), 3)}   Within: SS = {fmt_num(test.get('ss_within'), 3)}, "
-            f"df = {fmt_num(test['df2'], 0)}, MS = {fmt_num(test.get('ms_within'), 3)}"
-        )
         welch = test.get("welch") or {}
+        bf = test.get("brown_forsythe") or {}
         lev = test.get("levene") or {}
-        console.print(
-            f"  F = {fmt_num(test['F'], 3)}, p = {fmt_p(test['p'], apa=False)}, η² = {fmt_num(test.get('eta_sq'), 3)}, "
-            f"ω² = {fmt_num(test.get('omega_sq'), 3)}   Levene p = {fmt_p(lev.get('p'), apa=False)}   "
-            f"Welch F = {fmt_num(welch.get('F'), 3)}, p = {fmt_p(welch.get('p'), apa=False)}"
-        )
-        for name, rows in (test.get("posthoc") or {}).items():
-            if not rows:
-                continue
-            label = {"tukey": "Tukey HSD", "games_howell": "Games–Howell"}.get(name, name)
-            grid = RichTable(title=f"  {label}", title_justify="left", box=box.SIMPLE_HEAD)
-            for col in ("Pair", "Difference", "SE", "p adj", "95% CI"):
-                grid.add_column(col, justify="left" if col == "Pair" else "right")
-            for row in rows:
-                ci = row.get("ci95") or [None, None]
-                grid.add_row(
-                    f"{row['a']} − {row['b']}", fmt_num(row.get("diff"), 3), fmt_num(row.get("se"), 3),
-                    fmt_p(row.get("p_adj"), apa=False), f"[{fmt_num(ci[0], 3)}, {fmt_num(ci[1], 3)}]",
-                )  # fmt: skip
-            console.print(grid)
+        lines += [
+            f"Between groups: SS = {fmt_num(test.get('ss_between'), 3)}, df = {fmt_num(test['df1'], 0)}, MS = {fmt_num(test.get('ms_between'), 3)}",
+            f"Within groups:  SS = {fmt_num(test.get('ss_within'), 3)}, df = {fmt_num(test['df2'], 0)}, MS = {fmt_num(test.get('ms_within'), 3)}",
+            f"F = {fmt_num(test['F'], 3)}, {_p_is(test['p'])}, η² = {fmt_num(test.get('eta_sq'), 3)}, ω² = {fmt_num(test.get('omega_sq'), 3)}",
+            f"Levene's test (means): F = {fmt_num(lev.get('F'), 3)}, {_p_is(lev.get('p'))}",
+            f"Welch's F = {fmt_num(welch.get('F'), 3)}, df = ({fmt_num(welch.get('df1'), 0)}, {fmt_num(welch.get('df2'), 2)}), {_p_is(welch.get('p'))}",
+            f"Brown–Forsythe F = {fmt_num(bf.get('F'), 3)}, df = ({fmt_num(bf.get('df1'), 0)}, {fmt_num(bf.get('df2'), 2)}), {_p_is(bf.get('p'))}",
+        ]
     elif test["kind"] == "chi-square":
-        for note in test.get("notes") or []:
-            console.print(Text(f"  {note}", style="yellow"))
+        lines.append(
+            f"χ² = {fmt_num(test['chi2'], 3)}, df = {fmt_num(test['df'], 0)}, {_p_is(test['p'])}, Cramér's V = {fmt_num(test.get('cramers_v'), 3)}"
+        )
         if test.get("fisher_p") is not None:
-            console.print(Text(f"  Fisher's exact p = {fmt_p(test['fisher_p'], apa=False)}"))
+            lines.append(f"Fisher's exact test: {_p_is(test['fisher_p'])}")
+    for line in lines:
+        console.print(Text(f"  {line}"))
+    for note in test.get("notes") or []:
+        console.print(Text(f"  {note}", style="yellow"))
+    if test["kind"] == "anova":
+        _posthoc(test, console)
     console.print(Text(f"  {test['apa']}", style="green"))
+
+
+def _posthoc(test: dict[str, Any], console: Console) -> None:
+    for name, rows in (test.get("posthoc") or {}).items():
+        if not rows:
+            continue
+        label = {"tukey": "Tukey HSD", "games_howell": "Games–Howell"}.get(name, name)
+        console.print(Text(f"  {label}"))
+        grid = RichTable(box=box.SIMPLE_HEAD)
+        for col in ("Pair", "Difference", "SE", "p adj", "95% CI"):
+            grid.add_column(col, justify="left" if col == "Pair" else "right")
+        for row in rows:
+            ci = row.get("ci95") or [None, None]
+            grid.add_row(
+                f"{row['a']} − {row['b']}", fmt_num(row.get("diff"), 3), fmt_num(row.get("se"), 3),
+                fmt_p(row.get("p_adj"), apa=False), f"[{fmt_num(ci[0], 3)}, {fmt_num(ci[1], 3)}]",
+            )  # fmt: skip
+        console.print(grid)
