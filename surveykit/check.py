@@ -225,10 +225,11 @@ def check_survey(folder: Path, *, update: bool = False, rtol: float = RTOL) -> C
     from surveykit.render.json import render_json, to_document
 
     responses, questionnaire, plan = survey_files(folder)
-    result, quotes = run_survey(responses, questionnaire, plan, with_quotes=True)
+    run = run_survey(responses, questionnaire, plan, with_quotes=True)
+    result = run.result
     expected_dir = folder / "expected"
     outputs: dict[str, str] = {EXPECTED_JSON: render_json(result)}
-    report_md = _markdown_report(result, quotes)
+    report_md = _markdown_report(result, run.quotes)
     if report_md is not None:
         outputs["report.md"] = report_md
     if update:
@@ -249,12 +250,10 @@ def check_survey(folder: Path, *, update: bool = False, rtol: float = RTOL) -> C
     return CheckOutcome(folder, diffs, [], len(result.tables), len(result.tests))
 
 
-def _markdown_report(result, quotes) -> str | None:
-    try:
-        from surveykit.report import write_report
-    except ImportError:  # reports are optional until the renderer lands
-        return None
+def _markdown_report(result: Any, quotes: Any) -> str | None:
     from datetime import date
+
+    from surveykit.report import write_report
 
     # A fixed date keeps the stored report byte-stable from day to day.
     return write_report(result, "md", None, generated=date(2000, 1, 1), quotes=quotes)

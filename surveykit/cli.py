@@ -46,8 +46,7 @@ def _load(responses: Path, questionnaire: Path | None, plan: Path | None, encodi
     from surveykit.pipeline import find_inputs, run_survey
 
     q_path, p_path = find_inputs(responses, questionnaire, plan)
-    result, _ = run_survey(responses, q_path, p_path, encoding=encoding)
-    return result
+    return run_survey(responses, q_path, p_path, encoding=encoding).result
 
 
 @app.command()
@@ -72,6 +71,49 @@ def analyze(
     from surveykit.render.terminal import render_terminal
 
     render_terminal(result, Console(markup=False, highlight=False))
+
+
+@app.command()
+def report(
+    responses: Annotated[
+        Path, typer.Argument(help="CSV export of the responses [default: responses.csv here].")
+    ] = Path("responses.csv"),
+    questionnaire: QuestionnaireOpt = None,
+    plan: PlanOpt = None,
+    format: Annotated[
+        str, typer.Option("--format", "-f", help="md, html, docx, json or csv.")
+    ] = "md",
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="File to write (a folder for csv); text formats print without it.",
+        ),
+    ] = None,
+    min_cell: Annotated[
+        int | None,
+        typer.Option(
+            "--min-cell",
+            min=1,
+            help="Show counts below N as '< N' [default: the plan's report.min_cell].",
+        ),
+    ] = None,
+    encoding: EncodingOpt = None,
+) -> None:
+    """Write a publication-ready report: numbered tables, APA results, figures, quotes."""
+    from surveykit.pipeline import find_inputs, run_survey
+    from surveykit.report import write_report
+
+    q_path, p_path = find_inputs(responses, questionnaire, plan)
+    run = run_survey(responses, q_path, p_path, encoding=encoding, with_quotes=True)
+    if min_cell is None and run.plan is not None:
+        min_cell = run.plan.min_cell
+    text = write_report(run.result, format, output, min_cell=min_cell, quotes=run.quotes)
+    if text is not None:
+        sys.stdout.write(text)
+    else:
+        typer.echo(f"wrote {output}", err=True)
 
 
 @app.command()

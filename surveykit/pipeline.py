@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from surveykit.errors import SurveyError
 from surveykit.result import Result
+
+if TYPE_CHECKING:
+    from surveykit.plan import Plan
 
 
 def find_inputs(
@@ -24,6 +28,15 @@ def find_inputs(
     return q_path, p_path if (plan is not None or p_path.exists()) else None
 
 
+@dataclass(frozen=True)
+class SurveyRun:
+    """What one run produced: the result, open-ended quotes (if asked for) and the plan."""
+
+    result: Result
+    quotes: Any = None
+    plan: Plan | None = None
+
+
 def run_survey(
     responses: Path,
     questionnaire: Path,
@@ -31,8 +44,8 @@ def run_survey(
     *,
     encoding: str | None = None,
     with_quotes: bool = False,
-) -> tuple[Result, Any]:
-    """Load, ingest and analyse; returns the Result and (optionally) open-ended quotes."""
+) -> SurveyRun:
+    """Load, ingest and analyse; with ``with_quotes``, also collect open-ended answers."""
     from surveykit.analyses import analyse
     from surveykit.ingest import read_responses
     from surveykit.plan import load_plan
@@ -44,10 +57,7 @@ def run_survey(
     result = analyse(data, the_plan)
     quotes = None
     if with_quotes:
-        try:
-            from surveykit.quotes import collect_quotes
-        except ImportError:
-            quotes = None
-        else:
-            quotes = collect_quotes(data)
-    return result, quotes
+        from surveykit.quotes import collect_quotes
+
+        quotes = collect_quotes(data)
+    return SurveyRun(result=result, quotes=quotes, plan=the_plan)
