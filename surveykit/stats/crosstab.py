@@ -1,0 +1,121 @@
+"""Pearson chi-square test of independence for an r x c table of counts."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import stats as sps
+
+from surveykit.errors import StatisticsError
+
+from ._results import Result
+
+
+@dataclass(frozen=True)
+class YatesResult:
+    """Continuity-corrected chi-square for a 2 x 2 table (R chisq.test(correct = TRUE))."""
+
+    chi2: float
+    p: float
+
+
+@dataclass(frozen=True)
+class ChiSquareResult(Result):
+    """Chi-square test of independence.
+
+    ``chi2``/``df``/``p``: Pearson, no continuity correction. ``yates`` and ``fisher_p``
+    (two-sided, R's definition: sum of tables no more likely than the observed) are only
+    for 2 x 2 tables, else None. ``cramers_v`` = sqrt(chi2 / (n (min(r, c) - 1))),
+    without bias correction.
+    """
+
+    kind = "chi-square"
+
+    row_labels: tuple[str, ...]
+    col_labels: tuple[str, ...]
+    observed: tuple[tuple[float, ...], ...]
+    expected: tuple[tuple[float, ...], ...]
+    n: float
+    chi2: float
+    df: int
+    p: float
+    yates: YatesResult | None
+    cramers_v: float
+    fisher_p: float | None
+    notes: tuple[str, ...] = ()
+
+
+def chisq_independence(
+    observed: Sequence[Sequence[float]] | np.ndarray,
+    row_labels: Sequence[str],
+    col_labels: Sequence[str],
+) -> ChiSquareResult:
+    """Pearson chi-square test on a 2-D table of counts (rows x columns).
+
+    Rows or columns with a zero total make the expected counts zero and are an error, as is
+    a table with fewer than 2 rows or columns. Expected counts below 5 are reported in
+    ``notes`` the way SPSS footnotes them.
+    """
+    obs = np.asarray(observed, dtype=np.float64)
+    if obs.ndim != 2:
+        raise StatisticsError("the table of counts must be two-dimensional")
+    r, c = obs.shape
+    if (r, c) != (len(row_labels), len(col_labels)):
+        raise StatisticsError(
+            f"table is {r} x {c} but {len(row_labels)} row and {len(col_labels)} column labels"
+        )
+    if np.isnan(obs).any() or (obs < 0).any():
+        raise StatisticsError("counts must be non-negative numbers (no missing cells)")
+    n = float(obs.sum())
+    if n == 0:
+        raise StatisticsError("no non-missing values")
+    rows, cols = obs.sum(axis=1), obs.sum(axis=0)
+    used_rows = [str(row_labels[i]) for i in range(r) if rows[i] > 0]
+    used_cols = [str(col_labels[j]) for j in range(c) if cols[j] > 0]
+    if len(used_rows) < 2:
+        raise StatisticsError(f"row variable has only one level ({used_rows[0]!r})")
+    if len(used_cols) < 2:
+        raise StatisticsError(f"column variable has only one level ({used_cols[0]!r})")
+    for labels, totals, what in ((row_labels, rows, "row"), (col_labels, cols, "column")):
+        for label, total in zip(labels, totals, strict=True):
+            if total == 0:
+                raise StatisticsError(
+                    f"{what} {label!r} has no observations; drop that level before testing"
+                )
+    expected = np.outer(rows, cols) / n
+    resid = obs - expected
+    chi2 = math.fsum((resid * resid / expected).ravel())
+    df = (r - 1) * (c - 1)
+    yates = fisher = None
+    if (r, c) == (2, 2):
+        # R's chisq.test: shrink |O - E| by min(0.5, |O - E|) so it never changes sign.
+        a = np.abs(resid)
+        adj = a - np.minimum(0.5, a)
+        y = math.fsum((adj * adj / expected).ravel())
+        yates = YatesResult(y, float(sps.chi2.sf(y, 1)))
+        if np.all(obs == np.round(obs)):
+            fisher = float(sps.fisher_exact(obs.astype(np.int64)).pvalue)
+    notes = []
+    small = int((expected < 5).sum())
+    if small:
+        notes.append(
+            f"{small} cells ({100 * small / expected.size:.1f}%) have expected count less "
+            f"than 5. The minimum expected count is {expected.min():.2f}."
+        )
+    return ChiSquareResult(
+        row_labels=tuple(map(str, row_labels)),
+        col_labels=tuple(map(str, col_labels)),
+        observed=tuple(tuple(float(v) for v in row) for row in obs),
+        expected=tuple(tuple(float(v) for v in row) for row in expected),
+        n=n,
+        chi2=chi2,
+        df=df,
+        p=float(sps.chi2.sf(chi2, df)),
+        yates=yates,
+        cramers_v=math.sqrt(chi2 / (n * (min(r, c) - 1))),
+        fisher_p=fisher,
+        notes=tuple(notes),
+    )
