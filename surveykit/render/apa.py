@@ -31,7 +31,8 @@ def apa(test: dict[str, Any]) -> str:
         if test.get("eta_sq") is not None:
             text += f", η² = {fmt_stat(test['eta_sq'], leading_zero=False)}"
     elif kind == "chi-square":
-        n = int(sum(sum(row) for row in test.get("observed", [])))
+        # Suppressed tables carry "< N" strings in observed; n is stored separately.
+        n = int(test["n"]) if test.get("n") is not None else int(sum(map(sum, test["observed"])))
         text = f"χ²({_df(test['df'])}, N = {n}) = {fmt_stat(test['chi2'])}, {_p(test['p'])}"
         if test.get("cramers_v") is not None:
             text += f", V = {fmt_stat(test['cramers_v'], leading_zero=False)}"

@@ -1,0 +1,441 @@
+"""Small-cell protection: hide counts below N, and whatever would let a reader work them out.
+
+:func:`suppress` returns a new :class:`~surveykit.result.Result` in which
+
+* every count below N (zero included) and its percentage is replaced by ``"< N"``
+  (primary suppression), as are the statistics of groups smaller than N
+  (numeric rows, crosstab cells, test groups);
+* further cells are replaced by ``"x"`` (complementary suppression) so that no
+  hidden count can be recovered from the counts still shown and the totals a
+  reader knows: the respondents analysed (frequency, numeric and block tables),
+  the Total row and column (contingency tables), column totals implied by the
+  "% of column" figures and row totals published elsewhere (crosstabs), the
+  table total of a chi-square (its expected counts give the margins away).
+
+Each table is modelled as linear equations over its counts. After the usual
+rule (an equation with one hidden cell gets a second one, the next-smallest),
+every hidden cell is checked by linear programming: with the reader's
+knowledge (``< N`` cells lie in 0..N−1, ``x`` cells are ≥ N) its smallest and
+largest feasible values must differ, otherwise the next-smallest shown cell
+of one of its equations is hidden too. These equation systems (one sum per
+item; row and column sums) are totally unimodular, so the LP bounds are
+attained by integer tables and "bounds differ" means "at least two integer
+solutions". Test statistics themselves (t, F, χ², mean differences) are kept;
+see docs/reports.md for what that can still reveal.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from surveykit.errors import SurveyError
+from surveykit.result import (
+    ROW_DATA,
+    ROW_HEADING,
+    ROW_MISSING,
+    ROW_TOTAL,
+    Result,
+    Table,
+    TestReport,
+)
+
+SECONDARY = "x"
+_NUMERIC_STATS = ("Mean", "SD", "Median", "Min", "Max")
+_MULTI_NOTE = re.compile(r"^(?P<label>.*): Percent of respondents \(n = (?P<base>\d+)\)")
+
+Cell = tuple[int, int]
+
+
+def marker(min_cell: int) -> str:
+    """The text shown in place of a small count: ``< 5``."""
+    return f"< {min_cell}"
+
+
+@dataclass
+class Equation:
+    """``sum(coef * cell) == const`` — something a reader of the table knows to hold."""
+
+    terms: list[tuple[int, Cell]]
+    const: int = 0
+
+
+@dataclass
+class CountProblem:
+    """The counts of one table (or matrix), the equations between them and what is hidden."""
+
+    values: dict[Cell, int]
+    equations: list[Equation] = field(default_factory=list)
+    primary: set[Cell] = field(default_factory=set)
+    secondary: set[Cell] = field(default_factory=set)
+    unprotected: set[Cell] = field(default_factory=set)
+
+    @property
+    def hidden(self) -> set[Cell]:
+        return self.primary | self.secondary
+
+
+def suppress(result: Result, min_cell: int) -> Result:
+    """A copy of ``result`` with small cells (below ``min_cell``) and their complements hidden."""
+    if isinstance(min_cell, bool) or not isinstance(min_cell, int) or min_cell < 2:
+        raise SurveyError(f"--min-cell must be a whole number of at least 2, not {min_cell!r}")
+    tables = [_suppress_table(t, min_cell, result.analysed) for t in result.tables]
+    tests = [_suppress_test(t, min_cell) for t in result.tests]
+    return replace(
+        result, tables=tables, tests=tests, options={**result.options, "min_cell": min_cell}
+    )
+
+
+# --- protection ------------------------------------------------------------------------
+
+
+def protect(problem: CountProblem, min_cell: int) -> CountProblem:
+    """Mark primary cells (< ``min_cell``) and add complementary cells until none is recoverable."""
+    problem.primary = {c for c, v in problem.values.items() if v < min_cell}
+    if not problem.primary:
+        return problem
+    # The classic rule first (cheap, and what a statistician would do by hand):
+    # no equation may be left with exactly one hidden cell.
+    changed = True
+    while changed:
+        changed = False
+        for eq in problem.equations:
+            cells = [c for _, c in eq.terms]
+            hidden = [c for c in cells if c in problem.hidden]
+            if len(hidden) == 1 and _add_smallest(problem, cells):
+                changed = True
+    # Then prove it, cell by cell; hide more where a value is still pinned down.
+    while True:
+        pinned = [c for c in sorted(problem.hidden) if _determined(problem, c, min_cell)]
+        pinned = [c for c in pinned if c not in problem.unprotected]
+        if not pinned:
+            return problem
+        cell = pinned[0]
+        if not any(
+            _add_smallest(problem, [c for _, c in eq.terms])
+            for eq in problem.equations
+            if cell in {c for _, c in eq.terms}
+        ):
+            # Every cell of its equations is hidden already; the equations' totals are
+            # public, so nothing more can be done here. Reported in the table note.
+            problem.unprotected.add(cell)
+
+
+def _add_smallest(problem: CountProblem, cells: list[Cell]) -> bool:
+    shown = [c for c in cells if c not in problem.hidden]
+    if not shown:
+        return False
+    problem.secondary.add(min(shown, key=lambda c: (problem.values[c], c)))
+    return True
+
+
+def bounds(problem: CountProblem, min_cell: int) -> dict[Cell, tuple[float, float]]:
+    """The smallest and largest value each hidden cell can take given what is shown."""
+    return {c: _range(problem, c, min_cell) for c in sorted(problem.hidden)}
+
+
+def _determined(problem: CountProblem, cell: Cell, min_cell: int) -> bool:
+    lo, hi = _range(problem, cell, min_cell)
+    return hi - lo < 0.5
+
+
+def _range(problem: CountProblem, cell: Cell, min_cell: int) -> tuple[float, float]:
+    import numpy as np
+    from scipy.optimize import linprog
+
+    hidden = sorted(problem.hidden)
+    index = {c: i for i, c in enumerate(hidden)}
+    rows, rhs = [], []
+    for eq in problem.equations:
+        coefs = np.zeros(len(hidden))
+        const = float(eq.const)
+        for coef, c in eq.terms:
+            if c in index:
+                coefs[index[c]] += coef
+            else:
+                const -= coef * problem.values[c]
+        if coefs.any():
+            rows.append(coefs)
+            rhs.append(const)
+    upper = float(sum(problem.values.values()))
+    var_bounds = [
+        (0.0, float(min_cell - 1)) if c in problem.primary else (float(min_cell), upper)
+        for c in hidden
+    ]
+    objective = np.zeros(len(hidden))
+    objective[index[cell]] = 1.0
+    a_eq = np.array(rows) if rows else None
+    b_eq = np.array(rhs) if rows else None
+    out = []
+    for sign in (1.0, -1.0):
+        res = linprog(sign * objective, A_eq=a_eq, b_eq=b_eq, bounds=var_bounds, method="highs")
+        if not res.success:  # cannot happen for a true table; be conservative
+            return (float(problem.values[cell]), float(problem.values[cell]))
+        out.append(sign * res.fun)
+    return (out[0], out[1])
+
+
+# --- tables --------------------------------------------------------------------------------
+
+
+def table_problem(table: Table, analysed: int) -> CountProblem:
+    """The counts of ``table`` and the equations a reader can rely on."""
+    kinds = table.row_kinds or [ROW_DATA] * len(table.rows)
+    if table.kind == "contingency":
+        return _contingency_problem(table, kinds)
+    if table.kind == "crosstab":
+        return _crosstab_problem(table)
+    if table.kind == "scales":
+        col = table.columns.index("n")
+        return CountProblem(
+            {(i, col): int(r[col]) for i, r in enumerate(table.rows) if _is_num(r[col])}
+        )
+    if "n" not in table.columns:
+        return CountProblem({})
+    col = table.columns.index("n")
+    values = {(i, col): int(r[col]) for i, r in enumerate(table.rows) if _is_num(r[col])}
+    problem = CountProblem(values)
+    if table.kind in ("frequency", "numeric"):
+        total = table.percent_base if table.kind == "frequency" and table.percent_base else analysed
+        problem.equations.append(Equation([(1, c) for c in values], total))
+    elif table.kind == "multi":
+        # Options overlap (several may be chosen), so only the status rows add up:
+        # missing + not applicable = analysed − the percent base given in the note.
+        missing = [
+            (1, (i, col)) for i, k in enumerate(kinds) if k == ROW_MISSING and (i, col) in values
+        ]
+        if missing and table.percent_base is not None:
+            problem.equations.append(Equation(missing, analysed - table.percent_base))
+    elif table.kind == "block":
+        bases = {}
+        for note in table.notes:
+            m = _MULTI_NOTE.match(note)
+            if m:
+                bases[m["label"]] = int(m["base"])
+        for label, rows in _segments(table, kinds):
+            cells = [(i, col) for i in rows if (i, col) in values]
+            if label in bases:
+                missing = [(1, c) for c in cells if kinds[c[0]] == ROW_MISSING]
+                if missing:
+                    problem.equations.append(Equation(missing, analysed - bases[label]))
+            elif cells:
+                problem.equations.append(Equation([(1, c) for c in cells], analysed))
+    return problem
+
+
+def _segments(table: Table, kinds: list[str]) -> list[tuple[str, list[int]]]:
+    out: list[tuple[str, list[int]]] = []
+    for i, (row, kind) in enumerate(zip(table.rows, kinds, strict=True)):
+        if kind == ROW_HEADING:
+            out.append((str(row[0]), []))
+        elif out:
+            out[-1][1].append(i)
+    return out
+
+
+def _contingency_problem(table: Table, kinds: list[str]) -> CountProblem:
+    ncol = len(table.columns)
+    values = {
+        (i, j): int(row[j])
+        for i, row in enumerate(table.rows)
+        for j in range(1, ncol)
+        if _is_num(row[j])
+    }
+    problem = CountProblem(values)
+    data_rows = [i for i, k in enumerate(kinds) if k != ROW_TOTAL]
+    total_rows = [i for i, k in enumerate(kinds) if k == ROW_TOTAL]
+    total_col = ncol - 1 if table.columns[-1] == "Total" else None
+    inner_cols = [j for j in range(1, ncol) if j != total_col]
+    for i in [*data_rows, *total_rows]:
+        if total_col is not None:
+            terms = [(1, (i, j)) for j in inner_cols] + [(-1, (i, total_col))]
+            problem.equations.append(Equation(terms))
+    for j in [*inner_cols, *([total_col] if total_col is not None else [])]:
+        for t in total_rows:
+            terms = [(1, (i, j)) for i in data_rows] + [(-1, (t, j))]
+            problem.equations.append(Equation(terms))
+    return problem
+
+
+def _crosstab_problem(table: Table) -> CountProblem:
+    col_label, row_label, n_col = 0, 1, table.columns.index("n")
+    values = {(i, n_col): int(r[n_col]) for i, r in enumerate(table.rows) if _is_num(r[n_col])}
+    problem = CountProblem(values)
+    # Column totals follow from any shown n with its "% of column"; row totals are the
+    # row item's frequencies, usually published in another table: treat both as known.
+    for key in (col_label, row_label):
+        groups: dict[Any, list[Cell]] = {}
+        for i, row in enumerate(table.rows):
+            if (i, n_col) in values:
+                groups.setdefault(row[key], []).append((i, n_col))
+        for cells in groups.values():
+            problem.equations.append(
+                Equation([(1, c) for c in cells], sum(values[c] for c in cells))
+            )
+    return problem
+
+
+def _suppress_table(table: Table, min_cell: int, analysed: int) -> Table:
+    problem = protect(table_problem(table, analysed), min_cell)
+    small = marker(min_cell)
+    rows = [list(r) for r in table.rows]
+    extra: dict[str, int] = {}
+    pct_cols = [j for j, c in enumerate(table.columns) if c.startswith("%")]
+    for i, j in sorted(problem.hidden):
+        mark = small if (i, j) in problem.primary else SECONDARY
+        rows[i][j] = mark
+        # A percentage of a known base gives its count back, so it goes with it.
+        for p in pct_cols:
+            if rows[i][p] is not None and table.kind not in ("contingency",):
+                rows[i][p] = mark
+        if (i, j) in problem.primary:
+            _hide_group_stats(table, rows[i], small, extra)
+        elif table.kind == "crosstab":
+            # "Summary n" cannot exceed n, so it would bound a hidden n.
+            summary_n = table.columns.index("Summary n")
+            if rows[i][summary_n] is not None:
+                rows[i][summary_n] = SECONDARY
+    # Statistics of small groups whose count itself is shown (crosstab Summary n, α n).
+    for row in rows:
+        for count_col, stat_cols in _stat_groups(table):
+            if _is_num(row[count_col]) and row[count_col] < min_cell:
+                row[count_col] = small
+                for s in stat_cols:
+                    if row[s] is not None:
+                        row[s] = small
+                extra["group"] = extra.get("group", 0) + 1
+    if not problem.hidden and not extra:
+        return table
+    note = _note(problem, min_cell, extra)
+    return replace(table, rows=rows, notes=[*table.notes, note])
+
+
+def _stat_groups(table: Table) -> list[tuple[int, list[int]]]:
+    cols = table.columns
+    if table.kind == "crosstab":
+        return [(cols.index("Summary n"), [cols.index(c) for c in ("Mean", "SD", "Min", "Max")])]
+    if table.kind == "scales":
+        return [(cols.index("α n"), [cols.index("Cronbach's α")])]
+    return []
+
+
+def _hide_group_stats(table: Table, row: list[Any], small: str, extra: dict[str, int]) -> None:
+    cols = table.columns
+    if table.kind == "crosstab":
+        names = ("Summary n", "Mean", "SD", "Min", "Max")
+    elif table.kind == "scales":
+        names = ("Mean", "SD", "Median", "Min", "Max", "Cronbach's α", "α n")
+    else:
+        names = _NUMERIC_STATS
+    for name in names:
+        if name in cols and row[cols.index(name)] is not None:
+            row[cols.index(name)] = small
+
+
+def _note(problem: CountProblem, min_cell: int, extra: dict[str, int]) -> str:
+    parts = []
+    if problem.primary:
+        parts.append(
+            f"{len(problem.primary)} count(s) below {min_cell} shown as \u201c< {min_cell}\u201d"
+        )
+    if extra.get("group"):
+        parts.append(f"statistics of {extra['group']} group(s) smaller than {min_cell} withheld")
+    if problem.secondary:
+        parts.append(
+            f"{len(problem.secondary)} further count(s) shown as \u201cx\u201d so that the small "
+            "counts cannot be worked out from totals"
+        )
+    text = "Small-cell suppression: " + "; ".join(parts) + "."
+    if problem.unprotected:
+        text += f" {len(problem.unprotected)} hidden count(s) could still be derived from public totals."
+    return text
+
+
+# --- tests ------------------------------------------------------------------------------
+
+
+def _suppress_test(test: TestReport, min_cell: int) -> TestReport:
+    if test.error or not test.stats:
+        return test
+    stats = dict(test.stats)
+    small = marker(min_cell)
+    notes = []
+    groups = [dict(g) for g in stats.get("groups") or []]
+    if groups:
+        # The degrees of freedom give the total n away, so one hidden group is not enough.
+        problem = CountProblem(
+            {(i, 0): int(g["n"]) for i, g in enumerate(groups) if _is_num(g.get("n"))}
+        )
+        problem.equations.append(
+            Equation([(1, c) for c in problem.values], sum(problem.values.values()))
+        )
+        protect(problem, min_cell)
+        for (i, _), mark in [(c, small) for c in problem.primary] + [
+            (c, SECONDARY) for c in problem.secondary
+        ]:
+            # Every statistic of the group: se, CI and sum of ranks would give n back.
+            groups[i] = {k: (v if k == "label" else mark) for k, v in groups[i].items()}
+        if problem.hidden:
+            stats["groups"] = groups
+            hidden = {groups[i]["label"] for i, _ in problem.hidden}
+            # Differences between group means would give a hidden group's mean back.
+            if test.kind == "t-test":
+                for key in ("mean_diff", "se_diff", "ci95"):
+                    if key in stats:
+                        stats[key] = small
+            posthoc = stats.get("posthoc")
+            if isinstance(posthoc, dict):
+                stats["posthoc"] = {
+                    name: [
+                        {k: (v if k in ("a", "b") else small) for k, v in row.items()}
+                        if row.get("a") in hidden or row.get("b") in hidden
+                        else row
+                        for row in rows or []
+                    ]
+                    for name, rows in posthoc.items()
+                }
+            notes.append(
+                f"Small-cell suppression: statistics of {len(problem.primary)} group(s) smaller "
+                f"than {min_cell} withheld"
+                + (
+                    f", and of {len(problem.secondary)} more so their size cannot be worked out"
+                    if problem.secondary
+                    else ""
+                )
+                + "."
+            )
+    observed = stats.get("observed")
+    if observed:
+        matrix = [[int(v) for v in row] for row in observed]
+        problem = CountProblem(
+            {(i, j): v for i, row in enumerate(matrix) for j, v in enumerate(row)}
+        )
+        # The expected counts give the row and column totals away.
+        for i, row in enumerate(matrix):
+            problem.equations.append(Equation([(1, (i, j)) for j in range(len(row))], sum(row)))
+        for j in range(len(matrix[0]) if matrix else 0):
+            problem.equations.append(
+                Equation([(1, (i, j)) for i in range(len(matrix))], sum(r[j] for r in matrix))
+            )
+        protect(problem, min_cell)
+        if problem.hidden:
+            shown: list[list[Any]] = [list(row) for row in observed]
+            for i, j in problem.primary:
+                shown[i][j] = small
+            for i, j in problem.secondary:
+                shown[i][j] = SECONDARY
+            stats["observed"] = shown
+            stats.setdefault("n", sum(map(sum, matrix)))
+            notes.append(
+                f"Small-cell suppression: {len(problem.primary)} observed count(s) below {min_cell} "
+                f"withheld, and {len(problem.secondary)} more so they cannot be worked out."
+            )
+    if not notes:
+        return test
+    stats["notes"] = [*(stats.get("notes") or []), *notes]
+    return replace(test, stats=stats)
+
+
+def _is_num(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)

@@ -1,0 +1,205 @@
+"""surveykit report: every format from the one Result, written atomically."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from surveykit.errors import SurveyError
+from surveykit.quotes import collect_quotes
+from surveykit.render.csv_out import neutralise, table_csv
+from surveykit.render.json import render_json
+from surveykit.report import ReportTable, build_report, write_report
+from tests.test_report_support import staff_responses, staff_result
+
+DAY = date(2025, 3, 14)
+
+
+@pytest.fixture(scope="module")
+def report():
+    return build_report(staff_result(), generated=DAY, quotes=collect_quotes(staff_responses()))
+
+
+def test_tables_numbered_in_plan_order_then_tests(report) -> None:
+    result = staff_result()
+    assert [t.id for t in report.tables] == [t.id for t in result.tables]
+    numbers = [t.number for t in report.all_tables]
+    assert numbers == list(range(1, len(numbers) + 1))
+    assert report.tables[0].caption == "Table 1 Respondents"
+    assert [t.id for t in report.test_tables][:2] == ["tests", "test_groups"]
+
+
+def test_figures_multi_likert_and_anova(report) -> None:
+    kinds = {t.id: len(t.figures) for t in report.tables}
+    assert kinds["table4"] == 1  # select-all → bar chart
+    assert kinds["table2"] == 1 and kinds["table3"] == 1  # Likert batteries → diverging bars
+    assert kinds["table1"] == 0 and kinds["table5"] == 0
+    assert len(report.test_figures) == 1  # one ANOVA
+    assert [f.number for f in report.figures] == list(range(1, 5))
+    assert all(f.png.startswith(b"\x89PNG") for f in report.figures)
+
+
+def test_methods_from_facts(report) -> None:
+    text = " ".join(report.methods)
+    assert (
+        "Of 244 responses received, 4 were excluded (did not consent: 2; repeated submission: 2), leaving 240"
+        in text
+    )
+    assert "Holm" in text and "pairwise" in text and "One-way ANOVA" in text
+
+
+def test_numbers_formatted_like_the_terminal(report) -> None:
+    t2 = report.tables[1]
+    assert t2.rows[1][:3] == ["Strongly disagree", "6", "2.5"]
+    sentences = " ".join(report.tables[1].tests)
+    assert "F(4, 231) = 7.30, p < .001" in sentences
+
+
+def test_markdown_stdout_omits_figures() -> None:
+    text = write_report(staff_result(), "md", None, generated=DAY)
+    assert text is not None
+    assert "<!-- figures omitted" in text and "![" not in text
+    assert "**Table 1**" in text and "*Respondents*" in text
+    assert "Percent of respondents (n = 240); respondents could choose more than one." in text
+
+
+def test_markdown_file_writes_figures_beside_it(tmp_path: Path) -> None:
+    out = tmp_path / "report.md"
+    quotes = collect_quotes(staff_responses())
+    assert write_report(staff_result(), "md", out, generated=DAY, quotes=quotes) is None
+    text = out.read_text(encoding="utf-8")
+    links = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", text)
+    assert links == [f"report_figures/fig{i}.png" for i in range(1, 5)]
+    assert all((tmp_path / link).read_bytes().startswith(b"\x89PNG") for link in links)
+    assert "## Appendix: open-ended answers" in text and "\u2014R" in text
+    assert not list(tmp_path.glob(".*tmp"))  # no temp files left behind
+
+
+def test_html_is_self_contained(tmp_path: Path) -> None:
+    out = tmp_path / "r.html"
+    write_report(
+        staff_result(), "html", out, generated=DAY, quotes=collect_quotes(staff_responses())
+    )
+    text = out.read_text(encoding="utf-8")
+    assert text.count("<table") == len(build_report(staff_result(), figures=False).all_tables)
+    assert text.count('src="data:image/png;base64,') == 4
+    assert not re.search(r"(src|href)=\"(https?:)?//", text)
+    assert "<script" not in text
+    assert "Generated 14 March 2025" in text
+
+
+def test_html_escapes_labels() -> None:
+    from dataclasses import replace
+
+    result = staff_result()
+    table = replace(result.tables[3], title="<b>x</b> & y")
+    text = write_report(replace(result, tables=[table], tests=[]), "html", None)
+    assert "&lt;b&gt;x&lt;/b&gt; &amp; y" in text and "<b>x</b>" not in text
+
+
+def test_json_is_render_json(tmp_path: Path) -> None:
+    result = staff_result()
+    assert write_report(result, "json", None) == render_json(result)
+    write_report(result, "json", tmp_path / "r.json")
+    assert json.loads((tmp_path / "r.json").read_text()) == json.loads(render_json(result))
+
+
+def test_json_with_min_cell_is_suppressed() -> None:
+    text = write_report(staff_result(), "json", None, min_cell=10)
+    doc = json.loads(text)
+    assert doc["options"]["min_cell"] == 10
+    assert "< 10" in text
+
+
+def test_docx_has_a_word_table_per_table_and_the_figures(tmp_path: Path) -> None:
+    docx = pytest.importorskip("docx")
+    out = tmp_path / "r.docx"
+    write_report(
+        staff_result(), "docx", out, generated=DAY, quotes=collect_quotes(staff_responses())
+    )
+    doc = docx.Document(str(out))
+    expected = build_report(staff_result(), figures=False)
+    assert len(doc.tables) == len(expected.all_tables)
+    assert len(doc.inline_shapes) == 4
+    first = doc.tables[0]
+    assert first.cell(0, 1).text == "n" and first.cell(2, 0).text == "Emergency"
+    assert len(doc.tables[0].rows) == len(staff_result().tables[0].rows) + 1
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "Table 1" in text and "Figure 4" in text and "Of 244 responses received" in text
+
+
+def test_csv_folder_one_file_per_table(tmp_path: Path) -> None:
+    out = tmp_path / "tables"
+    write_report(staff_result(), "csv", out)
+    files = sorted(out.iterdir())
+    assert len(files) == len(build_report(staff_result(), figures=False).all_tables)
+    assert files[0].name == "table01_table1.csv"
+    rows = list(csv.reader(io.StringIO(files[0].read_text(encoding="utf-8-sig"))))
+    assert rows[0] == ["", "n", "%", "Mean", "SD", "Median", "Min", "Max"]
+    assert ["Emergency", "61", "25.4", "", "", "", "", ""] in rows
+    assert not list(tmp_path.glob(".*"))  # staging folder removed
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
+        ("+1+1", "'+1+1"),
+        ("-cmd", "'-cmd"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\tx"),
+        ("-0.53", "-0.53"),
+        ("-12", "-12"),
+        ("Emergency − Surgery", "Emergency − Surgery"),
+        ("< 5", "< 5"),
+    ],
+)
+def test_csv_neutralises_formulas_but_not_negative_numbers(cell: str, expected: str) -> None:
+    assert neutralise(cell) == expected
+
+
+def test_csv_table_text() -> None:
+    table = ReportTable(
+        number=1, id="t", title="t", columns=["", "d"], rows=[["=evil()", "-0.25"]],
+        row_kinds=["data"], align=["l", "r"], kind="x",
+    )  # fmt: skip
+    assert table_csv(table) == ",d\r\n'=evil(),-0.25\r\n"
+
+
+@pytest.mark.parametrize(
+    ("fmt", "message"),
+    [("docx", "--output"), ("csv", "--output"), ("pdf", "unknown report format")],
+)
+def test_errors(fmt: str, message: str) -> None:
+    with pytest.raises(SurveyError, match=message):
+        write_report(staff_result(), fmt, None)
+
+
+def test_atomic_write_keeps_old_file_on_failure(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "r.html"
+    out.write_text("old")
+
+    def boom(*_args, **_kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr("surveykit.report.os.replace", boom)
+    with pytest.raises(OSError):
+        write_report(staff_result(), "html", out)
+    assert out.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["r.html"]
+
+
+def test_min_cell_reaches_every_format(tmp_path: Path) -> None:
+    text = write_report(staff_result(), "md", None, min_cell=10)
+    assert "< 10" in text and "Small-cell suppression" in text
+    assert "Small cells: counts below 10" in text
+    write_report(staff_result(), "docx", tmp_path / "r.docx", min_cell=10)
+    assert (tmp_path / "r.docx").stat().st_size > 10_000

@@ -1,0 +1,43 @@
+"""Shared fixtures for the report tests: the staff_wellbeing Result and its quotes.
+
+(Named test_report_*.py so it sits with the report tests; it defines no tests.)
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from surveykit.analyses import analyse
+from surveykit.ingest import Responses, read_responses
+from surveykit.plan import load_plan
+from surveykit.questionnaire import load_questionnaire
+from surveykit.result import Result
+
+ROOT = Path(__file__).resolve().parent.parent
+
+STAFF = ROOT / "surveys" / "staff_wellbeing"
+SINGAPORE = ROOT / "surveys" / "singapore_pss"
+
+
+@cache
+def staff_responses() -> Responses:
+    """The staff_wellbeing responses as read by the CLI."""
+    q = load_questionnaire(STAFF / "questionnaire.yaml")
+    return read_responses(STAFF / "responses.csv", q)
+
+
+@cache
+def staff_result() -> Result:
+    """The staff_wellbeing Result with its full plan (tables, scales, five tests)."""
+    responses = staff_responses()
+    return analyse(responses, load_plan(STAFF / "analysis.yaml", responses.questionnaire))
+
+
+def survey_result(folder: Path) -> tuple[Result, Responses]:
+    """Result and responses of any survey folder (plan used when present)."""
+    q = load_questionnaire(folder / "questionnaire.yaml")
+    responses = read_responses(folder / "responses.csv", q)
+    plan_path = folder / "analysis.yaml"
+    plan = load_plan(plan_path, q) if plan_path.exists() else None
+    return analyse(responses, plan), responses
