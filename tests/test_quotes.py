@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from surveykit.quotes import EMAIL_MARK, PHONE_MARK, Quote, collect_quotes, redact, respondent_tag
-from tests.test_report_support import staff_responses
+from tests.report_support import staff_responses
 
 
 @pytest.mark.parametrize(

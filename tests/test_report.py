@@ -16,7 +16,7 @@ from surveykit.quotes import collect_quotes
 from surveykit.render.csv_out import neutralise, table_csv
 from surveykit.render.json import render_json
 from surveykit.report import ReportTable, build_report, write_report
-from tests.test_report_support import staff_responses, staff_result
+from tests.report_support import staff_responses, staff_result
 
 DAY = date(2025, 3, 14)
 

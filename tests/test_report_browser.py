@@ -14,7 +14,7 @@ import pytest
 
 from surveykit.quotes import collect_quotes
 from surveykit.report import build_report, write_report
-from tests.test_report_support import SINGAPORE, STAFF, survey_result
+from tests.report_support import SINGAPORE, STAFF, survey_result
 
 CHROMIUM = next(
     (shutil.which(n) for n in ("chromium", "chromium-browser") if shutil.which(n)), None

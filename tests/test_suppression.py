@@ -24,7 +24,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from surveykit.errors import SurveyError
 from surveykit.result import ROW_DATA, ROW_HEADING, ROW_MISSING, ROW_TOTAL, Result, Table
 from surveykit.suppression import SECONDARY, suppress
-from tests.test_report_support import staff_result
+from tests.report_support import staff_result
 
 # --- an independent model of what a reader knows ------------------------------------
 
