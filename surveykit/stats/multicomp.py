@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-from scipy import stats as sps
 
 from surveykit.errors import StatisticsError
+from surveykit.stats.tukey import studentized_range_ppf, studentized_range_sf
 
 AdjustMethod = Literal["none", "holm", "bonferroni", "fdr_bh"]
 
@@ -42,14 +42,14 @@ def tukey_kramer(
     the studentized range statistic is |diff| / se * sqrt(2).
     """
     k = len(labels)
-    crit = float(sps.studentized_range.ppf(1 - alpha, k, df_within)) / math.sqrt(2)
+    crit = float(studentized_range_ppf(1 - alpha, k, df_within)) / math.sqrt(2)
     out = []
     for i in range(k):
         for j in range(i + 1, k):
             diff = means[i] - means[j]
             se = math.sqrt(ms_within * (1 / ns[i] + 1 / ns[j]))
             q = abs(diff) / se * math.sqrt(2)
-            p = float(sps.studentized_range.sf(q, k, df_within))
+            p = float(studentized_range_sf(q, k, df_within))
             ci = (diff - crit * se, diff + crit * se)
             out.append(PairComparison(labels[i], labels[j], diff, se, df_within, p, ci))
     return out
@@ -90,8 +90,8 @@ def games_howell(
             se = math.sqrt(a + b)
             df = (a + b) ** 2 / (a * a / (ns[i] - 1) + b * b / (ns[j] - 1))
             q = abs(diff) / se * math.sqrt(2)
-            p = float(sps.studentized_range.sf(q, k, df))
-            crit = float(sps.studentized_range.ppf(1 - alpha, k, df)) / math.sqrt(2)
+            p = float(studentized_range_sf(q, k, df))
+            crit = float(studentized_range_ppf(1 - alpha, k, df)) / math.sqrt(2)
             out.append(
                 PairComparison(
                     labels[i], labels[j], diff, se, df, p, (diff - crit * se, diff + crit * se)

@@ -4,13 +4,12 @@ Float64 parsing keeps ~15-16 significant digits, so data such as 1000000000000.4
 1000000000000.5 (NIST SmLs07-09) lose most of their *differences* before any arithmetic
 happens. ``exact_centre`` parses decimal strings exactly and subtracts an exact centre so the
 deviations that reach float64 are small and exactly representable to ~1e-16 relative.
-The sums here are two-pass (centre first, then sum the centred values with ``math.fsum``),
+The sums here are two-pass (centre first, then sum the centred values pairwise),
 which is what makes the ANOVA/t-test code reach LRE >= 9 on centred input.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 
@@ -64,13 +63,18 @@ def needs_centring(x: np.ndarray) -> bool:
 
 
 def stable_mean(x: np.ndarray) -> float:
-    """Mean with one refinement pass: m + fsum(x - m)/n removes the first pass's error."""
+    """Mean with one refinement pass: m + sum(x - m)/n removes the first pass's error.
+
+    numpy's pairwise summation is used rather than ``math.fsum``: fsum walks the
+    array one Python float at a time (24 s of a 1M-respondent run), and after
+    centring the pairwise error is far below what the NIST tests can see.
+    """
     n = x.size
-    m = math.fsum(x) / n
-    return m + math.fsum(x - m) / n
+    m = float(np.sum(x)) / n
+    return m + float(np.sum(x - m)) / n
 
 
 def centred_ss(x: np.ndarray, centre: float) -> float:
     """Sum of squared deviations about ``centre`` (two-pass; never the textbook one-pass)."""
     d = x - centre
-    return math.fsum(d * d)
+    return float(np.dot(d, d))
