@@ -31,21 +31,33 @@ TEST_NAMES = {
 
 def analyse(responses: Responses, plan: Plan | None = None) -> Result:
     """Tables and tests for ``responses``; without a plan, one table per reported item."""
+    from surveykit import progress
+
     plan = plan or Plan()
     items = {item.id: item for item in responses.questionnaire.items}
     notes = list(responses.notes)
     tables: list[Table] = []
-    if plan.scales:
-        responses, scale_table = _add_scales(responses, plan.scales, items)
-    if plan.tables:
-        tables.extend(_table(responses, spec, items) for spec in plan.tables)
-    else:
-        tables.extend(
-            item_table(responses, item) for item in responses.questionnaire.items if item.report
-        )
-    if plan.scales:
-        tables.append(scale_table)
-    tests = [_run_test(responses, spec, items, plan) for spec in plan.tests]
+    reported = [item for item in responses.questionnaire.items if item.report]
+    steps = len(plan.scales) + (len(plan.tables) or len(reported)) + len(plan.tests)
+    big = responses.analysed >= 100_000
+    with progress.task("Analysing", steps, big=big) as bar:
+        if plan.scales:
+            responses, scale_table = _add_scales(responses, plan.scales, items)
+            bar.advance(len(plan.scales))
+        if plan.tables:
+            for spec in plan.tables:
+                tables.append(_table(responses, spec, items))
+                bar.advance()
+        else:
+            for item in reported:
+                tables.append(item_table(responses, item))
+                bar.advance()
+        if plan.scales:
+            tables.append(scale_table)
+        tests = []
+        for spec in plan.tests:
+            tests.append(_run_test(responses, spec, items, plan))
+            bar.advance()
     tests = _adjust(tests, plan.adjust)
     return Result(
         survey=responses.questionnaire.id,
@@ -166,33 +178,39 @@ def _compute(responses: Responses, spec: TestSpec, items: dict[str, Item], plan:
 
     by_item = items[spec.by]
     groups_v = responses.data[spec.by]
-    frame_ok = groups_v.notna()
+    levels = list(spec.groups) or [*by_item.labels, *([OTHERS] if by_item.other else [])]
+    # Work on numpy arrays: category codes of the groups, float scores of the DV.
+    frame_ok = _notna(groups_v)
     if plan.missing == "listwise":
         for test in plan.tests:
             for name in (test.dv, test.by):
-                frame_ok &= responses.data[name].notna()
-    levels = list(spec.groups) or [*by_item.labels, *([OTHERS] if by_item.other else [])]
+                frame_ok &= _notna(responses.data[name])
     if spec.kind == "chisq":
         dv_item = items[spec.dv]
         dv_v = responses.data[spec.dv]
-        ok = frame_ok & dv_v.notna() & groups_v.isin(levels)
         row_levels = [*dv_item.labels, *([OTHERS] if dv_item.other else [])]
-        table = pd.crosstab(
-            pd.Categorical(dv_v[ok], categories=row_levels),
-            pd.Categorical(groups_v[ok], categories=levels),
-            dropna=False,
-        ).reindex(index=row_levels, columns=levels, fill_value=0)
+        row_of = _positions(dv_v, row_levels)
+        group_of = _positions(groups_v, levels)
+        ok = frame_ok & (row_of >= 0) & (group_of >= 0)
+        cells = row_of[ok].astype(np.int64) * len(levels) + group_of[ok]
+        counts = np.bincount(cells, minlength=len(row_levels) * len(levels))
+        table = counts.reshape(len(row_levels), len(levels))
         # Empty rows/columns carry no information and would make expected counts 0.
-        table = table.loc[table.sum(axis=1) > 0, table.sum(axis=0) > 0]
+        rows_kept = table.sum(axis=1) > 0
+        cols_kept = table.sum(axis=0) > 0
+        table = table[rows_kept][:, cols_kept]
         result = stats.chisq_independence(
-            table.to_numpy(), list(map(str, table.index)), list(map(str, table.columns))
+            table,
+            [str(x) for x, k in zip(row_levels, rows_kept, strict=True) if k],
+            [str(x) for x, k in zip(levels, cols_kept, strict=True) if k],
         )
         return result.to_dict()
     values = (
         responses.data[spec.dv] if items[spec.dv].type == "number" else responses.scores(spec.dv)
     )
-    ok = frame_ok & values.notna()
-    samples = [values[ok & (groups_v == level)].to_numpy(dtype=float) for level in levels]
+    x = values.to_numpy(dtype=float, na_value=np.nan)
+    ok = frame_ok & ~np.isnan(x)
+    samples = [x[ok & _is_level(groups_v, level)] for level in levels]
     present = [(lv, s) for lv, s in zip(levels, samples, strict=True) if len(s) > 0]
     if len(present) < 2:
         only = f" ({present[0][0]!r})" if present else ""
@@ -214,6 +232,35 @@ def _compute(responses: Responses, spec: TestSpec, items: dict[str, Item], plan:
     if spec.kind == "anova":
         return stats.oneway_anova(arrays, labels, alpha=plan.alpha).to_dict()
     return stats.kruskal_wallis(arrays, labels).to_dict()
+
+
+def _notna(values: pd.Series) -> np.ndarray:
+    """Boolean array: the value is present."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return values.cat.codes.to_numpy() >= 0
+    return values.notna().to_numpy(dtype=bool)
+
+
+def _is_level(values: pd.Series, level: str) -> np.ndarray:
+    """Boolean array: the value equals ``level`` (compared by category code when possible)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        categories = values.cat.categories
+        if level not in categories:
+            return np.zeros(len(values), dtype=bool)
+        return values.cat.codes.to_numpy() == categories.get_loc(level)
+    return (values == level).to_numpy(dtype=bool)
+
+
+def _positions(values: pd.Series, levels: list[str]) -> np.ndarray:
+    """Each value's position in ``levels`` (-1 when missing or not one of them)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        where = {label: i for i, label in enumerate(levels)}
+        table = np.array([where.get(c, -1) for c in values.cat.categories] + [-1], dtype=np.int64)
+        return table[values.cat.codes.to_numpy()]
+    out = np.full(len(values), -1, dtype=np.int64)
+    for i, level in enumerate(levels):
+        out[(values == level).to_numpy(dtype=bool) & (out < 0)] = i
+    return out
 
 
 def _adjust(tests: list[TestReport], method: str) -> list[TestReport]:

@@ -4,15 +4,22 @@ Exports are taken as the form tools write them (Google Forms, Microsoft Forms,
 Qualtrics' three header rows, UTF-8 with or without BOM, UTF-16, CRLF, quoted
 newlines). Cells are parsed per distinct value, so a million rows with a few
 hundred distinct answers cost a few hundred parses plus one vectorised map.
-The input file is only ever read.
+
+A UTF-8 file goes straight to pyarrow's multithreaded CSV reader, which checks
+the UTF-8 and dictionary-encodes every column: each column is held as one small
+integer code per row plus its distinct cell texts. Python never holds the file's
+text, except on an error path that has to name a line (then the file is read
+again). The input file is only ever read.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import difflib
 import io
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -69,7 +76,13 @@ class Responses:
             return self.data[item_id].astype(float)
         if item.type in ("single", "ordinal"):
             codes = {c.label: float(c.code) for c in item.choices}
-            return self.data[item_id].map(codes).astype(float)
+            column = self.data[item_id]
+            if not isinstance(column.dtype, pd.CategoricalDtype):
+                return column.map(codes).astype(float)
+            # One score per category (NaN for Others), then one take by category code.
+            per_category = [codes.get(label, np.nan) for label in column.cat.categories]
+            table = np.array([*per_category, np.nan], dtype=float)
+            return pd.Series(table[column.cat.codes.to_numpy()], index=column.index, name=item_id)
         raise SurveyError(f"item {item_id!r} is a {item.type} item and has no numeric score")
 
 
@@ -77,10 +90,14 @@ def read_responses(
     path: str | Path, questionnaire: Questionnaire, *, encoding: str | None = None
 ) -> Responses:
     """Read ``path`` and return parsed responses; user errors raise SurveyError."""
+    from surveykit import progress
+
     path = Path(path)
-    table = _read_table(path, encoding)
-    headers, frame, header_lines = table.headers, table.frame, table.header_rows
-    received = len(frame)
+    big = _is_big(path)
+    with progress.task(f"Reading {path.name}", None, big=big):
+        table = _read_table(path, encoding)
+    headers, header_lines = table.headers, table.header_rows
+    received = table.rows
     notes: list[str] = []
 
     columns = _match_columns(questionnaire, headers, path)
@@ -103,52 +120,52 @@ def read_responses(
             + (" …" if len(ignored) > 8 else "")
         )
 
-    locate = _Locator(path, table, header_lines)
+    locate = _Locator(path, encoding, header_lines)
+    rows_index = pd.RangeIndex(received)
     data: dict[str, pd.Series] = {}
     multi: dict[str, pd.DataFrame] = {}
     other_text: dict[str, pd.Series] = {}
     answered: dict[str, pd.Series] = {}
-    for item in questionnaire.items:
-        raw = frame.iloc[:, columns[item.id]]
-        header = headers[columns[item.id]]
-        answered[item.id] = raw.str.strip() != ""
-        if item.type == "multi":
-            chosen, other = _parse_multi(raw, item, header, locate)
-            multi[item.id] = chosen
-            if item.other:
-                other_text[item.id] = other
-        elif item.type == "number":
-            data[item.id] = _parse_number(raw, item, header, locate)
-        elif item.type == "text":
-            stripped = raw.str.strip().str.replace("\r\n", "\n", regex=False)
-            data[item.id] = stripped.where(stripped != "", None)
-        else:
-            labels, other = _parse_choice(raw, item, header, locate)
-            data[item.id] = labels
-            if item.other:
-                other_text[item.id] = other
-    parsed = pd.DataFrame(data, index=frame.index)
+    with progress.task("Parsing items", len(questionnaire.items), big=big) as bar:
+        for item in questionnaire.items:
+            raw = table.column(columns[item.id])
+            header = headers[columns[item.id]]
+            stripped = raw.stripped()
+            answered[item.id] = pd.Series(
+                raw.take(np.array([u != "" for u in stripped], dtype=bool)), index=rows_index
+            )
+            if item.type == "multi":
+                chosen, other = _parse_multi(raw, item, header, locate)
+                multi[item.id] = chosen
+                if item.other:
+                    other_text[item.id] = other
+            elif item.type == "number":
+                data[item.id] = _parse_number(raw, item, header, locate)
+            elif item.type == "text":
+                texts = [u.replace("\r\n", "\n") if u != "" else None for u in stripped]
+                data[item.id] = pd.Series(raw.take(_objects(texts)), index=rows_index)
+            else:
+                labels, other = _parse_choice(raw, item, header, locate)
+                data[item.id] = labels
+                if item.other:
+                    other_text[item.id] = other
+            bar.advance()
+    parsed = pd.DataFrame(data, index=rows_index)
 
     applicable = _apply_show_if(questionnaire, parsed, multi, answered, notes)
-    keep, exclusions = _apply_exclusions(questionnaire, parsed, multi, frame, headers, locate)
+    keep, exclusions = _apply_exclusions(questionnaire, parsed, multi, table, headers, locate)
+    everyone = bool(keep.all())
 
-    parsed = parsed.loc[keep]
+    if not everyone:
+        parsed = parsed.loc[keep]
     if questionnaire.respondent_id is not None:
-        ids = frame.iloc[:, id_col].loc[keep].str.strip()
-        bad = ids[(ids == "") | ids.duplicated(keep=False)]
-        if len(bad):
-            row = int(bad.index[0]) + 1
-            problem = "is blank" if bad.iloc[0] == "" else f"{bad.iloc[0]!r} is not unique"
-            raise SurveyError(
-                f"respondent id {problem}", file=path, row=row, line=locate(row),
-                column=headers[id_col],
-            )  # fmt: skip
-        index = pd.Index(ids.to_numpy(), name="respondent")
+        index = _respondent_index(table.column(id_col), keep, headers[id_col], locate)
     else:
-        index = pd.Index([f"R{i}" for i in range(1, len(parsed) + 1)], name="respondent")
+        index = _numbered_index(len(parsed))
 
     def reindex(obj):
-        obj = obj.loc[keep]
+        if not everyone:
+            obj = obj.loc[keep]
         obj.index = index
         return obj
 
@@ -167,26 +184,147 @@ def read_responses(
     )
 
 
+def _is_big(path: Path) -> bool:
+    """Worth a progress bar: a file of tens of megabytes (about 50,000 rows or more)."""
+    try:
+        return path.stat().st_size > 20_000_000
+    except OSError:
+        return False
+
+
+def _objects(values: list) -> np.ndarray:
+    """An object array holding exactly ``values`` (never a 2-D array of characters)."""
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
+
+
+def _numbered_index(n: int) -> pd.Index:
+    """R1..Rn as a string index, built in Arrow rather than by a million f-strings."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    numbers = pc.cast(pa.array(np.arange(1, n + 1, dtype=np.int64)), pa.string())
+    labels = pc.binary_join_element_wise("R", numbers, "")
+    return pd.Index(pd.array(labels, dtype="str"), name="respondent")
+
+
+def _respondent_index(raw: _Column, keep: pd.Series, header: str, locate: _Locator) -> pd.Index:
+    kept_rows = np.flatnonzero(keep.to_numpy())
+    keys, distinct = pd.factorize(pd.Index(raw.stripped(), dtype=object))
+    blank = np.asarray(distinct == "", dtype=bool)
+    ids = keys[raw.codes[kept_rows]]
+    counts = np.bincount(ids, minlength=len(distinct))
+    bad = np.flatnonzero(blank[ids] | (counts[ids] > 1))
+    if len(bad):
+        value = distinct[ids[bad[0]]]
+        row = int(kept_rows[bad[0]]) + 1
+        problem = "is blank" if value == "" else f"{value!r} is not unique"
+        raise SurveyError(
+            f"respondent id {problem}", file=locate.path, row=row, line=locate(row), column=header
+        )
+    return pd.Index(_objects(list(distinct))[ids], name="respondent")
+
+
 # --- reading -----------------------------------------------------------------
+
+
+class _Column:
+    """One CSV column: ``codes`` (a code per row) into ``uniques`` (its distinct cell texts).
+
+    Built lazily from pyarrow's dictionary chunks, so a column no item uses (time
+    stamps, names) never becomes numpy codes or a million Python strings.
+    """
+
+    def __init__(self, chunks: list) -> None:
+        self._chunks = chunks
+        self._codes: np.ndarray | None = None
+        self._uniques: list[str] | None = None
+        self._stripped: list[str] | None = None
+
+    @property
+    def codes(self) -> np.ndarray:
+        if self._codes is None:
+            parts = [c.indices.to_numpy(zero_copy_only=False) for c in self._chunks]
+            if not parts:
+                self._codes = np.zeros(0, dtype=np.int32)
+            else:
+                self._codes = parts[0] if len(parts) == 1 else np.concatenate(parts)
+            self._release()
+        return self._codes
+
+    @property
+    def uniques(self) -> list[str]:
+        if self._uniques is None:
+            self._uniques = self._chunks[0].dictionary.to_pylist() if self._chunks else []
+            self._release()
+        return self._uniques
+
+    def _release(self) -> None:
+        if self._codes is not None and self._uniques is not None:
+            self._chunks = []
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def stripped(self) -> list[str]:
+        """The distinct texts with surrounding white space removed (same order as uniques)."""
+        if self._stripped is None:
+            self._stripped = [u.strip() for u in self.uniques]
+        return self._stripped
+
+    def take(self, per_unique: np.ndarray) -> np.ndarray:
+        """Per-row values from an array holding one value per distinct text."""
+        return per_unique[self.codes]
+
+    def first_row(self, which: np.ndarray | list[int]) -> int:
+        """1-based row of the first cell whose distinct text is one of ``which`` (by position)."""
+        hit = np.zeros(len(self.uniques), dtype=bool)
+        hit[np.asarray(which, dtype=np.intp)] = True
+        return int(np.argmax(hit[self.codes])) + 1
+
+    def series(self) -> pd.Series:
+        """All cells as a Series of str (for rare paths that need the full texts)."""
+        return pd.Series(_objects(self.uniques)[self.codes], dtype=object)
 
 
 @dataclass
 class _Table:
     headers: list[str]
-    frame: pd.DataFrame  # all cells as str, "" for empty; columns positional
+    columns: list[_Column]  # positional, one per header
+    rows: int
     header_rows: int
-    text: str
+
+    def column(self, index: int) -> _Column:
+        return self.columns[index]
 
 
-def _decode(path: Path, encoding: str | None) -> str:
+_HEAD_BYTES = 1 << 16
+_BLOCK = 1 << 24  # bytes per pyarrow parse block (the exact path, as before)
+_FAST_BLOCK = 1 << 22  # smaller blocks parse faster on the line-split path
+
+
+def _read_bytes(path: Path, limit: int | None = None) -> tuple[bytes, bool]:
+    """The file's first ``limit`` bytes (all when None) and whether that is the whole file."""
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as handle:
+            raw = handle.read() if limit is None else handle.read(limit)
+            whole = limit is None or len(raw) < limit or handle.read(1) == b""
     except FileNotFoundError as exc:
         raise SurveyError("file not found", file=path) from exc
     except IsADirectoryError as exc:
         raise SurveyError("is a folder, not a CSV file", file=path) from exc
     except OSError as exc:
         raise SurveyError(f"cannot read: {exc.strerror}", file=path) from exc
+    return raw, whole
+
+
+def _decode(path: Path, encoding: str | None) -> str:
+    raw, _ = _read_bytes(path)
+    return _decode_bytes(raw, path, encoding)
+
+
+def _decode_bytes(raw: bytes, path: Path, encoding: str | None) -> str:
     if encoding:
         try:
             return raw.decode(encoding)
@@ -217,12 +355,43 @@ def _decode(path: Path, encoding: str | None) -> str:
     return text.removeprefix("\ufeff")
 
 
+def _head(path: Path, encoding: str | None) -> tuple[str, bytes | None]:
+    """Enough decoded text for the header rows, and the UTF-8 bytes of the whole file when
+    it had to be transcoded (None: pyarrow reads the file itself, as UTF-8).
+
+    A plain UTF-8 file is never decoded whole: its first bytes are enough for the header,
+    and pyarrow checks the rest. Other encodings are decoded in full, as before.
+    """
+    limit = _HEAD_BYTES
+    while True:
+        raw, whole = _read_bytes(path, limit)
+        if encoding or raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+            text = _decode(path, encoding)
+            return text, text.encode("utf-8")
+        if whole:
+            return _decode_bytes(raw, path, None), None
+        if b"\x00" in raw[:4096]:
+            _decode_bytes(raw, path, None)  # raises: binary file
+        try:
+            text = codecs.getincrementaldecoder("utf-8")().decode(raw, final=False)
+        except UnicodeDecodeError:
+            _decode(path, None)  # raises with the line of the bad byte
+            raise
+        text = text.removeprefix("\ufeff")
+        try:
+            if len(list(_take(_CsvReader(text), 4))) >= 4:
+                return text, None
+        except csv.Error:
+            pass
+        limit *= 4
+
+
 def _read_table(path: Path, encoding: str | None) -> _Table:
-    text = _decode(path, encoding)
+    text, transcoded = _head(path, encoding)
     if not text.strip():
         raise SurveyError("is empty: expected a header row and responses", file=path)
     try:
-        first_rows = list(_take(csv.reader(io.StringIO(text)), 3))
+        first_rows = list(_take(_CsvReader(text), 3))
     except csv.Error as exc:
         raise SurveyError(f"cannot read the header: {exc}", file=path, line=1) from exc
     headers = [" ".join(h.split()) for h in first_rows[0]]
@@ -247,11 +416,21 @@ def _read_table(path: Path, encoding: str | None) -> _Table:
                 line=1,
             )
         seen[key] = i
-    frame = _parse_body(text, len(headers), header_rows, path)
-    return _Table(headers=headers, frame=frame, header_rows=header_rows, text=text)
+    source = _OpenFile(path) if transcoded is None else io.BytesIO(transcoded)
+    columns, rows = _parse_body(source, len(headers), header_rows, path, encoding)
+    return _Table(headers=headers, columns=columns, rows=rows, header_rows=header_rows)
 
 
-def _parse_body(text: str, width: int, skip: int, path: Path) -> pd.DataFrame:
+class _OpenFile:
+    """Marks a path for pyarrow to open itself (plain reads: no memory map, no decompression)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+
+def _parse_body(
+    source: _OpenFile | io.BytesIO, width: int, skip: int, path: Path, encoding: str | None
+) -> tuple[list[_Column], int]:
     import pyarrow as pa
     from pyarrow import csv as pacsv
 
@@ -262,20 +441,53 @@ def _parse_body(text: str, width: int, skip: int, path: Path) -> pd.DataFrame:
         return "error"
 
     names = [f"c{i}" for i in range(width)]
-    try:
-        table = pacsv.read_csv(
-            io.BytesIO(text.encode("utf-8")),
-            read_options=pacsv.ReadOptions(column_names=names, skip_rows=skip, block_size=1 << 24),
+    coded = pa.dictionary(pa.int32(), pa.string())
+
+    def read(newlines_in_values: bool, stream, block_size: int):
+        return pacsv.read_csv(
+            stream,
+            read_options=pacsv.ReadOptions(
+                column_names=names, skip_rows=skip, block_size=block_size
+            ),
             parse_options=pacsv.ParseOptions(
-                newlines_in_values=True, invalid_row_handler=on_invalid
+                newlines_in_values=newlines_in_values, invalid_row_handler=on_invalid
             ),
             convert_options=pacsv.ConvertOptions(
-                column_types={n: pa.string() for n in names},
+                column_types=dict.fromkeys(names, coded),
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
             ),
         )
+
+    def open_source():
+        if isinstance(source, _OpenFile):
+            return pa.OSFile(str(source.path))
+        source.seek(0)
+        return source
+
+    table = None
+    if width >= 2:
+        # Fast path: split the file at line ends into small blocks parsed in parallel. It
+        # is exact when no cell holds a line break, which the line count proves: one
+        # record per line. A quoted line break would either join two lines into one record
+        # (fewer records than lines) or, cut at a block edge, leave rows of the wrong width.
+        counting = _CountingFile(source)
+        try:
+            table = read(False, counting, _FAST_BLOCK)
+        except (pa.ArrowInvalid, pa.ArrowException):
+            table = None
+        finally:
+            counting.close()
+        if table is not None and (bad or counting.line_count() != table.num_rows + skip):
+            table = None
+        bad.clear()
+    try:
+        if table is None:
+            table = read(True, open_source(), _BLOCK)
     except (pa.ArrowInvalid, pa.ArrowException) as exc:
+        if not bad and "UTF8" in str(exc):
+            _decode(path, encoding)  # raises, naming the line of the first bad byte
+        text = _decode(path, encoding)
         if bad:
             record, actual = _first_ragged(text, width)
             row = record - skip + 1 if record is not None else None
@@ -287,20 +499,80 @@ def _parse_body(text: str, width: int, skip: int, path: Path) -> pd.DataFrame:
                 line=_line_of_record(text, record) if record is not None else None,
             ) from exc
         raise SurveyError(f"cannot parse as CSV: {exc}", file=path) from exc
-    frame = table.to_pandas(types_mapper=None)
-    frame = frame.astype(object) if len(frame) == 0 else frame
-    return frame.apply(lambda s: s.astype(str)) if frame.dtypes.ne(object).any() else frame
+    table = table.unify_dictionaries()
+    columns = [_Column(table.column(name).chunks) for name in names]
+    return columns, table.num_rows
+
+
+class _CountingFile(io.RawIOBase):
+    """The CSV source as a raw stream for pyarrow, counting line feeds as it is read."""
+
+    def __init__(self, source: _OpenFile | io.BytesIO) -> None:
+        super().__init__()
+        if isinstance(source, _OpenFile):
+            self._file = source.path.open("rb", buffering=0)
+        else:
+            source.seek(0)
+            self._file = source
+        self._owned = isinstance(source, _OpenFile)
+        self._lines = 0
+        self._last = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        n = self._file.readinto(buffer)
+        if n:
+            chunk = bytes(memoryview(buffer)[:n])
+            self._lines += chunk.count(b"\n")
+            self._last = chunk[-1:]
+        return n
+
+    def close(self) -> None:
+        if self._owned and not self._file.closed:
+            self._file.close()
+        super().close()
+
+    def line_count(self) -> int:
+        """Lines read: line feeds, plus one for a last line without a line end."""
+        return self._lines + (1 if self._last not in (b"", b"\n") else 0)
 
 
 def _first_ragged(text: str, width: int) -> tuple[int | None, int]:
     """0-based record number and width of the first record whose width differs."""
     try:
-        for i, record in enumerate(csv.reader(io.StringIO(text))):
+        for i, record in enumerate(_CsvReader(text)):
             if len(record) != width and record:
                 return i, len(record)
     except csv.Error:
         pass
     return None, 0
+
+
+class _CsvReader:
+    """csv.reader over ``text`` that accepts cells of any size, as pyarrow does.
+
+    The csv module refuses cells over 128 KiB by default; the limit is lifted only
+    while this reader reads a record.
+    """
+
+    def __init__(self, text: str) -> None:
+        self._reader = csv.reader(io.StringIO(text))
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> list[str]:
+        previous = csv.field_size_limit(sys.maxsize)
+        try:
+            return next(self._reader)
+        finally:
+            csv.field_size_limit(previous)
+
+    @property
+    def line_num(self) -> int:
+        return self._reader.line_num
 
 
 def _take(it, n):
@@ -312,25 +584,58 @@ def _take(it, n):
 
 def _line_of_record(text: str, record: int) -> int:
     """1-based line on which 0-based CSV record ``record`` (header = 0) starts."""
-    reader = csv.reader(io.StringIO(text))
+    return _lines_of_records(text, [record])[record]
+
+
+def _lines_of_records(text: str, records: list[int]) -> dict[int, int]:
+    """1-based start line of each 0-based CSV record in ``records``, in one pass."""
+    wanted = sorted(set(records))
+    out: dict[int, int] = {}
+    if not wanted:
+        return out
+    reader = _CsvReader(text)
     line = 1
+    k = 0
     for i, _ in enumerate(reader):
-        if i == record:
-            return line
+        while k < len(wanted) and wanted[k] == i:
+            out[wanted[k]] = line
+            k += 1
+        if k == len(wanted):
+            return out
         line = reader.line_num + 1
-    return line
+    for record in wanted[k:]:
+        out[record] = line
+    return out
 
 
 class _Locator:
-    """Finds the file line of a response row, only when an error needs it."""
+    """Finds the file line of a response row, only when an error needs it.
 
-    def __init__(self, path: Path, table: _Table, header_rows: int) -> None:
+    The file's text is read again on first use (error paths and short exclusion
+    lists), so a clean run never holds it.
+    """
+
+    def __init__(self, path: Path, encoding: str | None, header_rows: int) -> None:
         self.path = path
-        self.text = table.text
+        self.encoding = encoding
         self.header_rows = header_rows
+        self._text: str | None = None
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            self._text = _decode(self.path, self.encoding)
+        return self._text
 
     def __call__(self, row: int) -> int:
-        return _line_of_record(self.text, row + self.header_rows - 1)
+        return self.many([row])[row]
+
+    def many(self, rows: list[int]) -> dict[int, int]:
+        """Lines of several 1-based response rows, with one pass over the file."""
+        if not rows:
+            return {}
+        lines = _lines_of_records(self.text, [r + self.header_rows - 1 for r in rows])
+        return {r: lines[r + self.header_rows - 1] for r in rows}
 
 
 # --- columns -----------------------------------------------------------------
@@ -400,32 +705,32 @@ def _near(text: str, headers: list[str], *more: str) -> str:
 # --- cells -------------------------------------------------------------------
 
 
-def _parse_number(raw: pd.Series, item: Item, header: str, locate: _Locator) -> pd.Series:
-    stripped = raw.str.strip()
-    values = pd.to_numeric(stripped.where(stripped != "", None), errors="coerce")
-    bad = stripped[(stripped != "") & values.isna()]
-    if len(bad):
-        row = int(bad.index[0]) + 1
+def _parse_number(raw: _Column, item: Item, header: str, locate: _Locator) -> pd.Series:
+    stripped = raw.stripped()
+    texts = _objects([u if u != "" else None for u in stripped])
+    numbers = pd.to_numeric(pd.Series(texts, dtype=object), errors="coerce")
+    unique_values = numbers.to_numpy(dtype=float, na_value=np.nan)
+    bad = [i for i, u in enumerate(stripped) if u != "" and np.isnan(unique_values[i])]
+    if bad:
+        row = raw.first_row(bad)
         raise SurveyError(
-            f"{bad.iloc[0]!r} is not a number (item {item.id!r})",
+            f"{raw.uniques[raw.codes[row - 1]].strip()!r} is not a number (item {item.id!r})",
             row=row, line=locate(row), column=header, file=locate.path,
         )  # fmt: skip
-    values = values.astype(float)
-    for bound, outside in (
-        (item.min, values < (item.min or 0)),
-        (item.max, values > (item.max or 0)),
-    ):
-        if bound is None:
-            continue
-        hit = values[outside.fillna(False)]
-        if len(hit):
-            row = int(hit.index[0]) + 1
+    with np.errstate(invalid="ignore"):
+        for bound, outside in (
+            (item.min, unique_values < (item.min or 0)),
+            (item.max, unique_values > (item.max or 0)),
+        ):
+            if bound is None or not outside.any():
+                continue
+            row = raw.first_row(np.flatnonzero(outside))
             raise SurveyError(
-                f"{stripped.loc[hit.index[0]]!r} is outside the allowed range "
+                f"{stripped[raw.codes[row - 1]]!r} is outside the allowed range "
                 f"{_fmt(item.min)}–{_fmt(item.max)} of item {item.id!r}",
                 row=row, line=locate(row), column=header, file=locate.path,
             )  # fmt: skip
-    return values
+    return pd.Series(raw.take(unique_values), index=pd.RangeIndex(len(raw)), dtype=float)
 
 
 def _fmt(x: float | None) -> str:
@@ -433,35 +738,42 @@ def _fmt(x: float | None) -> str:
 
 
 def _parse_choice(
-    raw: pd.Series, item: Item, header: str, locate: _Locator
-) -> tuple[pd.Series, pd.Series]:
-    lookup: dict[str, str] = {}
+    raw: _Column, item: Item, header: str, locate: _Locator
+) -> tuple[pd.Series, pd.Series | None]:
+    categories = item.labels + ([OTHERS] if item.other else [])
+    position = {label: i for i, label in enumerate(categories)}
+    lookup: dict[str, int] = {}
     for c in item.choices:
-        lookup[_norm(c.label)] = c.label
+        lookup[_norm(c.label)] = position[c.label]
     for c in item.choices:
-        lookup.setdefault(_norm(_code_text(c.code)), c.label)
-    uniques = raw.unique()
-    mapping: dict[str, object] = {}
-    for value in uniques:
+        lookup.setdefault(_norm(_code_text(c.code)), position[c.label])
+    codes = np.empty(len(raw.uniques), dtype=np.int16 if len(categories) < 32000 else np.int32)
+    for i, value in enumerate(raw.uniques):
         key = _norm(value)
         if key == "":
-            mapping[value] = None
+            codes[i] = -1
         elif key in lookup:
-            mapping[value] = lookup[key]
+            codes[i] = lookup[key]
         elif item.other:
-            mapping[value] = OTHERS
+            codes[i] = position[OTHERS]
         else:
-            row = int(np.flatnonzero(raw.to_numpy() == value)[0]) + 1
+            row = raw.first_row([i])
             raise SurveyError(
                 f"{value!r} is not a choice of item {item.id!r}; choices are "
                 + ", ".join(repr(x) for x in item.labels)
                 + _near(value, item.labels),
                 row=row, line=locate(row), column=header, file=locate.path,
             )  # fmt: skip
-    categories = item.labels + ([OTHERS] if item.other else [])
-    labels = pd.Categorical(raw.map(mapping), categories=categories, ordered=item.type == "ordinal")
-    labels = pd.Series(labels, index=raw.index)
-    other = raw.str.strip().where(labels == OTHERS, None) if item.other else None
+    index = pd.RangeIndex(len(raw))
+    labels = pd.Categorical.from_codes(
+        raw.take(codes), categories=categories, ordered=item.type == "ordinal"
+    )
+    labels = pd.Series(labels, index=index)
+    other = None
+    if item.other:
+        others = codes == position[OTHERS]
+        texts = _objects([u if o else None for u, o in zip(raw.stripped(), others, strict=True)])
+        other = pd.Series(raw.take(texts), index=index, dtype=object)
     return labels, other
 
 
@@ -520,30 +832,31 @@ def _sep_follows(text: str, end: int) -> bool:
 
 
 def _parse_multi(
-    raw: pd.Series, item: Item, header: str, locate: _Locator
+    raw: _Column, item: Item, header: str, locate: _Locator
 ) -> tuple[pd.DataFrame, pd.Series]:
     labels = item.labels
     columns = labels + ([OTHERS] if item.other else [])
-    rows: dict[str, tuple[list[bool], str | None]] = {}
-    for value in raw.unique():
+    flags_of: list[list[bool]] = []
+    leftovers: list[str | None] = []
+    for i, value in enumerate(raw.uniques):
         chosen, leftover = split_multi(value, labels)
         flags = [label in chosen for label in labels]
         if item.other:
             flags.append(bool(leftover))
         elif leftover:
             # Without other: true an unknown answer cannot be counted anywhere.
-            row = int(np.flatnonzero(raw.to_numpy() == value)[0]) + 1
+            row = raw.first_row([i])
             raise SurveyError(
                 f"{leftover!r} is not a choice of item {item.id!r} (set 'other: true' to keep "
                 "free-text answers); choices are " + ", ".join(repr(x) for x in labels),
                 row=row, line=locate(row), column=header, file=locate.path,
             )  # fmt: skip
-        rows[value] = (flags, leftover or None)
-    codes, uniques = pd.factorize(raw, sort=False)
-    matrix = np.array([rows[u][0] for u in uniques], dtype=bool).reshape(len(uniques), len(columns))
-    chosen = pd.DataFrame(matrix[codes], index=raw.index, columns=columns)
-    other = pd.Series([rows[u][1] for u in uniques], dtype=object).iloc[codes]
-    other.index = raw.index
+        flags_of.append(flags)
+        leftovers.append(leftover or None)
+    index = pd.RangeIndex(len(raw))
+    matrix = np.array(flags_of, dtype=bool).reshape(len(raw.uniques), len(columns))
+    chosen = pd.DataFrame(matrix[raw.codes], index=index, columns=columns)
+    other = pd.Series(raw.take(_objects(leftovers)), index=index, dtype=object)
     return chosen, other
 
 
@@ -618,7 +931,7 @@ def _apply_exclusions(
     questionnaire: Questionnaire,
     parsed: pd.DataFrame,
     multi: dict[str, pd.DataFrame],
-    frame: pd.DataFrame,
+    table: _Table,
     headers: list[str],
     locate: _Locator,
 ) -> tuple[pd.Series, list[Exclusion]]:
@@ -626,18 +939,30 @@ def _apply_exclusions(
     dropped: dict[int, Exclusion] = {}
     values, chosen = _lookups(parsed, multi)
     for rule in questionnaire.exclude:
-        hit = _rule_mask(rule, questionnaire, parsed, values, chosen, multi, frame, headers, keep)
+        hit = _rule_mask(rule, questionnaire, parsed, values, chosen, multi, table, headers, keep)
         hit &= keep
         for idx in np.flatnonzero(hit.to_numpy()):
             dropped[int(idx)] = Exclusion(row=int(idx) + 1, rule=rule.rule, reason=rule.reason)
         keep &= ~hit
     exclusions = [dropped[k] for k in sorted(dropped)]
     if len(exclusions) <= 1000:
+        lines = locate.many([e.row for e in exclusions])
         exclusions = [
-            Exclusion(row=e.row, rule=e.rule, reason=e.reason, line=locate(e.row))
+            Exclusion(row=e.row, rule=e.rule, reason=e.reason, line=lines[e.row])
             for e in exclusions
         ]
     return keep, exclusions
+
+
+def _key_codes(texts: list[str], codes: np.ndarray) -> np.ndarray:
+    """Per-row integer key of the normalised (stripped, casefolded) texts; -1 for blank."""
+    keys = [t.strip().casefold() for t in texts]
+    key_codes, distinct = pd.factorize(pd.Index(_objects(keys), dtype=object))
+    blank = np.flatnonzero(np.asarray(distinct == "", dtype=bool))
+    key_codes = key_codes.astype(np.int64)
+    if len(blank):
+        key_codes[key_codes == blank[0]] = -1
+    return key_codes[codes]
 
 
 def _rule_mask(
@@ -647,7 +972,7 @@ def _rule_mask(
     values,
     chosen,
     multi: dict[str, pd.DataFrame],
-    frame: pd.DataFrame,
+    table: _Table,
     headers: list[str],
     keep: pd.Series,
 ) -> pd.Series:
@@ -657,11 +982,11 @@ def _rule_mask(
     keys = []
     for name in rule.columns:
         if questionnaire.has(name) and name in parsed.columns:
-            keys.append(
-                parsed[name]
-                .astype(object)
-                .map(lambda v: "" if v is None or v != v else str(v).strip().casefold())
-            )
+            # Normalise each distinct value once, then compare integer keys.
+            codes, uniques = pd.factorize(parsed[name].astype(object), use_na_sentinel=True)
+            texts = ["" if v is None or v != v else str(v) for v in uniques]
+            per_row = _key_codes([*texts, ""], np.where(codes < 0, len(texts), codes))
+            keys.append(per_row)
             continue
         idx = _find_header(name, headers)
         if idx is None:
@@ -671,9 +996,10 @@ def _rule_mask(
                 file=questionnaire.path,
                 line=rule.line,
             )
-        keys.append(frame.iloc[:, idx].str.strip().str.casefold())
-    key_frame = pd.concat(keys, axis=1)
-    blank = (key_frame == "").all(axis=1)
+        column = table.column(idx)
+        keys.append(_key_codes(column.uniques, column.codes))
+    key_frame = pd.DataFrame(np.column_stack(keys), index=parsed.index)
+    blank = (key_frame == -1).all(axis=1)
     candidates = keep & ~blank
     dup = pd.Series(False, index=parsed.index)
     dup[candidates] = key_frame[candidates].duplicated(keep=rule.keep)

@@ -22,9 +22,13 @@ NUMERIC_COLUMNS = ["n", "Mean", "SD", "Median", "Min", "Max"]
 MULTI_NOTE = "Percent of respondents (n = {base}); respondents could choose more than one."
 
 
-def numeric_summary(values: pd.Series) -> list[float | int | None]:
+def numeric_summary(values: pd.Series | np.ndarray) -> list[float | int | None]:
     """n, mean, SD (n − 1), median, min, max of the non-missing values."""
-    x = values.dropna().to_numpy(dtype=float)
+    if isinstance(values, pd.Series):
+        x = values.to_numpy(dtype=float, na_value=np.nan)
+    else:
+        x = np.asarray(values, dtype=float)
+    x = x[~np.isnan(x)]
     n = len(x)
     if n == 0:
         return [0, None, None, None, None, None]
@@ -63,16 +67,20 @@ def item_rows(responses: Responses, item: Item) -> tuple[list[list], list[str], 
     kinds: list[str] = []
     present = _present(responses, item)
     if item.type in ("single", "ordinal"):
-        counts = responses.data[item.id].value_counts(sort=False)
+        counts = _label_counts(responses.data[item.id])
         categories = [*item.labels, OTHERS] if item.other else item.labels
         for label in categories:
             n = int(counts.get(label, 0))
             rows.append([label, n, _pct(n, base)])
             kinds.append(ROW_DATA)
     elif item.type == "multi":
-        chosen = responses.multi[item.id][present]
-        base = int(present.sum())
-        counts = chosen.sum(axis=0)
+        chosen = responses.multi[item.id]
+        keep = present.to_numpy(dtype=bool)
+        base = int(keep.sum())
+        matrix = chosen.to_numpy(dtype=bool)
+        counts = pd.Series(
+            (matrix if keep.all() else matrix[keep]).sum(axis=0), index=chosen.columns
+        )
         order = sorted(
             item.labels, key=lambda label: (-int(counts[label]), item.labels.index(label))
         )
@@ -94,6 +102,25 @@ def item_rows(responses: Responses, item: Item) -> tuple[list[list], list[str], 
             rows.append([label, n, _pct(n, responses.analysed)])
             kinds.append(ROW_MISSING)
     return rows, kinds, notes, base
+
+
+def _label_counts(values: pd.Series) -> dict:
+    """Count of each label (a bincount of category codes for categoricals)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes = values.cat.codes.to_numpy()
+        categories = list(values.cat.categories)
+        counts = np.bincount(codes[codes >= 0], minlength=len(categories))
+        return dict(zip(categories, counts.tolist(), strict=True))
+    return values.value_counts(sort=False).to_dict()
+
+
+def _codes_in(values: pd.Series, levels: list[str]) -> np.ndarray:
+    """Each value's position in ``levels``; -1 when missing or not one of them."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        where = {label: i for i, label in enumerate(levels)}
+        table = np.array([where.get(c, -1) for c in values.cat.categories] + [-1], dtype=np.int64)
+        return table[values.cat.codes.to_numpy()]
+    return pd.Categorical(values, categories=levels).codes.astype(np.int64)
 
 
 def _pct(n: int, base: int) -> float | None:
@@ -178,12 +205,15 @@ def crosstab_table(
     cols_v = responses.data[col_item.id]
     row_levels = _levels(row_item)
     col_levels = _levels(col_item)
-    both = rows_v.notna() & cols_v.notna()
-    counts = pd.crosstab(
-        pd.Categorical(rows_v[both], categories=row_levels),
-        pd.Categorical(cols_v[both], categories=col_levels),
-        dropna=False,
-    ).reindex(index=row_levels, columns=col_levels, fill_value=0)
+    row_of = _codes_in(rows_v, row_levels)
+    col_of = _codes_in(cols_v, col_levels)
+    both = rows_v.notna().to_numpy(dtype=bool) & cols_v.notna().to_numpy(dtype=bool)
+    counted = both & (row_of >= 0) & (col_of >= 0)
+    cell_of = row_of * len(col_levels) + col_of
+    grid = np.bincount(cell_of[counted], minlength=len(row_levels) * len(col_levels))
+    counts = pd.DataFrame(
+        grid.reshape(len(row_levels), len(col_levels)), index=row_levels, columns=col_levels
+    )
     notes = []
     dropped = int((~both).sum())
     if dropped:
@@ -207,14 +237,19 @@ def crosstab_table(
                "Mean", "SD", "Min", "Max"]  # fmt: skip
     rows = []
     kinds = []
-    for col in col_levels:
+    for j, col in enumerate(col_levels):
         col_total = int(counts[col].sum())
         target = per_column.get(col)
-        for row in row_levels:
+        summarised = (
+            responses.data[target.id].to_numpy(dtype=float, na_value=np.nan)
+            if target is not None
+            else None
+        )
+        for i, row in enumerate(row_levels):
             n = int(counts.loc[row, col])
-            cell = both & (rows_v == row) & (cols_v == col)
-            if target is not None:
-                sn, mean, sd, _median, lo, hi = numeric_summary(responses.data[target.id][cell])
+            if summarised is not None:
+                cell = counted & (cell_of == i * len(col_levels) + j)
+                sn, mean, sd, _median, lo, hi = numeric_summary(summarised[cell])
                 rows.append([col, row, n, _pct(n, col_total), target.id, sn, mean, sd, lo, hi])
             else:
                 rows.append([col, row, n, _pct(n, col_total), None, None, None, None, None, None])
