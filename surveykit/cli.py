@@ -70,7 +70,11 @@ def analyze(
 
     from surveykit.render.terminal import render_terminal
 
-    render_terminal(result, Console(markup=False, highlight=False))
+    console = Console(markup=False, highlight=False)
+    if not console.is_terminal:
+        # Piped output (files, CI logs) gets room for the tables instead of 80 columns.
+        console = Console(markup=False, highlight=False, width=120)
+    render_terminal(result, console)
 
 
 @app.command()

@@ -182,6 +182,15 @@ class _Evaluator(ast.NodeVisitor):
         name = next(n.id for n in (left_node, right_node) if isinstance(n, ast.Name))
         if isinstance(series.dtype, pd.CategoricalDtype):
             labels = list(series.cat.categories)
+            typed = series.attrs.get("other_text")
+            if other not in labels and typed is not None and op in ("==", "!="):
+                # A typed "other" answer: compare the text, ignoring case and spacing.
+                key = " ".join(str(other).split()).casefold()
+                hit = typed.map(
+                    lambda t: t is not None and " ".join(str(t).split()).casefold() == key
+                )
+                hit = hit.fillna(False).astype(bool)
+                return hit if op == "==" else ~hit & series.notna()
             if other not in labels:
                 raise SurveyError(
                     f"{other!r} is not a choice of {name!r}; choices are "

@@ -152,8 +152,10 @@ def read_responses(
             bar.advance()
     parsed = pd.DataFrame(data, index=rows_index)
 
-    applicable = _apply_show_if(questionnaire, parsed, multi, answered, notes)
-    keep, exclusions = _apply_exclusions(questionnaire, parsed, multi, table, headers, locate)
+    applicable = _apply_show_if(questionnaire, parsed, multi, other_text, answered, notes)
+    keep, exclusions = _apply_exclusions(
+        questionnaire, parsed, multi, other_text, table, headers, locate
+    )
     everyone = bool(keep.all())
 
     if not everyone:
@@ -863,9 +865,16 @@ def _parse_multi(
 # --- rules -------------------------------------------------------------------
 
 
-def _lookups(parsed: pd.DataFrame, multi: dict[str, pd.DataFrame]):
+def _lookups(
+    parsed: pd.DataFrame, multi: dict[str, pd.DataFrame], other_text: dict[str, pd.Series]
+):
     def values(item_id: str) -> pd.Series:
-        return parsed[item_id]
+        series = parsed[item_id]
+        if item_id in other_text:
+            # Lets `profession == "Retired nurse"` match a typed "other" answer.
+            series = series.copy()
+            series.attrs["other_text"] = other_text[item_id]
+        return series
 
     def chosen(item_id: str, label: str) -> pd.Series:
         frame = multi[item_id]
@@ -883,10 +892,11 @@ def _apply_show_if(
     questionnaire: Questionnaire,
     parsed: pd.DataFrame,
     multi: dict[str, pd.DataFrame],
+    other_text: dict[str, pd.Series],
     answered: dict[str, pd.Series],
     notes: list[str],
 ) -> dict[str, pd.Series]:
-    values, chosen = _lookups(parsed, multi)
+    values, chosen = _lookups(parsed, multi, other_text)
     applicable: dict[str, pd.Series] = {}
     for item in _in_dependency_order(questionnaire):
         if item.show_if is None:
@@ -931,13 +941,14 @@ def _apply_exclusions(
     questionnaire: Questionnaire,
     parsed: pd.DataFrame,
     multi: dict[str, pd.DataFrame],
+    other_text: dict[str, pd.Series],
     table: _Table,
     headers: list[str],
     locate: _Locator,
 ) -> tuple[pd.Series, list[Exclusion]]:
     keep = pd.Series(True, index=parsed.index)
     dropped: dict[int, Exclusion] = {}
-    values, chosen = _lookups(parsed, multi)
+    values, chosen = _lookups(parsed, multi, other_text)
     for rule in questionnaire.exclude:
         hit = _rule_mask(rule, questionnaire, parsed, values, chosen, multi, table, headers, keep)
         hit &= keep

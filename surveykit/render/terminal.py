@@ -126,9 +126,13 @@ def _test(test: dict[str, Any], console: Console) -> None:
             f"Within groups:  SS = {fmt_num(test.get('ss_within'), 3)}, df = {fmt_num(test['df2'], 0)}, MS = {fmt_num(test.get('ms_within'), 3)}",
             f"F = {fmt_num(test['F'], 3)}, {_p_is(test['p'])}, η² = {fmt_num(test.get('eta_sq'), 3)}, ω² = {fmt_num(test.get('omega_sq'), 3)}",
             f"Levene's test (means): F = {fmt_num(lev.get('F'), 3)}, {_p_is(lev.get('p'))}",
-            f"Welch's F = {fmt_num(welch.get('F'), 3)}, df = ({fmt_num(welch.get('df1'), 0)}, {fmt_num(welch.get('df2'), 2)}), {_p_is(welch.get('p'))}",
-            f"Brown–Forsythe F = {fmt_num(bf.get('F'), 3)}, df = ({fmt_num(bf.get('df1'), 0)}, {fmt_num(bf.get('df2'), 2)}), {_p_is(bf.get('p'))}",
         ]
+        for name, robust in (("Welch's F", welch), ("Brown–Forsythe F", bf)):
+            if robust.get("F") is not None:  # not computed when a group has n < 2 (see notes)
+                lines.append(
+                    f"{name} = {fmt_num(robust['F'], 3)}, df = ({fmt_num(robust.get('df1'), 0)}, "
+                    f"{fmt_num(robust.get('df2'), 2)}), {_p_is(robust.get('p'))}"
+                )
     elif test["kind"] == "chi-square":
         lines.append(
             f"χ² = {fmt_num(test['chi2'], 3)}, df = {fmt_num(test['df'], 0)}, {_p_is(test['p'])}, Cramér's V = {fmt_num(test.get('cramers_v'), 3)}"
