@@ -30,10 +30,19 @@ class SurveyError(Exception):
     ) -> None:
         super().__init__(message)
         self.message = message
-        self.file = str(file) if file is not None else None
+        self.file = file
         self.line = line
         self.row = row
         self.column = column
+
+    @property
+    def file(self) -> str | None:
+        """The file the problem is in (always a string, however it was set)."""
+        return self._file
+
+    @file.setter
+    def file(self, value: str | Path | None) -> None:
+        self._file = str(value) if value is not None else None
 
     def location(self) -> str:
         """Where the problem is, e.g. ``q.yaml:12`` or ``r.csv row 3 (line 4), column 'Age'``."""

@@ -154,7 +154,7 @@ def read_responses(
 
     applicable = _apply_show_if(questionnaire, parsed, multi, other_text, answered, notes)
     keep, exclusions = _apply_exclusions(
-        questionnaire, parsed, multi, other_text, table, headers, locate
+        questionnaire, parsed, multi, other_text, table, headers, columns, locate
     )
     everyone = bool(keep.all())
 
@@ -480,6 +480,13 @@ def _parse_body(
             table = None
         finally:
             counting.close()
+        if counting.quotes % 2:
+            # An odd number of quote characters: some quoted cell runs to the end of the
+            # file and would silently swallow the rows after it.
+            line = _unclosed_quote_line(_decode(path, encoding))
+            raise SurveyError(
+                f"a quoted cell starting on line {line} is never closed", file=path, line=line
+            )
         if table is not None and (bad or counting.line_count() != table.num_rows + skip):
             table = None
         bad.clear()
@@ -519,6 +526,7 @@ class _CountingFile(io.RawIOBase):
         self._owned = isinstance(source, _OpenFile)
         self._lines = 0
         self._last = b""
+        self.quotes = 0
 
     def readable(self) -> bool:
         return True
@@ -528,6 +536,7 @@ class _CountingFile(io.RawIOBase):
         if n:
             chunk = bytes(memoryview(buffer)[:n])
             self._lines += chunk.count(b"\n")
+            self.quotes += chunk.count(b'"')
             self._last = chunk[-1:]
         return n
 
@@ -539,6 +548,18 @@ class _CountingFile(io.RawIOBase):
     def line_count(self) -> int:
         """Lines read: line feeds, plus one for a last line without a line end."""
         return self._lines + (1 if self._last not in (b"", b"\n") else 0)
+
+
+def _unclosed_quote_line(text: str) -> int:
+    """The line on which the record holding an unclosed quote starts."""
+    reader = csv.reader(io.StringIO(text), strict=True)
+    start = 1
+    try:
+        for _ in reader:
+            start = reader.line_num + 1
+    except csv.Error:
+        pass
+    return start
 
 
 def _first_ragged(text: str, width: int) -> tuple[int | None, int]:
@@ -901,7 +922,11 @@ def _apply_show_if(
     for item in _in_dependency_order(questionnaire):
         if item.show_if is None:
             continue
-        shown = item.show_if.evaluate(values, chosen, multi)
+        try:
+            shown = item.show_if.evaluate(values, chosen, multi)
+        except SurveyError as exc:
+            exc.file, exc.line = exc.file or questionnaire.path, exc.line or item.line
+            raise
         # A question hidden because its gate was not applicable is hidden too.
         for dep in item.show_if.names:
             if dep in applicable:
@@ -944,13 +969,29 @@ def _apply_exclusions(
     other_text: dict[str, pd.Series],
     table: _Table,
     headers: list[str],
+    item_columns: dict[str, int],
     locate: _Locator,
 ) -> tuple[pd.Series, list[Exclusion]]:
     keep = pd.Series(True, index=parsed.index)
     dropped: dict[int, Exclusion] = {}
     values, chosen = _lookups(parsed, multi, other_text)
     for rule in questionnaire.exclude:
-        hit = _rule_mask(rule, questionnaire, parsed, values, chosen, multi, table, headers, keep)
+        try:
+            hit = _rule_mask(
+                rule,
+                questionnaire,
+                parsed,
+                values,
+                chosen,
+                multi,
+                table,
+                headers,
+                item_columns,
+                keep,
+            )
+        except SurveyError as exc:
+            exc.file, exc.line = exc.file or questionnaire.path, exc.line or rule.line
+            raise
         hit &= keep
         for idx in np.flatnonzero(hit.to_numpy()):
             dropped[int(idx)] = Exclusion(row=int(idx) + 1, rule=rule.rule, reason=rule.reason)
@@ -985,6 +1026,7 @@ def _rule_mask(
     multi: dict[str, pd.DataFrame],
     table: _Table,
     headers: list[str],
+    item_columns: dict[str, int],
     keep: pd.Series,
 ) -> pd.Series:
     if rule.rule == "where":
@@ -999,7 +1041,8 @@ def _rule_mask(
             per_row = _key_codes([*texts, ""], np.where(codes < 0, len(texts), codes))
             keys.append(per_row)
             continue
-        idx = _find_header(name, headers)
+        # Select-all and other items without a parsed column compare their raw cells.
+        idx = item_columns[name] if questionnaire.has(name) else _find_header(name, headers)
         if idx is None:
             raise SurveyError(
                 f"duplicate rule (line {rule.line}) names {name!r}, which is neither an item id "

@@ -50,7 +50,17 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> Mapping:
     return mapping
 
 
+def _construct_str(loader: _Loader, node: yaml.ScalarNode) -> str:
+    text = loader.construct_scalar(node)
+    if any("\ud800" <= ch <= "\udfff" for ch in text):
+        # YAML writers (PyYAML among them) escape astral characters as UTF-16 surrogate
+        # pairs ("\ud83d\ude00"); join them so labels compare equal to the CSV's text.
+        text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return text
+
+
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_Loader.add_constructor("tag:yaml.org,2002:str", _construct_str)
 
 
 def load_yaml(path: Path) -> Any:

@@ -214,3 +214,28 @@ def test_where_rule_with_unknown_label_is_an_error(make_survey) -> None:
     q = BASIC_QUESTIONNAIRE.replace("expr: 'age > 90'", "expr: 'accept_pss == \"Yse\"'")
     err = error(make_survey(ROWS, questionnaire=q))
     assert "'Yse' is not a choice of 'accept_pss'" in err.message
+
+
+def test_where_rule_matches_typed_other_answer(make_survey) -> None:
+    q = """\
+    items:
+      - {id: profession, type: single, choices: ["Nurse", "Doctor"], other: true}
+      - {id: age, type: number}
+    exclude:
+      - {rule: where, expr: 'profession == "Retired  nurse"', reason: retired}
+    """
+    raw = b"profession,age\nNurse,30\nretired nurse,70\nArt therapist,40\n"
+    r = load(make_survey(questionnaire=q, raw=raw))
+    assert [(e.row, e.reason) for e in r.exclusions] == [(2, "retired")]
+    assert r.data["profession"].tolist() == ["Nurse", "Others"]
+    assert r.other_text["profession"].tolist() == [None, "Art therapist"]
+
+
+def test_unclosed_quote_is_an_error_not_lost_rows(make_survey) -> None:
+    from tests.conftest import HEADER
+
+    raw = (
+        HEADER + '\n2023,a@x.com,30,Yes,Yes,,1–3 PSS,"never closed\n2023,b@x.com,41,No,No,,,\n'
+    ).encode()
+    err = error(make_survey(raw=raw))
+    assert err.message == "a quoted cell starting on line 2 is never closed" and err.line == 2
