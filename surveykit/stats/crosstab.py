@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats as sps
 
 from surveykit.errors import StatisticsError
+from surveykit.stats.distributions import chi2_sf
 
 from ._results import Result
 
@@ -95,9 +95,9 @@ def chisq_independence(
         a = np.abs(resid)
         adj = a - np.minimum(0.5, a)
         y = math.fsum((adj * adj / expected).ravel())
-        yates = YatesResult(y, float(sps.chi2.sf(y, 1)))
+        yates = YatesResult(y, chi2_sf(y, 1))
         if np.all(obs == np.round(obs)):
-            fisher = float(sps.fisher_exact(obs.astype(np.int64)).pvalue)
+            fisher = _fisher_p(obs)
     notes = []
     small = int((expected < 5).sum())
     if small:
@@ -113,9 +113,15 @@ def chisq_independence(
         n=n,
         chi2=chi2,
         df=df,
-        p=float(sps.chi2.sf(chi2, df)),
+        p=chi2_sf(chi2, df),
         yates=yates,
         cramers_v=math.sqrt(chi2 / (n * (min(r, c) - 1))),
         fisher_p=fisher,
         notes=tuple(notes),
     )
+
+
+def _fisher_p(obs: np.ndarray) -> float:
+    from scipy.stats import fisher_exact  # only for 2×2 tables; scipy.stats is slow to import
+
+    return float(fisher_exact(obs.astype(np.int64)).pvalue)

@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats as sps
 
 from surveykit.errors import StatisticsError
+from surveykit.stats.distributions import t_ppf
 
 from ._results import GroupDescriptives, Result
 from .precision import centred_ss, stable_mean
@@ -37,7 +37,7 @@ def group_descriptives(x: np.ndarray, label: str, alpha: float = 0.05) -> GroupD
         return GroupDescriptives(label, n, mean, None, None, None, float(x.min()), float(x.max()))
     sd = sample_sd(x, mean)
     se = sd / math.sqrt(n)
-    half = float(sps.t.ppf(1 - alpha / 2, n - 1)) * se
+    half = t_ppf(1 - alpha / 2, n - 1) * se
     return GroupDescriptives(
         label, n, mean, sd, se, (mean - half, mean + half), float(x.min()), float(x.max())
     )

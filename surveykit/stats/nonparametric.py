@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats as sps
 
 from surveykit.errors import StatisticsError
+from surveykit.stats.distributions import chi2_sf, norm_sf, rankdata
 
 from ._results import RankGroup, Result
 from .parametric import _prepare
@@ -21,7 +21,7 @@ EXACT_MAX_N = 50
 def _ranks(groups: Sequence[np.ndarray]) -> tuple[list[np.ndarray], float, int]:
     """Mid-ranks per group, the tie term sum(t^3 - t), and N."""
     allv = np.concatenate(list(groups))
-    r = sps.rankdata(allv)
+    r = rankdata(allv)
     _, counts = np.unique(allv, return_counts=True)
     ties = float(np.sum(counts.astype(np.float64) ** 3 - counts))
     out, start = [], 0
@@ -83,15 +83,13 @@ def mann_whitney(
     z = (u_a - n1 * n2 / 2) / math.sqrt(var)
     p_exact = None
     if ties == 0 and n1 < EXACT_MAX_N and n2 < EXACT_MAX_N:
-        p_exact = float(
-            sps.mannwhitneyu(groups[0], groups[1], alternative="two-sided", method="exact").pvalue
-        )
+        p_exact = float(_exact_mw_p(groups[0], groups[1]))
     return MannWhitneyResult(
         groups=_rank_groups(groups, ranks, kept),
         U=min(u_a, u_b),
         W=u_a,
         z=z,
-        p=float(2 * sps.norm.sf(abs(z))),
+        p=2 * norm_sf(abs(z)),
         p_exact=p_exact,
         rank_biserial=(u_a - u_b) / (n1 * n2),
         notes=tuple(notes),
@@ -134,7 +132,13 @@ def kruskal_wallis(
         groups=_rank_groups(groups, ranks, kept),
         H=h,
         df=df,
-        p=float(sps.chi2.sf(h, df)),
+        p=chi2_sf(h, df),
         epsilon_sq=h / ((n * n - 1) / (n + 1)),
         notes=tuple(notes),
     )
+
+
+def _exact_mw_p(a: np.ndarray, b: np.ndarray) -> float:
+    from scipy.stats import mannwhitneyu  # only for small samples without ties
+
+    return float(mannwhitneyu(a, b, alternative="two-sided", method="exact").pvalue)

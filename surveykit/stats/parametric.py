@@ -13,10 +13,10 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import optimize
-from scipy import stats as sps
 from scipy.special import gammaln
 
 from surveykit.errors import StatisticsError
+from surveykit.stats.distributions import f_sf, nct_cdf, t_ppf, t_sf
 
 from ._results import FTest, GroupDescriptives, Result
 from .descriptive import as_sample, group_descriptives
@@ -53,7 +53,7 @@ def _levene(groups: Sequence[np.ndarray], centre: Callable[[np.ndarray], float])
     if a.ss_within == 0.0 or a.df2 <= 0:
         return None
     f = (a.ss_between / a.df1) / (a.ss_within / a.df2)
-    return FTest(f, a.df1, a.df2, float(sps.f.sf(f, a.df1, a.df2)))
+    return FTest(f, a.df1, a.df2, f_sf(f, a.df1, a.df2))
 
 
 def _median(g: np.ndarray) -> float:
@@ -130,7 +130,7 @@ def _ncp_interval(t: float, df: float, level: float) -> tuple[float, float]:
 
     def solve(target: float) -> float:
         def f(ncp: float) -> float:
-            return float(sps.nct.cdf(t, df, ncp)) - target
+            return nct_cdf(t, df, ncp) - target
 
         # cdf(t; ncp) falls as ncp grows; widen the bracket until it straddles the root.
         width = 2.0 + abs(t) * 0.5
@@ -180,17 +180,15 @@ def ttest_ind(
     sp2 = (ss1 + ss2) / df
     se = math.sqrt(sp2 * (1 / n1 + 1 / n2))
     t = diff / se
-    p = float(2 * sps.t.sf(abs(t), df))
-    q = float(sps.t.ppf(1 - alpha / 2, df))
+    p = 2 * t_sf(abs(t), df)
+    q = t_ppf(1 - alpha / 2, df)
 
     v1, v2 = ss1 / (n1 - 1) / n1, ss2 / (n2 - 1) / n2
     se_w = math.sqrt(v1 + v2)
     df_w = (v1 + v2) ** 2 / (v1 * v1 / (n1 - 1) + v2 * v2 / (n2 - 1))
     t_w = diff / se_w
-    q_w = float(sps.t.ppf(1 - alpha / 2, df_w))
-    welch = TStat(
-        t_w, df_w, float(2 * sps.t.sf(abs(t_w), df_w)), se_w, (diff - q_w * se_w, diff + q_w * se_w)
-    )
+    q_w = t_ppf(1 - alpha / 2, df_w)
+    welch = TStat(t_w, df_w, 2 * t_sf(abs(t_w), df_w), se_w, (diff - q_w * se_w, diff + q_w * se_w))
 
     lev, bf, lev_notes = _levene_pair(groups)
     d = diff / math.sqrt(sp2)
@@ -252,7 +250,7 @@ def _welch_f(ns: list[int], means: list[float], variances: list[float]) -> FTest
     tmp = math.fsum((1 - wi / sw) ** 2 / (n - 1) for wi, n in zip(w, ns, strict=True))
     f = a / (1 + 2 * (k - 2) / (k * k - 1) * tmp)
     df2 = (k * k - 1) / (3 * tmp)
-    return FTest(f, k - 1, df2, float(sps.f.sf(f, k - 1, df2)))
+    return FTest(f, k - 1, df2, f_sf(f, k - 1, df2))
 
 
 def _brown_forsythe_f(
@@ -264,7 +262,7 @@ def _brown_forsythe_f(
     f = math.fsum(n * (m - grand) ** 2 for n, m in zip(ns, means, strict=True)) / math.fsum(c)
     df2 = math.fsum(c) ** 2 / math.fsum(ci * ci / (n - 1) for ci, n in zip(c, ns, strict=True))
     df1 = len(ns) - 1
-    return FTest(f, df1, df2, float(sps.f.sf(f, df1, df2)))
+    return FTest(f, df1, df2, f_sf(f, df1, df2))
 
 
 def oneway_anova(
@@ -331,7 +329,7 @@ def oneway_anova(
         ms_between=ms_b,
         ms_within=ms_w,
         F=f,
-        p=float(sps.f.sf(f, a.df1, a.df2)),
+        p=f_sf(f, a.df1, a.df2),
         eta_sq=a.ss_between / a.ss_total,
         omega_sq=(a.ss_between - a.df1 * ms_w) / (a.ss_total + ms_w),
         levene=lev,

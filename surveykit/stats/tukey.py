@@ -115,30 +115,61 @@ def ptukey(q: float, k: int, df: float) -> float:
 
 
 # Below this error df R's fixed quadrature drifts from the exact distribution (1e-4 at
-# df = 2, 1e-9 by df = 10); scipy's adaptive integration is slow but exact there.
-_EXACT_BELOW_DF = 10.0
+# df = 2, 1e-9 by df = 10): the density of the error-variance factor has a u^(df/2 - 1)
+# kink at 0 that 16-point panels of width 1 cannot follow.
+_SMALL_DF = 10.0
+
+
+def _ptukey_small_df(q: float, k: int, df: float, panels: int = 24) -> float:
+    """P(Q ≤ q) for small df: the same integral over v = sqrt(u), where it is smooth.
+
+    Agrees with scipy's adaptive ``studentized_range.cdf`` to < 1e-9 for df in [2, 10)
+    in about 1 ms instead of 10 ms.
+    """
+    f2 = df * 0.5
+    log_c = f2 * math.log(df) - df * math.log(2) - math.lgamma(f2)
+    v_max = math.sqrt(2.0 + 160.0 / df)  # the density is below e^-40 beyond this
+    edges = np.linspace(0.0, v_max, panels + 1)
+    mid, half = (edges[:-1] + edges[1:]) / 2, (edges[1:] - edges[:-1]) / 2
+    v = (mid[:, None] + half[:, None] * _NODES16[None, :]).ravel()
+    weights = (half[:, None] * _WEIGHTS16[None, :]).ravel()
+    u = v * v
+    density = np.exp(log_c + (f2 - 1) * np.log(u) - u * df / 4) * 2 * v
+    return float(min(np.sum(weights * density * _wprob(q * v / math.sqrt(2), k)), 1.0))
+
+
+def studentized_range_cdf(q: float, k: int, df: float) -> float:
+    """P(Q ≤ q): R's algorithm for df ≥ 10, the smooth substitution below."""
+    if q <= 0:
+        return 0.0
+    if df < _SMALL_DF:
+        if df < 1:
+            raise ValueError("the studentized range needs df ≥ 1")
+        return _ptukey_small_df(q, k, df)
+    return ptukey(q, k, df)
 
 
 def studentized_range_sf(q: float, k: int, df: float) -> float:
-    """P(Q > q): R's algorithm for df ≥ 10, scipy's exact integration below."""
-    if df < _EXACT_BELOW_DF:
-        from scipy.stats import studentized_range
-
-        return float(studentized_range.sf(q, k, df))
-    return 1.0 - ptukey(q, k, df)
+    """P(Q > q)."""
+    return 1.0 - studentized_range_cdf(q, k, df)
 
 
 def studentized_range_ppf(p: float, k: int, df: float) -> float:
-    """The p quantile of Q, with the same split as :func:`studentized_range_sf`."""
-    if df < _EXACT_BELOW_DF:
-        from scipy.stats import studentized_range
-
-        return float(studentized_range.ppf(p, k, df))
-    return qtukey(p, k, df)
+    """The p quantile of Q (Brent's method on :func:`studentized_range_cdf`)."""
+    if not 0 < p < 1:
+        raise ValueError("the quantile needs 0 < p < 1")
+    hi = 2.0
+    while studentized_range_cdf(hi, k, df) < p:
+        hi *= 2.0
+    return float(
+        optimize.brentq(
+            lambda x: studentized_range_cdf(x, k, df) - p, 0.0, hi, xtol=1e-13, rtol=1e-14
+        )
+    )
 
 
 def qtukey(p: float, k: int, df: float) -> float:
-    """The quantile of the studentized range: ptukey(q, k, df) = p."""
+    """The quantile of R's ptukey: ptukey(q, k, df) = p."""
     if not 0 < p < 1:
         raise ValueError("qtukey needs 0 < p < 1")
     hi = 2.0
