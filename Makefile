@@ -21,8 +21,10 @@ $(VENV)/.dev: pyproject.toml | $(BIN)/python
 demo: $(VENV)/.runtime
 	$(BIN)/surveykit analyze surveys/singapore_pss/responses.csv
 
+# The repo's own CI is a user of `surveykit check`: every sample survey must match expected/.
 test: $(VENV)/.dev
 	$(BIN)/python -m pytest -q
+	$(BIN)/surveykit check surveys/*
 
 # Renders the HTML report in headless Chromium (installed from Debian if missing).
 test-browser: $(VENV)/.dev

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from surveykit.errors import SurveyError
+from surveykit.files import write_atomic
 
 RTOL = 1e-9
 ATOL = 1e-12
@@ -147,19 +146,6 @@ def _equal(a: Any, b: Any, rtol: float) -> bool:
     return a == b
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` so that an interrupted run never leaves a half-written file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def load_expected(path: Path) -> dict:
     """Read a stored expected result, with a clear message when it is absent or broken."""
     try:
@@ -233,6 +219,7 @@ def check_survey(folder: Path, *, update: bool = False, rtol: float = RTOL) -> C
     if report_md is not None:
         outputs["report.md"] = report_md
     if update:
+        expected_dir.mkdir(exist_ok=True)
         written = []
         for name, text in outputs.items():
             write_atomic(expected_dir / name, text)

@@ -10,8 +10,6 @@ exact ``render_json`` document of ``analyze --format json``.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -19,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from surveykit.errors import SurveyError
+from surveykit.files import write_atomic
 from surveykit.quotes import QuoteBlock
 from surveykit.render.apa import apa
 from surveykit.render.numbers import fmt_cell, fmt_num, fmt_p
@@ -150,7 +149,7 @@ def write_report(
         text = render_json(result)
         if output is None:
             return text
-        atomic_write(output, text.encode("utf-8"))
+        write_atomic(output, text.encode("utf-8"))
         return None
     # Figures are only drawn where they can be shown: not in CSV, not when Markdown goes to stdout.
     report = build_report(
@@ -171,39 +170,18 @@ def write_report(
         text = render_html(report)
         if output is None:
             return text
-        atomic_write(output, text.encode("utf-8"))
+        write_atomic(output, text.encode("utf-8"))
     elif fmt == "docx":
         from surveykit.render.docx import render_docx
 
         assert output is not None
-        atomic_write(output, render_docx(report))
+        write_atomic(output, render_docx(report))
     else:
         from surveykit.render.csv_out import write_csv_folder
 
         assert output is not None
         write_csv_folder(report, output)
     return None
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` via a temporary file in the same folder and ``os.replace``.
-
-    A reader (or a crash) never sees a half-written report, and an existing
-    file is only replaced once the new one is complete.
-    """
-    path = Path(path)
-    if path.is_dir():
-        raise SurveyError(f"{path} is a folder; give a file name for --output")
-    if not path.parent.exists():
-        raise SurveyError(f"folder {path.parent} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 # --- building the document model ------------------------------------------------------

@@ -190,7 +190,7 @@ def test_atomic_write_keeps_old_file_on_failure(
     def boom(*_args, **_kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr("surveykit.report.os.replace", boom)
+    monkeypatch.setattr("surveykit.files.os.replace", boom)
     with pytest.raises(OSError):
         write_report(staff_result(), "html", out)
     assert out.read_text() == "old"
@@ -203,3 +203,14 @@ def test_min_cell_reaches_every_format(tmp_path: Path) -> None:
     assert "Small cells: counts below 10" in text
     write_report(staff_result(), "docx", tmp_path / "r.docx", min_cell=10)
     assert (tmp_path / "r.docx").stat().st_size > 10_000
+
+
+def test_written_files_are_not_private(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    out = tmp_path / "r.html"
+    write_report(staff_result(), "html", out)
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~umask

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from surveykit.report import Report, ReportTable, atomic_write
+from surveykit.files import write_atomic
+from surveykit.report import Report, ReportTable
 from surveykit.result import ROW_HEADING, ROW_MISSING, ROW_TOTAL
 
 _INDENT = "\u2003"  # an em space survives Markdown renderers that trim leading blanks
@@ -98,6 +99,6 @@ def write_markdown(report: Report, output: Path) -> None:
         folder = output.parent / folder_name
         folder.mkdir(parents=True, exist_ok=True)
         for figure in figures:
-            atomic_write(folder / figure.filename, figure.png)
+            write_atomic(folder / figure.filename, figure.png)
     text = render_markdown(report, folder_name)
-    atomic_write(output, text.encode("utf-8"))
+    write_atomic(output, text.encode("utf-8"))
