@@ -205,9 +205,11 @@ def _compute(responses: Responses, spec: TestSpec, items: dict[str, Item], plan:
             [str(x) for x, k in zip(levels, cols_kept, strict=True) if k],
         )
         return result.to_dict()
-    values = (
-        responses.data[spec.dv] if items[spec.dv].type == "number" else responses.scores(spec.dv)
-    )
+    shift = 0.0
+    if items[spec.dv].type == "number":
+        values, shift = responses.numbers(spec.dv)
+    else:
+        values = responses.scores(spec.dv)
     x = values.to_numpy(dtype=float, na_value=np.nan)
     ok = frame_ok & ~np.isnan(x)
     samples = [x[ok & _is_level(groups_v, level)] for level in levels]
@@ -225,13 +227,32 @@ def _compute(responses: Responses, spec: TestSpec, items: dict[str, Item], plan:
             )
         (la, a), (lb, b) = present
         if spec.kind == "ttest":
-            return stats.ttest_ind(a, b, labels=(la, lb), alpha=plan.alpha).to_dict()
-        return stats.mann_whitney(a, b, labels=(la, lb)).to_dict()
+            return _unshift(
+                stats.ttest_ind(a, b, labels=(la, lb), alpha=plan.alpha).to_dict(), shift
+            )
+        return _unshift(stats.mann_whitney(a, b, labels=(la, lb)).to_dict(), shift)
     labels = [lv for lv, _ in present]
     arrays = [s for _, s in present]
     if spec.kind == "anova":
-        return stats.oneway_anova(arrays, labels, alpha=plan.alpha).to_dict()
-    return stats.kruskal_wallis(arrays, labels).to_dict()
+        return _unshift(stats.oneway_anova(arrays, labels, alpha=plan.alpha).to_dict(), shift)
+    return _unshift(stats.kruskal_wallis(arrays, labels).to_dict(), shift)
+
+
+def _unshift(result: dict, shift: float) -> dict:
+    """Add an exact-centring shift back to the groups' location statistics.
+
+    Tests ran on deviations from ``shift`` (see ``Responses.numbers``); differences,
+    spreads and test statistics are unchanged by a shift, group means are not.
+    """
+    if not shift:
+        return result
+    for group in result.get("groups", []):
+        for key in ("mean", "median", "min", "max"):
+            if group.get(key) is not None:
+                group[key] += shift
+        if group.get("ci95"):
+            group["ci95"] = [v + shift if v is not None else None for v in group["ci95"]]
+    return result
 
 
 def _notna(values: pd.Series) -> np.ndarray:

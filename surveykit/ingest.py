@@ -28,6 +28,7 @@ import pandas as pd
 
 from surveykit.errors import SurveyError
 from surveykit.questionnaire import OTHERS, ExcludeRule, Item, Questionnaire
+from surveykit.stats.precision import exact_centre, needs_centring
 
 _SEPARATORS = (";", ",")
 
@@ -63,6 +64,19 @@ class Responses:
     received: int
     exclusions: list[Exclusion]
     notes: list[str] = field(default_factory=list)
+    centred: dict[str, tuple[pd.Series, float]] = field(default_factory=dict)
+
+    def numbers(self, item_id: str) -> tuple[pd.Series, float]:
+        """A number item's values as (values − shift, shift).
+
+        The shift is 0 except for data whose magnitude dwarfs their spread (NIST's
+        1000000000000.4 vs .5), which were centred exactly on reading: statistics
+        computed on the deviations keep digits that float64 would lose, and only
+        location statistics (means, medians, extremes) need the shift added back.
+        """
+        if item_id in self.centred:
+            return self.centred[item_id]
+        return self.data[item_id], 0.0
 
     @property
     def analysed(self) -> int:
@@ -126,6 +140,7 @@ def read_responses(
     multi: dict[str, pd.DataFrame] = {}
     other_text: dict[str, pd.Series] = {}
     answered: dict[str, pd.Series] = {}
+    centred: dict[str, tuple[pd.Series, float]] = {}
     with progress.task("Parsing items", len(questionnaire.items), big=big) as bar:
         for item in questionnaire.items:
             raw = table.column(columns[item.id])
@@ -140,7 +155,9 @@ def read_responses(
                 if item.other:
                     other_text[item.id] = other
             elif item.type == "number":
-                data[item.id] = _parse_number(raw, item, header, locate)
+                data[item.id], deviations = _parse_number(raw, item, header, locate)
+                if deviations is not None:
+                    centred[item.id] = deviations
             elif item.type == "text":
                 texts = [u.replace("\r\n", "\n") if u != "" else None for u in stripped]
                 data[item.id] = pd.Series(raw.take(_objects(texts)), index=rows_index)
@@ -157,6 +174,8 @@ def read_responses(
         questionnaire, parsed, multi, other_text, table, headers, columns, locate
     )
     everyone = bool(keep.all())
+    # Not-applicable and missing values are missing among the deviations too.
+    centred = {k: (dev.where(parsed[k].notna()), shift) for k, (dev, shift) in centred.items()}
 
     if not everyone:
         parsed = parsed.loc[keep]
@@ -183,6 +202,7 @@ def read_responses(
         received=received,
         exclusions=exclusions,
         notes=notes,
+        centred={k: (reindex(dev), shift) for k, (dev, shift) in centred.items()},
     )
 
 
@@ -728,7 +748,10 @@ def _near(text: str, headers: list[str], *more: str) -> str:
 # --- cells -------------------------------------------------------------------
 
 
-def _parse_number(raw: _Column, item: Item, header: str, locate: _Locator) -> pd.Series:
+def _parse_number(
+    raw: _Column, item: Item, header: str, locate: _Locator
+) -> tuple[pd.Series, tuple[pd.Series, float] | None]:
+    """The item's values, and (deviations, shift) when they had to be centred exactly."""
     stripped = raw.stripped()
     texts = _objects([u if u != "" else None for u in stripped])
     numbers = pd.to_numeric(pd.Series(texts, dtype=object), errors="coerce")
@@ -753,7 +776,17 @@ def _parse_number(raw: _Column, item: Item, header: str, locate: _Locator) -> pd
                 f"{_fmt(item.min)}–{_fmt(item.max)} of item {item.id!r}",
                 row=row, line=locate(row), column=header, file=locate.path,
             )  # fmt: skip
-    return pd.Series(raw.take(unique_values), index=pd.RangeIndex(len(raw)), dtype=float)
+    index = pd.RangeIndex(len(raw))
+    values = pd.Series(raw.take(unique_values), index=index, dtype=float)
+    present = ~np.isnan(unique_values)
+    if not needs_centring(unique_values[present]):
+        return values, None
+    # float64 has dropped the digits that differ between these values: re-read the
+    # distinct texts as exact decimals and subtract one of them before converting.
+    deviations, shift = exact_centre([u for u, ok in zip(stripped, present, strict=True) if ok])
+    per_unique = np.full(len(unique_values), np.nan)
+    per_unique[present] = deviations
+    return values, (pd.Series(raw.take(per_unique), index=index, dtype=float), float(shift))
 
 
 def _fmt(x: float | None) -> str:

@@ -22,8 +22,12 @@ NUMERIC_COLUMNS = ["n", "Mean", "SD", "Median", "Min", "Max"]
 MULTI_NOTE = "Percent of respondents (n = {base}); respondents could choose more than one."
 
 
-def numeric_summary(values: pd.Series | np.ndarray) -> list[float | int | None]:
-    """n, mean, SD (n − 1), median, min, max of the non-missing values."""
+def numeric_summary(values: pd.Series | np.ndarray, shift: float = 0.0) -> list[float | int | None]:
+    """n, mean, SD (n − 1), median, min, max of the non-missing values.
+
+    ``values`` may be deviations from ``shift`` (see ``Responses.numbers``): the SD is
+    computed on them and the shift added back to the location statistics only.
+    """
     if isinstance(values, pd.Series):
         x = values.to_numpy(dtype=float, na_value=np.nan)
     else:
@@ -34,7 +38,10 @@ def numeric_summary(values: pd.Series | np.ndarray) -> list[float | int | None]:
         return [0, None, None, None, None, None]
     mean = float(np.mean(x))
     sd = float(np.sqrt(np.sum((x - mean) ** 2) / (n - 1))) if n > 1 else None
-    return [n, mean, sd, float(np.median(x)), float(x.min()), float(x.max())]
+    return [
+        n, mean + shift, sd, float(np.median(x)) + shift, float(x.min()) + shift,
+        float(x.max()) + shift,
+    ]  # fmt: skip
 
 
 def _status_rows(responses: Responses, item: Item, present: pd.Series) -> list[tuple[str, int]]:
@@ -134,7 +141,7 @@ def item_table(
     table_id = table_id or item.id
     title = title or item.label
     if item.type == "number":
-        row = [item.label, *numeric_summary(responses.data[item.id])]
+        row = [item.label, *numeric_summary(*responses.numbers(item.id))]
         kinds = [ROW_DATA]
         rows = [row]
         for label, n in _status_rows(responses, item, responses.data[item.id].notna()):
@@ -168,7 +175,7 @@ def block_table(responses: Responses, items: Sequence[Item], table_id: str, titl
         rows.append([item.label] + [None] * (width - 1))
         kinds.append(ROW_HEADING)
         if item.type == "number":
-            n, *stats = numeric_summary(responses.data[item.id])
+            n, *stats = numeric_summary(*responses.numbers(item.id))
             rows.append(["", n, None, *stats])
             kinds.append(ROW_DATA)
             for label, count in _status_rows(responses, item, responses.data[item.id].notna()):
@@ -240,16 +247,14 @@ def crosstab_table(
     for j, col in enumerate(col_levels):
         col_total = int(counts[col].sum())
         target = per_column.get(col)
-        summarised = (
-            responses.data[target.id].to_numpy(dtype=float, na_value=np.nan)
-            if target is not None
-            else None
-        )
+        summarised, shift = responses.numbers(target.id) if target is not None else (None, 0.0)
+        if summarised is not None:
+            summarised = summarised.to_numpy(dtype=float, na_value=np.nan)
         for i, row in enumerate(row_levels):
             n = int(counts.loc[row, col])
             if summarised is not None:
                 cell = counted & (cell_of == i * len(col_levels) + j)
-                sn, mean, sd, _median, lo, hi = numeric_summary(summarised[cell])
+                sn, mean, sd, _median, lo, hi = numeric_summary(summarised[cell], shift)
                 rows.append([col, row, n, _pct(n, col_total), target.id, sn, mean, sd, lo, hi])
             else:
                 rows.append([col, row, n, _pct(n, col_total), None, None, None, None, None, None])
