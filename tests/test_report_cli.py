@@ -1,0 +1,50 @@
+"""`surveykit report` as a user runs it: defaults, formats, errors."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_report_defaults_to_responses_csv_in_the_current_folder(cli, tmp_path, monkeypatch) -> None:
+    folder = tmp_path / "staff"
+    shutil.copytree(
+        ROOT / "surveys" / "staff_wellbeing", folder, ignore=shutil.ignore_patterns("expected")
+    )
+    monkeypatch.chdir(folder)
+    run = cli("report", "--format", "md")
+    assert run.code == 0, run.err
+    assert run.out.startswith("# Hospital staff wellbeing and engagement survey (synthetic)")
+    assert "Of 244 responses received, 4 were excluded" in run.out
+    assert "**Table 1**" in run.out
+
+
+def test_report_html_file_and_docx_needs_output(cli, tmp_path) -> None:
+    responses = ROOT / "surveys" / "staff_wellbeing" / "responses.csv"
+    out = tmp_path / "report.html"
+    run = cli("report", responses, "--format", "html", "--output", out)
+    assert run.code == 0 and f"wrote {out}" in run.err
+    html = out.read_text(encoding="utf-8")
+    assert html.count("<table") >= 6 and "data:image/png;base64," in html
+    run = cli("report", responses, "--format", "docx")
+    assert run.code == 2
+    assert run.err.strip() == "error: --format docx writes a Word document; give --output PATH"
+
+
+def test_report_min_cell_hides_small_counts(cli) -> None:
+    responses = ROOT / "surveys" / "singapore_pss" / "responses.csv"
+    run = cli("report", responses, "--format", "md", "--min-cell", "5")
+    assert run.code == 0, run.err
+    assert "< 5" in run.out
+    # Nurses (n = 2) are hidden in Table 1; their count must not appear on that row.
+    nurse = next(line for line in run.out.splitlines() if line.split("|")[1].strip() == "Nurse")
+    assert "| 2 |" not in nurse
+
+
+def test_report_without_responses_here(cli, tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    run = cli("report")
+    assert run.code == 2
+    assert "no questionnaire.yaml beside responses.csv" in run.err
