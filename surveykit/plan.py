@@ -12,7 +12,7 @@ from typing import Any
 
 from surveykit.errors import SurveyError
 from surveykit.questionnaire import Questionnaire
-from surveykit.yamlio import Mapping, load_yaml
+from surveykit.yamlio import Mapping, load_yaml, reject_unknown_keys
 
 TEST_KINDS = ("ttest", "anova", "chisq", "mannwhitney", "kruskal")
 ADJUST = ("none", "holm", "bonferroni", "fdr_bh")
@@ -87,7 +87,7 @@ def _build(doc: Any, questionnaire: Questionnaire, path: Path) -> Plan:
         doc = Mapping()
     if not isinstance(doc, Mapping):
         raise SurveyError("an analysis plan is a mapping with 'tables:' and/or 'tests:'", line=1)
-    _only(doc, {"tables", "scales", "tests", "options", "report"}, "the plan")
+    reject_unknown_keys(doc, {"tables", "scales", "tests", "options", "report"}, "the plan")
     scales = tuple(_scale(raw, questionnaire) for raw in _list(doc, "scales"))
     known = {item.id: item.type for item in questionnaire.items}
     for scale in scales:
@@ -103,7 +103,7 @@ def _build(doc: Any, questionnaire: Questionnaire, path: Path) -> Plan:
     options = doc.get("options") or Mapping()
     if not isinstance(options, Mapping):
         raise SurveyError("'options:' must be a mapping", line=doc.line_of("options"))
-    _only(options, {"alpha", "missing", "adjust"}, "options")
+    reject_unknown_keys(options, {"alpha", "missing", "adjust"}, "options")
     alpha = options.get("alpha", 0.05)
     if isinstance(alpha, bool) or not isinstance(alpha, int | float) or not 0 < alpha < 1:
         raise SurveyError(
@@ -139,19 +139,6 @@ def _list(doc: Mapping, key: str) -> list:
     return value
 
 
-def _only(mapping: Mapping, allowed: set[str], where: str) -> None:
-    import difflib
-
-    for key in mapping:
-        if key not in allowed:
-            close = difflib.get_close_matches(str(key), sorted(allowed), n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-            raise SurveyError(
-                f"unknown key {key!r} in {where}{hint}; allowed: {', '.join(sorted(allowed))}",
-                line=mapping.line_of(str(key)),
-            )
-
-
 def _ref(
     name: Any, known: dict[str, str], line: int, *, types: tuple[str, ...] | None = None
 ) -> str:
@@ -169,7 +156,7 @@ def _ref(
 
 
 def _table(raw: Mapping, known: dict[str, str], index: int) -> TableSpec:
-    _only(raw, {"id", "title", "describe", "crosstab"}, "a table")
+    reject_unknown_keys(raw, {"id", "title", "describe", "crosstab"}, "a table")
     table_id = str(raw.get("id") or f"table{index}")
     title = str(raw.get("title") or table_id)
     if ("describe" in raw) == ("crosstab" in raw):
@@ -192,7 +179,7 @@ def _table(raw: Mapping, known: dict[str, str], index: int) -> TableSpec:
         raise SurveyError(
             f"table {table_id!r}: 'crosstab:' needs rows and columns", line=raw.line_of("crosstab")
         )
-    _only(spec, {"rows", "columns", "summarise", "summarise_by_column"}, "crosstab")
+    reject_unknown_keys(spec, {"rows", "columns", "summarise", "summarise_by_column"}, "crosstab")
     line = spec.line
     choice = ("single", "ordinal")
     by_column = spec.get("summarise_by_column") or {}
@@ -214,7 +201,7 @@ def _table(raw: Mapping, known: dict[str, str], index: int) -> TableSpec:
 
 
 def _scale(raw: Mapping, questionnaire: Questionnaire) -> ScaleSpec:
-    _only(raw, {"id", "label", "items", "reverse", "score", "min_items"}, "a scale")
+    reject_unknown_keys(raw, {"id", "label", "items", "reverse", "score", "min_items"}, "a scale")
     scale_id = raw.get("id")
     if not isinstance(scale_id, str) or not scale_id.isidentifier():
         raise SurveyError(f"scale id {scale_id!r} must be a name like engagement", line=raw.line)
@@ -264,7 +251,7 @@ def _test(raw: Mapping, known: dict[str, str], questionnaire: Questionnaire) -> 
             line=raw.line,
         )
     kind = kinds[0]
-    _only(raw, {kind, "by", "groups"}, f"a {kind} test")
+    reject_unknown_keys(raw, {kind, "by", "groups"}, f"a {kind} test")
     line = raw.line
     choice = ("single", "ordinal")
     if kind == "chisq":

@@ -13,7 +13,7 @@ from typing import Any
 
 from surveykit.errors import SurveyError
 from surveykit.expressions import Expression, parse_expression
-from surveykit.yamlio import Mapping, load_yaml
+from surveykit.yamlio import Mapping, load_yaml, reject_unknown_keys
 
 ITEM_TYPES = ("number", "single", "ordinal", "multi", "text")
 CHOICE_TYPES = ("single", "ordinal", "multi")
@@ -114,11 +114,11 @@ def load_questionnaire(path: str | Path) -> Questionnaire:
 def _build(doc: Any, path: Path) -> Questionnaire:
     if not isinstance(doc, Mapping):
         raise SurveyError("a questionnaire is a mapping with 'survey:' and 'items:'", line=1)
-    _no_unknown(doc, {"survey", "items", "exclude"}, "top level")
+    reject_unknown_keys(doc, {"survey", "items", "exclude"}, "top level")
     survey = doc.get("survey") or Mapping()
     if not isinstance(survey, Mapping):
         raise SurveyError("'survey:' must be a mapping", line=doc.line_of("survey"))
-    _no_unknown(survey, {"id", "title", "respondent_id", "description"}, "survey")
+    reject_unknown_keys(survey, {"id", "title", "respondent_id", "description"}, "survey")
     raw_items = doc.get("items")
     if not isinstance(raw_items, list) or not raw_items:
         raise SurveyError("'items:' must be a non-empty list of items", line=doc.line_of("items"))
@@ -178,7 +178,7 @@ def _item(raw: Any) -> Item:
             line=getattr(raw, "line", None),
         )
     line = raw.line
-    _no_unknown(raw, _ITEM_KEYS, f"item {raw.get('id', '?')!r}")
+    reject_unknown_keys(raw, _ITEM_KEYS, f"item {raw.get('id', '?')!r}")
     item_id = raw.get("id")
     if not isinstance(item_id, str) or not item_id.isidentifier():
         raise SurveyError(
@@ -273,7 +273,7 @@ def _choices(item_id: str, raw: Any, line: int) -> tuple[Choice, ...]:
     out: list[Choice] = []
     for i, entry in enumerate(raw, start=1):
         if isinstance(entry, Mapping):
-            _no_unknown(entry, {"code", "label"}, f"a choice of {item_id!r}")
+            reject_unknown_keys(entry, {"code", "label"}, f"a choice of {item_id!r}")
             code, label = entry.get("code", i), entry.get("label")
             line = entry.line
         else:
@@ -315,7 +315,7 @@ def _rule(raw: Any, types: dict[str, str]) -> ExcludeRule:
             f"each exclude entry needs 'rule:' one of {', '.join(_RULES)}",
             line=getattr(raw, "line", None),
         )
-    _no_unknown(raw, {"rule", "columns", "expr", "keep", "reason"}, "exclude rule")
+    reject_unknown_keys(raw, {"rule", "columns", "expr", "keep", "reason"}, "exclude rule")
     kind = raw["rule"]
     if kind == "duplicate":
         columns = raw.get("columns")
@@ -367,16 +367,3 @@ def _check_show_if_cycles(items: list[Item]) -> None:
 
     for item in items:
         visit(item.id, [])
-
-
-def _no_unknown(mapping: Mapping, allowed: set[str], where: str) -> None:
-    for key in mapping:
-        if key not in allowed:
-            import difflib
-
-            close = difflib.get_close_matches(str(key), sorted(allowed), n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-            raise SurveyError(
-                f"unknown key {key!r} in {where}{hint}; allowed: {', '.join(sorted(allowed))}",
-                line=mapping.line_of(str(key)),
-            )

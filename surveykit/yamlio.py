@@ -87,3 +87,17 @@ def load_yaml(path: Path) -> Any:
         raise SurveyError(problem, file=path, line=mark.line + 1 if mark else None) from exc
     except yaml.YAMLError as exc:
         raise SurveyError(f"invalid YAML: {exc}", file=path) from exc
+
+
+def reject_unknown_keys(mapping: Mapping, allowed: set[str], where: str) -> None:
+    """Raise for the first key of ``mapping`` not in ``allowed``, suggesting the nearest."""
+    import difflib
+
+    for key in mapping:
+        if key not in allowed:
+            close = difflib.get_close_matches(str(key), sorted(allowed), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise SurveyError(
+                f"unknown key {key!r} in {where}{hint}; allowed: {', '.join(sorted(allowed))}",
+                line=mapping.line_of(str(key)),
+            )
