@@ -120,7 +120,7 @@ def ptukey(q: float, k: int, df: float) -> float:
 _SMALL_DF = 10.0
 
 
-def _ptukey_small_df(q: float, k: int, df: float, panels: int = 24) -> float:
+def _ptukey_small_df(q: float, k: int, df: float, panels: int = 12) -> float:
     """P(Q ≤ q) for small df: the same integral over v = sqrt(u), where it is smooth.
 
     Agrees with scipy's adaptive ``studentized_range.cdf`` to < 1e-9 for df in [2, 10)
@@ -158,12 +158,12 @@ def studentized_range_ppf(p: float, k: int, df: float) -> float:
     """The p quantile of Q (Brent's method on :func:`studentized_range_cdf`)."""
     if not 0 < p < 1:
         raise ValueError("the quantile needs 0 < p < 1")
-    hi = 2.0
+    lo, hi = 0.0, 2.0
     while studentized_range_cdf(hi, k, df) < p:
-        hi *= 2.0
+        lo, hi = hi, hi * 2.0
     return float(
         optimize.brentq(
-            lambda x: studentized_range_cdf(x, k, df) - p, 0.0, hi, xtol=1e-13, rtol=1e-14
+            lambda x: studentized_range_cdf(x, k, df) - p, lo, hi, xtol=1e-12, rtol=1e-13
         )
     )
 
