@@ -187,6 +187,19 @@ def write_report(
 # --- building the document model ------------------------------------------------------
 
 
+def _home_tables(result: Result) -> dict[int, str]:
+    """The one table each test is reported under: the first holding both its variables,
+    else the first holding its dependent variable, else the first holding its grouping."""
+    home: dict[int, str] = {}
+    for i, test in enumerate(result.tests):
+        for wanted in ({test.dv, test.by}, {test.dv}, {test.by}):
+            table = next((t for t in result.tables if wanted <= set(t.items)), None)
+            if table is not None:
+                home[i] = table.id
+                break
+    return home
+
+
 def build_report(
     result: Result,
     *,
@@ -199,9 +212,10 @@ def build_report(
     tests = [(t, test_dict(t)) for t in result.tests]
     counter = _Numbers()
     tables: list[ReportTable] = []
+    home = _home_tables(result)
     for table in result.tables:
         sentences = [
-            test_sentence(t, d) for t, d in tests if t.dv in table.items or t.by in table.items
+            test_sentence(t, d) for i, (t, d) in enumerate(tests) if home.get(i) == table.id
         ]
         figs: list[Figure] = []
         if figures:

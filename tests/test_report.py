@@ -57,8 +57,14 @@ def test_methods_from_facts(report) -> None:
 def test_numbers_formatted_like_the_terminal(report) -> None:
     t2 = report.tables[1]
     assert t2.rows[1][:3] == ["Strongly disagree", "6", "2.5"]
-    sentences = " ".join(report.tables[1].tests)
-    assert "F(4, 231) = 7.30, p < .001" in sentences
+    # The ANOVA of the engagement scale is reported once, under the scale table.
+    scales = next(t for t in report.tables if t.id == "scales")
+    assert any("F(4, 231) = 7.30, p < .001" in s for s in scales.tests)
+
+
+def test_each_test_reported_under_one_table(report) -> None:
+    sentences = [s for t in report.tables for s in t.tests]
+    assert len(sentences) == len(set(sentences)) == 5
 
 
 def test_markdown_stdout_omits_figures() -> None:
