@@ -57,9 +57,9 @@ def test_methods_from_facts(report) -> None:
 def test_numbers_formatted_like_the_terminal(report) -> None:
     t2 = report.tables[1]
     assert t2.rows[1][:3] == ["Strongly disagree", "6", "2.5"]
-    # The ANOVA of the engagement scale is reported once, under the scale table.
-    scales = next(t for t in report.tables if t.id == "scales")
-    assert any("F(4, 231) = 7.30, p < .001" in s for s in scales.tests)
+    # The ANOVA of engagement by department sits under table5, the first table with both.
+    table5 = next(t for t in report.tables if t.id == "table5")
+    assert any("F(4, 231) = 7.30, p < .001" in s for s in table5.tests)
 
 
 def test_each_test_reported_under_one_table(report) -> None:
