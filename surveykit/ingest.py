@@ -114,8 +114,10 @@ def read_responses(
     received = table.rows
     notes: list[str] = []
 
-    columns = _match_columns(questionnaire, headers, path)
-    claimed = set(columns.values())
+    columns, split = _match_columns(questionnaire, headers, path)
+    claimed = set(columns.values()) | {
+        i for sp in split.values() for i in [*sp.options.values(), sp.other] if i is not None
+    }
     ignored = [h for i, h in enumerate(headers) if i not in claimed and h.strip()]
     if questionnaire.respondent_id is not None:
         id_col = _find_header(questionnaire.respondent_id, headers)
@@ -143,6 +145,13 @@ def read_responses(
     centred: dict[str, tuple[pd.Series, float]] = {}
     with progress.task("Parsing items", len(questionnaire.items), big=big) as bar:
         for item in questionnaire.items:
+            if item.id in split:
+                chosen, other, answered[item.id] = _parse_split_multi(table, split[item.id], item)
+                multi[item.id] = chosen
+                if item.other:
+                    other_text[item.id] = other
+                bar.advance()
+                continue
             raw = table.column(columns[item.id])
             header = headers[columns[item.id]]
             stripped = raw.stripped()
@@ -696,12 +705,31 @@ def _find_header(name: str, headers: list[str]) -> int | None:
     return None
 
 
-def _match_columns(questionnaire: Questionnaire, headers: list[str], path: Path) -> dict[str, int]:
+@dataclass(frozen=True)
+class _Split:
+    """A select-all item exported as one column per option (LimeSurvey, Kobo, REDCap)."""
+
+    options: dict[str, int]  # choice label → column
+    other: int | None = None  # column holding the typed "other" text
+
+
+# "Base [key]" (LimeSurvey, Google grids), "base/key" (Kobo), "base___key" (REDCap).
+_OPTION_HEADER = re.compile(r"^(?P<base>.+?)\s*(?:\[(?P<a>[^\]]*)\]|/(?P<b>[^/]+)|___(?P<c>.+))$")
+_OTHER_KEYS = {"other", "other text", "other_text", "others", "other (please specify)"}
+# Cell values that mean "not ticked" in one-column-per-option exports.
+_UNTICKED = {"", "0", "n", "no", "false", "not selected", "unchecked"}
+
+
+def _match_columns(
+    questionnaire: Questionnaire, headers: list[str], path: Path
+) -> tuple[dict[str, int], dict[str, _Split]]:
+    """Each item's column; select-all items may instead own one column per option."""
     by_key: dict[str, int] = {}
     for i, h in enumerate(headers):
         for part in h.split("\x1f"):
             by_key.setdefault(_norm(part), i)
     out: dict[str, int] = {}
+    split: dict[str, _Split] = {}
     owner: dict[int, str] = {}
     for item in questionnaire.items:
         found = None
@@ -709,6 +737,20 @@ def _match_columns(questionnaire: Questionnaire, headers: list[str], path: Path)
             if _norm(candidate) in by_key:
                 found = by_key[_norm(candidate)]
                 break
+        if found is None and item.type == "multi":
+            options = _option_columns(item, headers, path)
+            if options is not None:
+                for idx in [*options.options.values(), options.other]:
+                    if idx is not None and idx in owner:
+                        raise SurveyError(
+                            f"items {owner[idx]!r} and {item.id!r} both match column "
+                            f"{headers[idx].split(chr(31))[-1]!r}; give one a 'column:' alias",
+                            file=path, line=1,
+                        )  # fmt: skip
+                    if idx is not None:
+                        owner[idx] = item.id
+                split[item.id] = options
+                continue
         if found is None:
             raise SurveyError(
                 f"no column for item {item.id!r} (looked for its id, its text {item.text!r}"
@@ -727,7 +769,43 @@ def _match_columns(questionnaire: Questionnaire, headers: list[str], path: Path)
             )
         owner[found] = item.id
         out[item.id] = found
-    return out
+    return out, split
+
+
+def _option_columns(item: Item, headers: list[str], path: Path) -> _Split | None:
+    """The per-option columns of select-all ``item``, if the export has them."""
+    bases = {_norm(b) for b in (*item.columns, item.id, item.text)}
+    keys: dict[str, str] = {}
+    for position, choice in enumerate(item.choices, start=1):
+        code = _code_text(choice.code)
+        for key in (
+            choice.label,
+            code,
+            f"sq{int(choice.code):03d}" if float(choice.code).is_integer() else code,
+            f"sq{position:03d}",
+        ):
+            keys.setdefault(_norm(key), choice.label)
+    options: dict[str, int] = {}
+    other: int | None = None
+    for i, header in enumerate(headers):
+        for part in header.split("\x1f"):
+            match = _OPTION_HEADER.match(part.strip())
+            if not match or _norm(match["base"]) not in bases:
+                continue
+            key = _norm(match["a"] or match["b"] or match["c"] or "")
+            if key in keys:
+                options.setdefault(keys[key], i)
+            elif key in _OTHER_KEYS and item.other:
+                other = i
+            else:
+                raise SurveyError(
+                    f"column {part!r} looks like an option of select-all item {item.id!r}, but "
+                    f"{key!r} is none of its choices: " + ", ".join(repr(x) for x in item.labels),
+                    file=path,
+                    line=1,
+                )
+            break
+    return _Split(options, other) if options or other is not None else None
 
 
 def _near(text: str, headers: list[str], *more: str) -> str:
@@ -916,6 +994,32 @@ def _parse_multi(
     return chosen, other
 
 
+def _parse_split_multi(
+    table: _Table, split: _Split, item: Item
+) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
+    """Ticks from one column per option (any value but blank/0/N/No/FALSE counts)."""
+    index = pd.RangeIndex(table.rows)
+    answered = np.zeros(table.rows, dtype=bool)
+    flags: dict[str, np.ndarray] = {}
+    for label in item.labels:
+        if label not in split.options:
+            flags[label] = np.zeros(table.rows, dtype=bool)  # an option nobody could tick
+            continue
+        raw = table.column(split.options[label])
+        stripped = raw.stripped()
+        flags[label] = raw.take(np.array([_norm(u) not in _UNTICKED for u in stripped], dtype=bool))
+        answered |= raw.take(np.array([u != "" for u in stripped], dtype=bool))
+    other = pd.Series(None, index=index, dtype=object)
+    if item.other:
+        if split.other is not None:
+            raw = table.column(split.other)
+            texts = [u if u != "" else None for u in raw.stripped()]
+            other = pd.Series(raw.take(_objects(texts)), index=index, dtype=object)
+            answered |= other.notna().to_numpy()
+        flags[OTHERS] = other.notna().to_numpy()
+    return pd.DataFrame(flags, index=index), other, pd.Series(answered, index=index)
+
+
 # --- rules -------------------------------------------------------------------
 
 
@@ -1075,6 +1179,11 @@ def _rule_mask(
             keys.append(per_row)
             continue
         # Select-all and other items without a parsed column compare their raw cells.
+        if questionnaire.has(name) and name not in item_columns:
+            raise SurveyError(
+                f"duplicate rule names {name!r}, a select-all item exported as one column per "
+                "option; name an item with a single column"
+            )
         idx = item_columns[name] if questionnaire.has(name) else _find_header(name, headers)
         if idx is None:
             raise SurveyError(

@@ -239,3 +239,44 @@ def test_unclosed_quote_is_an_error_not_lost_rows(make_survey) -> None:
     ).encode()
     err = error(make_survey(raw=raw))
     assert err.message == "a quoted cell starting on line 2 is never closed" and err.line == 2
+
+
+SPLIT_Q = """\
+items:
+  - {id: age, type: number}
+  - id: help
+    text: What helps?
+    type: multi
+    choices: [{code: 1, label: Time}, {code: 2, label: Training}, {code: 3, label: Peer support}]
+    other: true
+"""
+
+
+@pytest.mark.parametrize(
+    ("header", "rows"),
+    [
+        # LimeSurvey, codes as headings: Y when ticked, blank when not; other text in [other]
+        ("age,help[SQ001],help[SQ002],help[SQ003],help[other]", ["30,Y,,Y,", "41,,Y,,my dog"]),
+        # Kobo/ODK: one 0/1 column per option name
+        ("age,help/Time,help/Training,help/Peer support,help/other", ["30,1,0,1,", "41,0,1,0,my dog"]),
+        # REDCap checkbox fields: field___code with 0/1
+        ("age,help___1,help___2,help___3,help___other", ["30,1,0,1,", "41,0,1,0,my dog"]),
+        # Question text with the option in brackets (SurveyMonkey, Google grids)
+        ("age,What helps? [Time],What helps? [Training],What helps? [Peer support],What helps? [Other]",
+         ["30,Time,,Peer support,", "41,,Training,,my dog"]),
+    ],
+)  # fmt: skip
+def test_select_all_as_one_column_per_option(make_survey, header, rows) -> None:
+    r = load(make_survey(rows, questionnaire=SPLIT_Q, header=header))
+    m = r.multi["help"]
+    assert m.loc["R1"].tolist() == [True, False, True, False]
+    assert m.loc["R2"].tolist() == [False, True, False, True]
+    assert r.other_text["help"].tolist() == [None, "my dog"]
+    assert r.notes == []  # every column was claimed
+
+
+def test_option_column_with_unknown_choice(make_survey) -> None:
+    err = error(make_survey(["30,1,0"], questionnaire=SPLIT_Q, header="age,help/Time,help/Money"))
+    assert err.message.startswith(
+        "column 'help/Money' looks like an option of select-all item 'help'"
+    )
