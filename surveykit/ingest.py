@@ -972,8 +972,19 @@ def _parse_multi(
     columns = labels + ([OTHERS] if item.other else [])
     flags_of: list[list[bool]] = []
     leftovers: list[str | None] = []
+    by_code = {_code_text(c.code): c.label for c in item.choices}
+    label_keys = {_norm(x) for x in labels}
     for i, value in enumerate(raw.uniques):
-        chosen, leftover = split_multi(value, labels)
+        tokens = [t.strip() for t in re.split(r"[,;]", value) if t.strip()]
+        if (
+            tokens
+            and all(t in by_code for t in tokens)
+            and not any(_norm(t) in label_keys for t in tokens)
+        ):
+            # Qualtrics' numeric export: the chosen codes joined with commas ("5,7").
+            chosen, leftover = [by_code[t] for t in tokens], ""
+        else:
+            chosen, leftover = split_multi(value, labels)
         flags = [label in chosen for label in labels]
         if item.other:
             flags.append(bool(leftover))

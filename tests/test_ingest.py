@@ -280,3 +280,11 @@ def test_option_column_with_unknown_choice(make_survey) -> None:
     assert err.message.startswith(
         "column 'help/Money' looks like an option of select-all item 'help'"
     )
+
+
+def test_select_all_as_numeric_codes(make_survey) -> None:
+    # Qualtrics "numeric values" export joins the chosen codes with a bare comma.
+    r = load(make_survey(['30,"1,3"', "41,2", "50,"], questionnaire=SPLIT_Q, header="age,help"))
+    assert r.multi["help"].loc["R1"].tolist() == [True, False, True, False]
+    assert r.multi["help"].loc["R2"].tolist() == [False, True, False, False]
+    assert not r.multi["help"].loc["R3"].any()
