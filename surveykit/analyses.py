@@ -13,7 +13,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from surveykit.errors import StatisticsError, SurveyError
+from surveykit.errors import StatisticsError
 from surveykit.ingest import Responses
 from surveykit.plan import Plan, ScaleSpec, TableSpec, TestSpec
 from surveykit.questionnaire import OTHERS, Item
@@ -84,19 +84,9 @@ def _table(responses: Responses, spec: TableSpec, items: dict[str, Item]) -> Tab
             return item_table(responses, chosen[0], spec.id, spec.title)
         return block_table(responses, chosen, spec.id, spec.title)
     assert spec.rows and spec.columns
-    summarise: dict[str, Item] | Item | None = None
+    summarise: dict[str, list[Item]] | list[Item] = [items[i] for i in spec.summarise]
     if spec.summarise_by_column:
-        summarise = {label: items[i] for label, i in spec.summarise_by_column.items()}
-        unknown = set(summarise) - set(items[spec.columns].labels) - {OTHERS}
-        if unknown:
-            raise SurveyError(
-                f"table {spec.id!r}: summarise_by_column names {sorted(unknown)[0]!r}, not a "
-                f"choice of {spec.columns!r}",
-                file=None,
-                line=spec.line,
-            )
-    elif spec.summarise:
-        summarise = items[spec.summarise]
+        summarise = {label: [items[i]] for label, i in spec.summarise_by_column.items()}
     return crosstab_table(
         responses, items[spec.rows], items[spec.columns], spec.id, spec.title, summarise
     )

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from surveykit.errors import SurveyError
-from surveykit.questionnaire import Questionnaire
+from surveykit.questionnaire import OTHERS, Questionnaire
 from surveykit.yamlio import Mapping, load_yaml, reject_unknown_keys
 
 TEST_KINDS = ("ttest", "anova", "chisq", "mannwhitney", "kruskal")
@@ -28,7 +28,7 @@ class TableSpec:
     describe: tuple[str, ...] = ()
     rows: str | None = None
     columns: str | None = None
-    summarise: str | None = None
+    summarise: tuple[str, ...] = ()
     summarise_by_column: dict[str, str] = field(default_factory=dict)
     line: int = 0
 
@@ -94,7 +94,12 @@ def _build(doc: Any, questionnaire: Questionnaire, path: Path) -> Plan:
         if scale.id in known:
             raise SurveyError(f"scale id {scale.id!r} is already an item id", line=scale.line)
         known[scale.id] = "number"
-    tables = [_table(raw, known, i) for i, raw in enumerate(_list(doc, "tables"), start=1)]
+    labels = {
+        item.id: [*item.labels, *([OTHERS] if item.other else [])]
+        for item in questionnaire.items
+        if item.is_choice
+    }
+    tables = [_table(raw, known, i, labels) for i, raw in enumerate(_list(doc, "tables"), start=1)]
     ids = [t.id for t in tables]
     for t in tables:
         if ids.count(t.id) > 1:
@@ -155,7 +160,9 @@ def _ref(
     return name
 
 
-def _table(raw: Mapping, known: dict[str, str], index: int) -> TableSpec:
+def _table(
+    raw: Mapping, known: dict[str, str], index: int, questionnaire_labels: dict[str, list[str]]
+) -> TableSpec:
     reject_unknown_keys(raw, {"id", "title", "describe", "crosstab"}, "a table")
     table_id = str(raw.get("id") or f"table{index}")
     title = str(raw.get("title") or table_id)
@@ -185,14 +192,26 @@ def _table(raw: Mapping, known: dict[str, str], index: int) -> TableSpec:
     by_column = spec.get("summarise_by_column") or {}
     if not isinstance(by_column, dict):
         raise SurveyError("'summarise_by_column' maps column labels to item ids", line=line)
+    summarise = spec.get("summarise") or []
+    summarise = [summarise] if isinstance(summarise, str) else summarise
+    if not isinstance(summarise, list):
+        raise SurveyError("'summarise' names a number item or a list of them", line=line)
+    columns = _ref(spec.get("columns"), known, line, types=choice)
+    if columns in questionnaire_labels:
+        allowed = questionnaire_labels[columns]
+        for label in by_column:
+            if str(label) not in allowed:
+                raise SurveyError(
+                    f"table {table_id!r}: summarise_by_column names {label!r}, not a choice of "
+                    f"{columns!r} ({', '.join(map(repr, allowed))})",
+                    line=line,
+                )
     return TableSpec(
         id=table_id,
         title=title,
         rows=_ref(spec.get("rows"), known, line, types=choice),
-        columns=_ref(spec.get("columns"), known, line, types=choice),
-        summarise=_ref(spec["summarise"], known, line, types=("number",))
-        if spec.get("summarise")
-        else None,
+        columns=columns,
+        summarise=tuple(_ref(s, known, line, types=("number",)) for s in summarise),
         summarise_by_column={
             str(k): _ref(v, known, line, types=("number",)) for k, v in by_column.items()
         },

@@ -198,12 +198,13 @@ def crosstab_table(
     col_item: Item,
     table_id: str,
     title: str,
-    summarise: dict[str, Item] | Item | None = None,
+    summarise: dict[str, list[Item]] | list[Item] | Item | None = None,
 ) -> Table:
     """Rows × columns counts; with ``summarise``, each cell's n, min, max, mean and SD.
 
-    ``summarise`` may map a column label to the item summarised in that column
-    (the paper's Tables 3, 4 and 7 summarise a different variable per column).
+    ``summarise`` is a number item or a list of them (one row per cell and item), or
+    maps a column label to the items summarised in that column (the paper's Tables
+    3, 4 and 7 summarise a different variable per column).
     """
     for item in (row_item, col_item):
         if item.type not in ("single", "ordinal"):
@@ -227,7 +228,9 @@ def crosstab_table(
         notes.append(
             f"{dropped} respondent(s) with a missing answer to either item are not counted."
         )
-    if summarise is None:
+    if isinstance(summarise, Item):
+        summarise = [summarise]
+    if not summarise:
         columns = ["", *col_levels, "Total"]
         rows = [
             [label, *map(int, counts.loc[label]), int(counts.loc[label].sum())]
@@ -246,20 +249,22 @@ def crosstab_table(
     kinds = []
     for j, col in enumerate(col_levels):
         col_total = int(counts[col].sum())
-        target = per_column.get(col)
-        summarised, shift = responses.numbers(target.id) if target is not None else (None, 0.0)
-        if summarised is not None:
-            summarised = summarised.to_numpy(dtype=float, na_value=np.nan)
+        targets = per_column.get(col) or []
+        arrays = []
+        for target in targets:
+            values, shift = responses.numbers(target.id)
+            arrays.append((target, values.to_numpy(dtype=float, na_value=np.nan), shift))
         for i, row in enumerate(row_levels):
             n = int(counts.loc[row, col])
-            if summarised is not None:
-                cell = counted & (cell_of == i * len(col_levels) + j)
-                sn, mean, sd, _median, lo, hi = numeric_summary(summarised[cell], shift)
+            cell = counted & (cell_of == i * len(col_levels) + j)
+            for target, values, shift in arrays:
+                sn, mean, sd, _median, lo, hi = numeric_summary(values[cell], shift)
                 rows.append([col, row, n, _pct(n, col_total), target.id, sn, mean, sd, lo, hi])
-            else:
+                kinds.append(ROW_DATA)
+            if not arrays:
                 rows.append([col, row, n, _pct(n, col_total), None, None, None, None, None, None])
-            kinds.append(ROW_DATA)
-    used = {t.id for t in per_column.values() if t is not None}
+                kinds.append(ROW_DATA)
+    used = {t.id for targets in per_column.values() for t in targets or []}
     notes.append("Summary statistics of " + ", ".join(sorted(used)) + " per cell (SD with n − 1).")
     return Table(
         id=table_id, title=title, columns=columns, rows=rows, kind="crosstab", row_kinds=kinds,

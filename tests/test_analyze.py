@@ -135,3 +135,29 @@ def test_unknown_plan_item(cli, make_survey) -> None:
     run = cli("analyze", survey.csv)
     assert run.code == 2
     assert "analysis.yaml:2: 'agee' is not an item or scale id (did you mean age?)" in run.err
+
+
+def test_crosstab_summarises_several_items(cli, make_survey) -> None:
+    plan = """\
+    tables:
+      - id: t
+        title: Two summaries per cell
+        crosstab: {rows: accept_pss, columns: pss_at_workplace, summarise: [age, age]}
+    """
+    t = table(doc(cli, make_survey(ROWS6, plan=plan)), "t")
+    yes_yes = [r for r in t["rows"] if r[:2] == ["Yes", "Yes"]]
+    assert len(yes_yes) == 2 and all(r[4] == "age" and r[6] == 31.5 for r in yes_yes)
+
+
+def test_summarise_by_column_label_checked(cli, make_survey) -> None:
+    plan = """\
+    tables:
+      - id: t
+        crosstab: {rows: accept_pss, columns: pss_at_workplace, summarise_by_column: {"Ja": age}}
+    """
+    run = cli("analyze", make_survey(ROWS6, plan=plan).csv)
+    assert run.code == 2
+    assert (
+        "summarise_by_column names 'Ja', not a choice of 'pss_at_workplace' ('Yes', 'No')"
+        in run.err
+    )
