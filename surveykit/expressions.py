@@ -169,6 +169,8 @@ class _Evaluator(ast.NodeVisitor):
         if op in ("in", "not in"):
             if not isinstance(right, list) or not isinstance(left, pd.Series):
                 raise SurveyError('use \'item in ["A", "B"]\' (a list of literals on the right)')
+            if pd.api.types.is_numeric_dtype(left) and any(isinstance(v, str) for v in right):
+                raise SurveyError("compares a number item with text in a list; use numbers")
             if isinstance(left.dtype, pd.CategoricalDtype):
                 unknown = [v for v in right if v not in list(left.cat.categories)]
                 if unknown:

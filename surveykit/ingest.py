@@ -132,7 +132,7 @@ def read_responses(
     if ignored:
         notes.append(
             f"{len(ignored)} column(s) not in the questionnaire were ignored: "
-            + ", ".join(repr(h) for h in ignored[:8])
+            + ", ".join(repr(_display(h)) for h in ignored[:8])
             + (" …" if len(ignored) > 8 else "")
         )
 
@@ -146,14 +146,16 @@ def read_responses(
     with progress.task("Parsing items", len(questionnaire.items), big=big) as bar:
         for item in questionnaire.items:
             if item.id in split:
-                chosen, other, answered[item.id] = _parse_split_multi(table, split[item.id], item)
+                chosen, other, answered[item.id] = _parse_split_multi(
+                    table, split[item.id], item, notes
+                )
                 multi[item.id] = chosen
                 if item.other:
                     other_text[item.id] = other
                 bar.advance()
                 continue
             raw = table.column(columns[item.id])
-            header = headers[columns[item.id]]
+            header = _display(headers[columns[item.id]])
             stripped = raw.stripped()
             answered[item.id] = pd.Series(
                 raw.take(np.array([u != "" for u in stripped], dtype=bool)), index=rows_index
@@ -189,7 +191,7 @@ def read_responses(
     if not everyone:
         parsed = parsed.loc[keep]
     if questionnaire.respondent_id is not None:
-        index = _respondent_index(table.column(id_col), keep, headers[id_col], locate)
+        index = _respondent_index(table.column(id_col), keep, _display(headers[id_col]), locate)
     else:
         index = _numbered_index(len(parsed))
 
@@ -441,14 +443,20 @@ def _read_table(path: Path, encoding: str | None) -> _Table:
         key = _norm(h)
         if key and key in seen:
             raise SurveyError(
-                f"header {h.split(chr(31))[-1]!r} appears twice (columns {seen[key] + 1} and "
+                f"header {_display(h)!r} appears twice (columns {seen[key] + 1} and "
                 f"{i + 1}); rename one, or give the items distinct 'column:' aliases",
                 file=path,
                 line=1,
             )
         seen[key] = i
+    # pyarrow skips physical lines; a quoted line break in a question text makes the
+    # header records span more lines than records.
+    reader = _CsvReader(text)
+    for _ in range(header_rows):
+        next(reader)
+    header_lines = reader.line_num
     source = _OpenFile(path) if transcoded is None else io.BytesIO(transcoded)
-    columns, rows = _parse_body(source, len(headers), header_rows, path, encoding)
+    columns, rows = _parse_body(source, len(headers), header_rows, header_lines, path, encoding)
     return _Table(headers=headers, columns=columns, rows=rows, header_rows=header_rows)
 
 
@@ -460,8 +468,14 @@ class _OpenFile:
 
 
 def _parse_body(
-    source: _OpenFile | io.BytesIO, width: int, skip: int, path: Path, encoding: str | None
+    source: _OpenFile | io.BytesIO,
+    width: int,
+    skip: int,
+    skip_lines: int,
+    path: Path,
+    encoding: str | None,
 ) -> tuple[list[_Column], int]:
+    """Parse the records after the ``skip`` header records (``skip_lines`` physical lines)."""
     import pyarrow as pa
     from pyarrow import csv as pacsv
 
@@ -478,7 +492,7 @@ def _parse_body(
         return pacsv.read_csv(
             stream,
             read_options=pacsv.ReadOptions(
-                column_names=names, skip_rows=skip, block_size=block_size
+                column_names=names, skip_rows=skip_lines, block_size=block_size
             ),
             parse_options=pacsv.ParseOptions(
                 newlines_in_values=newlines_in_values, invalid_row_handler=on_invalid
@@ -516,7 +530,7 @@ def _parse_body(
             raise SurveyError(
                 f"a quoted cell starting on line {line} is never closed", file=path, line=line
             )
-        if table is not None and (bad or counting.line_count() != table.num_rows + skip):
+        if table is not None and (bad or counting.line_count() != table.num_rows + skip_lines):
             table = None
         bad.clear()
     try:
@@ -594,8 +608,9 @@ def _unclosed_quote_line(text: str) -> int:
 def _first_ragged(text: str, width: int) -> tuple[int | None, int]:
     """0-based record number and width of the first record whose width differs."""
     try:
-        for i, record in enumerate(_CsvReader(text)):
-            if len(record) != width and record:
+        # Blank lines are not records (pyarrow skips them), so they are not counted.
+        for i, record in enumerate(r for r in _CsvReader(text) if r):
+            if len(record) != width:
                 return i, len(record)
     except csv.Error:
         pass
@@ -648,7 +663,12 @@ def _lines_of_records(text: str, records: list[int]) -> dict[int, int]:
     reader = _CsvReader(text)
     line = 1
     k = 0
-    for i, _ in enumerate(reader):
+    i = -1
+    for record in reader:
+        if not record:  # a blank line: pyarrow skips it, so it is no record
+            line = reader.line_num + 1
+            continue
+        i += 1
         while k < len(wanted) and wanted[k] == i:
             out[wanted[k]] = line
             k += 1
@@ -724,18 +744,29 @@ def _match_columns(
     questionnaire: Questionnaire, headers: list[str], path: Path
 ) -> tuple[dict[str, int], dict[str, _Split]]:
     """Each item's column; select-all items may instead own one column per option."""
-    by_key: dict[str, int] = {}
+    by_key: dict[str, list[int]] = {}
     for i, h in enumerate(headers):
         for part in h.split("\x1f"):
-            by_key.setdefault(_norm(part), i)
+            if i not in by_key.setdefault(_norm(part), []):
+                by_key[_norm(part)].append(i)
     out: dict[str, int] = {}
     split: dict[str, _Split] = {}
     owner: dict[int, str] = {}
     for item in questionnaire.items:
         found = None
         for candidate in (*item.columns, item.id, item.text):
-            if _norm(candidate) in by_key:
-                found = by_key[_norm(candidate)]
+            hits = by_key.get(_norm(candidate), [])
+            if len(hits) > 1:
+                # Qualtrics repeats question text across columns (ids differ).
+                names = " and ".join(repr(_display(headers[i])) for i in hits[:3])
+                raise SurveyError(
+                    f"item {item.id!r} matches columns {names} by {candidate!r}; "
+                    "give it a 'column:' alias naming the one you mean",
+                    file=path,
+                    line=1,
+                )
+            if hits:
+                found = hits[0]
                 break
         if found is None and item.type == "multi":
             options = _option_columns(item, headers, path)
@@ -744,7 +775,7 @@ def _match_columns(
                     if idx is not None and idx in owner:
                         raise SurveyError(
                             f"items {owner[idx]!r} and {item.id!r} both match column "
-                            f"{headers[idx].split(chr(31))[-1]!r}; give one a 'column:' alias",
+                            f"{_display(headers[idx])!r}; give one a 'column:' alias",
                             file=path, line=1,
                         )  # fmt: skip
                     if idx is not None:
@@ -763,7 +794,7 @@ def _match_columns(
         if found in owner:
             raise SurveyError(
                 f"items {owner[found]!r} and {item.id!r} both match column "
-                f"{headers[found].split(chr(31))[-1]!r}; give one a 'column:' alias",
+                f"{_display(headers[found])!r}; give one a 'column:' alias",
                 file=path,
                 line=1,
             )
@@ -808,6 +839,14 @@ def _option_columns(item: Item, headers: list[str], path: Path) -> _Split | None
     return _Split(options, other) if options or other is not None else None
 
 
+def _display(header: str) -> str:
+    """A header as the user sees it: Qualtrics' "Q2" + "Sex" rows as "Q2 (Sex)"."""
+    if "\x1f" in header:
+        column_id, text = header.split("\x1f", 1)
+        return f"{column_id} ({text})" if text and text != column_id else column_id
+    return header
+
+
 def _near(text: str, headers: list[str], *more: str) -> str:
     """'; near matches: ...' naming the headers most like ``text`` (or containing ``more``)."""
     flat = [p for h in headers for p in h.split("\x1f") if p]
@@ -834,7 +873,8 @@ def _parse_number(
     texts = _objects([u if u != "" else None for u in stripped])
     numbers = pd.to_numeric(pd.Series(texts, dtype=object), errors="coerce")
     unique_values = numbers.to_numpy(dtype=float, na_value=np.nan)
-    bad = [i for i, u in enumerate(stripped) if u != "" and np.isnan(unique_values[i])]
+    # "inf", "-Infinity" and 1e400 parse as floats but are not answers anyone gave.
+    bad = [i for i, u in enumerate(stripped) if u != "" and not np.isfinite(unique_values[i])]
     if bad:
         row = raw.first_row(bad)
         raise SurveyError(
@@ -931,9 +971,14 @@ def split_multi(cell: str, labels: list[str]) -> tuple[list[str], str]:
     i = 0
     at_boundary = True
     while i < len(text):
-        if text[i] in _SEPARATORS or text[i].isspace():
+        if text[i] in _SEPARATORS:
             i += 1
             at_boundary = True
+            continue
+        if text[i].isspace():
+            # A label starts only at the cell's start or after a separator: "Transport
+            # cost" is free text, not the choice "Cost" after a space.
+            i += 1
             continue
         hit = None
         if at_boundary:
@@ -1006,15 +1051,17 @@ def _parse_multi(
 
 
 def _parse_split_multi(
-    table: _Table, split: _Split, item: Item
+    table: _Table, split: _Split, item: Item, notes: list[str]
 ) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
     """Ticks from one column per option (any value but blank/0/N/No/FALSE counts)."""
     index = pd.RangeIndex(table.rows)
     answered = np.zeros(table.rows, dtype=bool)
     flags: dict[str, np.ndarray] = {}
+    missing_options: list[str] = []
     for label in item.labels:
         if label not in split.options:
             flags[label] = np.zeros(table.rows, dtype=bool)  # an option nobody could tick
+            missing_options.append(label)
             continue
         raw = table.column(split.options[label])
         stripped = raw.stripped()
@@ -1028,6 +1075,12 @@ def _parse_split_multi(
             other = pd.Series(raw.take(_objects(texts)), index=index, dtype=object)
             answered |= other.notna().to_numpy()
         flags[OTHERS] = other.notna().to_numpy()
+    if missing_options:
+        notes.append(
+            f"select-all item {item.id!r} has no column for "
+            + ", ".join(repr(x) for x in missing_options)
+            + "; counted as chosen by nobody"
+        )
     return pd.DataFrame(flags, index=index), other, pd.Series(answered, index=index)
 
 
@@ -1184,7 +1237,12 @@ def _rule_mask(
     for name in rule.columns:
         if questionnaire.has(name) and name in parsed.columns:
             # Normalise each distinct value once, then compare integer keys.
-            codes, uniques = pd.factorize(parsed[name].astype(object), use_na_sentinel=True)
+            column = parsed[name].astype(object)
+            typed = values(name).attrs.get("other_text")
+            if typed is not None:
+                # Two different typed "other" answers are different answers, not "Others".
+                column = column.where(column != OTHERS, "\x00" + typed.astype(object).fillna(""))
+            codes, uniques = pd.factorize(column, use_na_sentinel=True)
             texts = ["" if v is None or v != v else str(v) for v in uniques]
             per_row = _key_codes([*texts, ""], np.where(codes < 0, len(texts), codes))
             keys.append(per_row)

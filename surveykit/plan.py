@@ -127,7 +127,19 @@ def _build(doc: Any, questionnaire: Questionnaire, path: Path) -> Plan:
             line=options.line_of("adjust"),
         )
     report = doc.get("report") or Mapping()
-    min_cell = report.get("min_cell") if isinstance(report, Mapping) else None
+    if not isinstance(report, Mapping):
+        raise SurveyError(
+            "'report:' must be a mapping such as {min_cell: 5}", line=doc.line_of("report")
+        )
+    reject_unknown_keys(report, {"min_cell"}, "report")
+    min_cell = report.get("min_cell")
+    if min_cell is not None and (
+        isinstance(min_cell, bool) or not isinstance(min_cell, int) or min_cell < 2
+    ):
+        raise SurveyError(
+            f"report.min_cell must be a whole number of at least 2, got {min_cell!r}",
+            line=report.line_of("min_cell"),
+        )
     return Plan(
         tables=tuple(tables), scales=scales, tests=tests, alpha=float(alpha), missing=missing,
         adjust=adjust, min_cell=min_cell, path=path,

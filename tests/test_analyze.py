@@ -161,3 +161,11 @@ def test_summarise_by_column_label_checked(cli, make_survey) -> None:
         "summarise_by_column names 'Ja', not a choice of 'pss_at_workplace' ('Yes', 'No')"
         in run.err
     )
+
+
+def test_min_cell_checked_when_the_plan_is_read(cli, make_survey) -> None:
+    run = cli("analyze", make_survey(ROWS6, plan='report: {min_cell: "5"}\n').csv)
+    assert run.code == 2
+    assert (
+        "analysis.yaml:1: report.min_cell must be a whole number of at least 2, got '5'" in run.err
+    )

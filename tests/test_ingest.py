@@ -288,3 +288,105 @@ def test_select_all_as_numeric_codes(make_survey) -> None:
     assert r.multi["help"].loc["R1"].tolist() == [True, False, True, False]
     assert r.multi["help"].loc["R2"].tolist() == [False, True, False, False]
     assert not r.multi["help"].loc["R3"].any()
+
+
+@pytest.mark.parametrize(
+    ("cell", "chosen", "other"),
+    [
+        ("Transport cost", [], "Transport cost"),
+        ("No money, Time", ["Time"], "No money"),
+        ("Time, Cost", ["Time", "Cost"], ""),
+    ],
+)
+def test_label_inside_free_text_is_not_a_choice(cell, chosen, other) -> None:
+    assert split_multi(cell, ["Time", "Money", "Cost"]) == (chosen, other)
+
+
+@pytest.mark.parametrize("value", ["inf", "-Infinity", "1e400", "nan"])
+def test_non_finite_numbers_are_errors(make_survey, value) -> None:
+    err = error(make_survey([f"2023/08/07,e@x.com,{value},Yes,Yes,,,"]))
+    assert err.message == f"{value!r} is not a number (item 'age')"
+
+
+QUALTRICS_Q = """\
+items:
+  - {id: sat, text: "How satisfied are you?", type: number}
+  - {id: sex, text: "What is your sex?", type: single, choices: [Female, Male]}
+"""
+
+
+def qualtrics(
+    *rows: str, ids: str = "Q5,Q2", texts: str = "How satisfied are you?,What is your sex?"
+) -> bytes:
+    n = len(ids.split(","))
+    import_ids = ",".join(f'"{{""ImportId"":""QID{i}""}}"' for i in range(n))
+    return "\n".join([ids, texts, import_ids, *rows, ""]).encode()
+
+
+def test_qualtrics_column_named_by_id_in_errors(make_survey) -> None:
+    err = error(make_survey(questionnaire=QUALTRICS_Q, raw=qualtrics("3,Mle")))
+    assert err.column == "Q2 (What is your sex?)"
+    assert "'Mle' is not a choice of item 'sex'" in err.message
+
+
+def test_qualtrics_repeated_question_text_is_ambiguous(make_survey) -> None:
+    raw = qualtrics(
+        "1,Female,9", ids="Q5,Q2,Q9",
+        texts="How satisfied are you?,What is your sex?,How satisfied are you?",
+    )  # fmt: skip
+    err = error(make_survey(questionnaire=QUALTRICS_Q, raw=raw))
+    assert err.message == (
+        "item 'sat' matches columns 'Q5 (How satisfied are you?)' and 'Q9 (How satisfied are you?)' "
+        "by 'How satisfied are you?'; give it a 'column:' alias naming the one you mean"
+    )
+    # Naming the column id resolves it.
+    fixed = QUALTRICS_Q.replace("type: number}", "type: number, column: Q9}")
+    r = load(make_survey(questionnaire=fixed, raw=raw))
+    assert r.data["sat"].tolist() == [9.0]
+
+
+def test_duplicate_rule_tells_typed_other_answers_apart(make_survey) -> None:
+    q = """\
+    items:
+      - {id: name, type: single, choices: ["Anonymous"], other: true}
+      - {id: email, type: text}
+    exclude:
+      - {rule: duplicate, columns: [name, email]}
+    """
+    r = load(make_survey(questionnaire=q, raw=b"name,email\nAlice,\nBob,\nalice,\nAnonymous,\n"))
+    assert [e.row for e in r.exclusions] == [3]  # "alice" repeats "Alice"; Bob is not Alice
+
+
+def test_line_break_inside_a_header_cell(make_survey) -> None:
+    q = """\
+    items:
+      - {id: age, text: "How old are you?", type: number}
+      - {id: sex, type: single, choices: [F, M]}
+    """
+    r = load(make_survey(questionnaire=q, raw=b'"How old\nare you?",sex\n30,F\n41,M\n'))
+    assert (r.received, r.data["age"].tolist()) == (2, [30.0, 41.0])
+    err = error(make_survey(questionnaire=q, raw=b'"How old\nare you?",sex\n30,F\nold,M\n'))
+    assert (err.row, err.line) == (2, 4)
+
+
+def test_blank_lines_do_not_shift_line_numbers(make_survey) -> None:
+    from tests.conftest import HEADER
+
+    raw = (HEADER + "\n" + ROWS[1] + "\n\n" + ROWS[1].replace("45", "abc") + "\n").encode()
+    err = error(make_survey(raw=raw))
+    assert (err.row, err.line) == (2, 4)
+
+
+def test_missing_option_column_is_noted(make_survey) -> None:
+    r = load(make_survey(["30,1,0"], questionnaire=SPLIT_Q, header="age,help/Time,help/Training"))
+    assert r.notes == [
+        "select-all item 'help' has no column for 'Peer support'; counted as chosen by nobody"
+    ]
+
+
+def test_number_compared_with_text_list(make_survey) -> None:
+    from tests.conftest import BASIC_QUESTIONNAIRE
+
+    q = BASIC_QUESTIONNAIRE.replace("expr: 'age > 90'", "expr: 'age in [\"30\"]'")
+    err = error(make_survey(ROWS, questionnaire=q))
+    assert "compares a number item with text in a list" in err.message and err.line is not None
