@@ -304,22 +304,10 @@ def _table_figures(table: Any, counter: _Numbers) -> list[Figure]:
 
 
 def test_dict(test: TestReport) -> dict[str, Any]:
-    """A test's JSON form with its APA line, safe for suppressed (string) cells."""
+    """A test's JSON form with its APA line."""
     d = test.to_dict()
-    d["apa"] = safe_apa(d)
+    d["apa"] = apa(d)
     return d
-
-
-def safe_apa(test: dict[str, Any]) -> str:
-    """:func:`~surveykit.render.apa.apa`, also for a chi-square whose counts were suppressed.
-
-    ``apa`` sums ``observed`` for N; after suppression the cells are strings,
-    so the suppressed test's recorded total ``n`` is passed instead.
-    """
-    observed = test.get("observed")
-    if observed and any(isinstance(v, str) for row in observed for v in row):
-        test = {**test, "observed": [[test.get("n") or 0]]}
-    return apa(test)
 
 
 def test_sentence(test: TestReport, d: dict[str, Any] | None = None) -> str:
@@ -331,6 +319,8 @@ def test_sentence(test: TestReport, d: dict[str, Any] | None = None) -> str:
 
 
 def _group_n(d: dict[str, Any]) -> str:
+    if d.get("suppressed"):
+        return "not shown"
     groups = d.get("groups") or []
     if groups:
         return "; ".join(f"{g.get('label', '')} {fmt_cell('n', g.get('n'))}" for g in groups)
@@ -477,9 +467,15 @@ def methods_paragraphs(result: Result) -> list[str]:
         )
     min_cell = result.options.get("min_cell")
     if min_cell:
-        paragraphs.append(
+        text = (
             f"Small cells: counts below {min_cell} are shown as \u201c< {min_cell}\u201d, with the "
             "percentages and group statistics that would reveal them; cells marked \u201cx\u201d "
             "are withheld as well so that the small counts cannot be worked out from totals."
         )
+        if any(t.stats.get("suppressed") for t in result.tests):
+            text += (
+                f" Tests with a group of fewer than {min_cell} respondents are not shown, "
+                "as their statistics would reveal the group's size."
+            )
+        paragraphs.append(text)
     return paragraphs

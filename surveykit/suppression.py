@@ -4,7 +4,10 @@
 
 * every count below N (zero included) and its percentage is replaced by ``"< N"``
   (primary suppression), as are the statistics of groups smaller than N
-  (numeric rows, crosstab cells, test groups);
+  (numeric rows, crosstab cells);
+* a test with a group smaller than N is withheld whole: only its kind, dv and by
+  are kept, with ``error`` saying why (its statistics would give the group's size
+  and mean back);
 * further cells are replaced by ``"x"`` (complementary suppression) so that no
   hidden count can be recovered from the counts still shown and the totals a
   reader knows: the respondents analysed (frequency, numeric and block tables),
@@ -20,8 +23,8 @@ largest feasible values must differ, otherwise the next-smallest shown cell
 of one of its equations is hidden too. These equation systems (one sum per
 item; row and column sums) are totally unimodular, so the LP bounds are
 attained by integer tables and "bounds differ" means "at least two integer
-solutions". Test statistics themselves (t, F, χ², mean differences) are kept;
-see docs/reports.md for what that can still reveal.
+solutions". A chi-square's statistic (χ², V, Fisher's p) is kept beside its
+suppressed observed counts; see docs/reports.md for what that can still reveal.
 """
 
 from __future__ import annotations
@@ -258,20 +261,39 @@ def _contingency_problem(table: Table, kinds: list[str]) -> CountProblem:
     return problem
 
 
+def _crosstab_cells(table: Table) -> dict[Cell, list[int]]:
+    """Each crosstab cell (its first row's n) and the rows that repeat it.
+
+    A crosstab that summarises several items has one row per (column level, row
+    level, item); the cell's n and "% of column" repeat on each of them, so the
+    copies are one count: counted once in the equations, hidden or shown together.
+    """
+    n_col = table.columns.index("n")
+    first: dict[tuple[Any, Any], int] = {}
+    copies: dict[Cell, list[int]] = {}
+    for i, row in enumerate(table.rows):
+        if not _is_num(row[n_col]):
+            continue
+        key = (row[0], row[1])
+        first.setdefault(key, i)
+        copies.setdefault((first[key], n_col), []).append(i)
+    return copies
+
+
 def _crosstab_problem(table: Table) -> CountProblem:
     col_label, row_label, n_col = 0, 1, table.columns.index("n")
-    values = {(i, n_col): int(r[n_col]) for i, r in enumerate(table.rows) if _is_num(r[n_col])}
+    cells = list(_crosstab_cells(table))
+    values = {c: int(table.rows[c[0]][n_col]) for c in cells}
     problem = CountProblem(values)
     # Column totals follow from any shown n with its "% of column"; row totals are the
     # row item's frequencies, usually published in another table: treat both as known.
     for key in (col_label, row_label):
         groups: dict[Any, list[Cell]] = {}
-        for i, row in enumerate(table.rows):
-            if (i, n_col) in values:
-                groups.setdefault(row[key], []).append((i, n_col))
-        for cells in groups.values():
+        for c in cells:
+            groups.setdefault(table.rows[c[0]][key], []).append(c)
+        for members in groups.values():
             problem.equations.append(
-                Equation([(1, c) for c in cells], sum(values[c] for c in cells))
+                Equation([(1, c) for c in members], sum(values[c] for c in members))
             )
     return problem
 
@@ -282,20 +304,26 @@ def _suppress_table(table: Table, min_cell: int, analysed: int) -> Table:
     rows = [list(r) for r in table.rows]
     extra: dict[str, int] = {}
     pct_cols = [j for j, c in enumerate(table.columns) if c.startswith("%")]
-    for i, j in sorted(problem.hidden):
-        mark = small if (i, j) in problem.primary else SECONDARY
-        rows[i][j] = mark
-        # A percentage of a known base gives its count back, so it goes with it.
-        for p in pct_cols:
-            if rows[i][p] is not None and table.kind not in ("contingency",):
-                rows[i][p] = mark
-        if (i, j) in problem.primary:
-            _hide_group_stats(table, rows[i], small, extra)
-        elif table.kind == "crosstab":
-            # "Summary n" cannot exceed n, so it would bound a hidden n.
-            summary_n = table.columns.index("Summary n")
-            if rows[i][summary_n] is not None:
-                rows[i][summary_n] = SECONDARY
+    copies = _crosstab_cells(table) if table.kind == "crosstab" else {}
+    for cell in sorted(problem.hidden):
+        j = cell[1]
+        mark = small if cell in problem.primary else SECONDARY
+        # Every row repeating a crosstab cell is hidden with it, or the copy gives it away.
+        for i in copies.get(cell, [cell[0]]):
+            rows[i][j] = mark
+            # A percentage of a known base gives its count back, so it goes with it.
+            for p in pct_cols:
+                if rows[i][p] is not None and table.kind not in ("contingency",):
+                    rows[i][p] = mark
+            if cell in problem.primary:
+                _hide_group_stats(table, rows[i], small, extra)
+            elif table.kind == "crosstab":
+                # "Summary n" cannot exceed n, so it would bound a hidden n. One below
+                # N is left for the loop below, which hides it and its statistics as "< N".
+                summary_n = table.columns.index("Summary n")
+                value = rows[i][summary_n]
+                if value is not None and not (_is_num(value) and value < min_cell):
+                    rows[i][summary_n] = SECONDARY
     # Statistics of small groups whose count itself is shown (crosstab Summary n, α n).
     for row in rows:
         for count_col, stat_cols in _stat_groups(table):
@@ -355,56 +383,31 @@ def _note(problem: CountProblem, min_cell: int, extra: dict[str, int]) -> str:
 # --- tests ------------------------------------------------------------------------------
 
 
+def withheld_reason(min_cell: int) -> str:
+    """Why a test with a small group is not shown (its ``error``; APA: "not computed: …")."""
+    return f"a group has fewer than {min_cell} respondents (small-cell suppression)"
+
+
 def _suppress_test(test: TestReport, min_cell: int) -> TestReport:
     if test.error or not test.stats:
         return test
     stats = dict(test.stats)
     small = marker(min_cell)
     notes = []
-    groups = [dict(g) for g in stats.get("groups") or []]
-    if groups:
-        # The degrees of freedom give the total n away, so one hidden group is not enough.
-        problem = CountProblem(
-            {(i, 0): int(g["n"]) for i, g in enumerate(groups) if _is_num(g.get("n"))}
+    groups = stats.get("groups") or []
+    empty = any("has no non-missing values" in str(n) for n in stats.get("notes") or [])
+    if empty or any(_is_num(g.get("n")) and g["n"] < min_cell for g in groups):
+        # Withhold the whole test. Hiding the small group's row is not enough: t with
+        # Cohen's d gives n1·n2/(n1 + n2) and df gives n1 + n2, U with the rank-biserial
+        # r gives n1·n2, F's df give N, and the mean differences and CIs give the small
+        # group's mean back. An empty group (left out, with a note) is a count of 0.
+        # Only what was planned (kind, dv, by) is kept.
+        return replace(
+            test,
+            stats={"suppressed": True},
+            error=withheld_reason(min_cell),
+            p_adjusted=None,
         )
-        problem.equations.append(
-            Equation([(1, c) for c in problem.values], sum(problem.values.values()))
-        )
-        protect(problem, min_cell)
-        for (i, _), mark in [(c, small) for c in problem.primary] + [
-            (c, SECONDARY) for c in problem.secondary
-        ]:
-            # Every statistic of the group: se, CI and sum of ranks would give n back.
-            groups[i] = {k: (v if k == "label" else mark) for k, v in groups[i].items()}
-        if problem.hidden:
-            stats["groups"] = groups
-            hidden = {groups[i]["label"] for i, _ in problem.hidden}
-            # Differences between group means would give a hidden group's mean back.
-            if test.kind == "t-test":
-                for key in ("mean_diff", "se_diff", "ci95"):
-                    if key in stats:
-                        stats[key] = small
-            posthoc = stats.get("posthoc")
-            if isinstance(posthoc, dict):
-                stats["posthoc"] = {
-                    name: [
-                        {k: (v if k in ("a", "b") else small) for k, v in row.items()}
-                        if row.get("a") in hidden or row.get("b") in hidden
-                        else row
-                        for row in rows or []
-                    ]
-                    for name, rows in posthoc.items()
-                }
-            notes.append(
-                f"Small-cell suppression: statistics of {len(problem.primary)} group(s) smaller "
-                f"than {min_cell} withheld"
-                + (
-                    f", and of {len(problem.secondary)} more so their size cannot be worked out"
-                    if problem.secondary
-                    else ""
-                )
-                + "."
-            )
     observed = stats.get("observed")
     if observed:
         matrix = [[int(v) for v in row] for row in observed]

@@ -16,6 +16,7 @@ from surveykit.quotes import collect_quotes
 from surveykit.render.csv_out import neutralise, table_csv
 from surveykit.render.json import render_json
 from surveykit.report import ReportTable, build_report, write_report
+from surveykit.suppression import suppress
 from tests.report_support import staff_responses, staff_result
 
 DAY = date(2025, 3, 14)
@@ -123,6 +124,29 @@ def test_json_with_min_cell_is_suppressed() -> None:
     assert "< 10" in text
 
 
+def test_tests_with_a_small_group_are_not_shown_in_any_format(tmp_path: Path) -> None:
+    # Department groups of 33 and 35: at --min-cell 40 the ANOVA and Kruskal–Wallis go.
+    doc = json.loads(write_report(staff_result(), "json", None, min_cell=40))
+    withheld = [t for t in doc["tests"] if t.get("suppressed")]
+    assert {t["kind"] for t in withheld} == {"anova", "kruskal"}
+    reason = "a group has fewer than 40 respondents (small-cell suppression)"
+    assert all(t["apa"] == f"not shown: {reason}" for t in withheld)
+    report = build_report(suppress(staff_result(), 40), figures=False)
+    tests = next(t for t in report.test_tables if t.id == "tests")
+    for row in tests.rows:
+        if row[0] in ("One-way ANOVA", "Kruskal–Wallis test"):
+            assert row[3:] == ["not shown", f"not shown: {reason}"]
+    groups = next(t for t in report.test_tables if t.id == "test_groups")
+    assert not any("Department" in r[0] for r in groups.rows)  # no group statistics
+    assert not any(t.id.startswith("posthoc_") for t in report.test_tables)
+    text = write_report(staff_result(), "md", None, min_cell=40)
+    assert "F(4, 231)" not in text and "H(4)" not in text
+    assert f"One-way ANOVA of Work engagement by Department: not shown: {reason}." in text
+    assert "Tests with a group of fewer than 40 respondents are not shown" in text
+    html = write_report(staff_result(), "html", None, min_cell=40)
+    assert f"not shown: {reason}" in html and "F(4, 231)" not in html
+
+
 def test_docx_has_a_word_table_per_table_and_the_figures(tmp_path: Path) -> None:
     docx = pytest.importorskip("docx")
     out = tmp_path / "r.docx"
@@ -150,6 +174,27 @@ def test_csv_folder_one_file_per_table(tmp_path: Path) -> None:
     assert rows[0] == ["", "n", "%", "Mean", "SD", "Median", "Min", "Max"]
     assert ["Emergency", "61", "25.4", "", "", "", "", ""] in rows
     assert not list(tmp_path.glob(".*"))  # staging folder removed
+
+
+def test_csv_rerun_removes_stale_table_files_only(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    out = tmp_path / "tables"
+    write_report(staff_result(), "csv", out)
+    longer = sorted(p.name for p in out.iterdir())
+    (out / "notes.csv").write_text("mine")
+    (out / "table01_keep.txt").write_text("mine")
+    (out / "Table99_Mine.csv").write_text("mine")
+    (out / "table07_x").mkdir()
+    result = staff_result()
+    shorter = replace(result, tables=result.tables[:2], tests=[])
+    write_report(shorter, "csv", out)
+    names = sorted(p.name for p in out.iterdir())
+    written = ["table01_table1.csv", "table02_table2.csv"]
+    assert names == sorted(
+        [*written, "notes.csv", "table01_keep.txt", "Table99_Mine.csv", "table07_x"]
+    )
+    assert len(longer) > len(written)
 
 
 @pytest.mark.parametrize(
@@ -197,7 +242,7 @@ def test_atomic_write_keeps_old_file_on_failure(
         raise OSError("disk full")
 
     monkeypatch.setattr("surveykit.files.os.replace", boom)
-    with pytest.raises(OSError):
+    with pytest.raises(SurveyError, match="cannot write: disk full"):
         write_report(staff_result(), "html", out)
     assert out.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["r.html"]

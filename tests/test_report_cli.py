@@ -53,3 +53,42 @@ def test_report_without_responses_here(cli, tmp_path, monkeypatch) -> None:
     run = cli("report")
     assert run.code == 2
     assert "no questionnaire.yaml beside responses.csv" in run.err
+
+
+def _one_line_error(run) -> str:
+    assert run.code == 2, (run.code, run.err)
+    lines = run.err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), run.err
+    assert "Traceback" not in run.err
+    return lines[0]
+
+
+def test_report_output_name_too_long_is_a_one_line_error(cli, tmp_path) -> None:
+    responses = ROOT / "surveys" / "staff_wellbeing" / "responses.csv"
+    out = tmp_path / ("r" * 300 + ".json")
+    line = _one_line_error(cli("report", responses, "--format", "json", "--output", out))
+    assert line.endswith(": cannot write: File name too long")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_report_output_under_a_file_is_a_one_line_error(cli, tmp_path) -> None:
+    responses = ROOT / "surveys" / "staff_wellbeing" / "responses.csv"
+    afile = tmp_path / "afile"
+    afile.write_text("not a folder")
+    line = _one_line_error(cli("report", responses, "-f", "md", "-o", afile / "x.md"))
+    assert str(afile) in line
+    assert afile.read_text() == "not a folder"
+
+
+def test_report_markdown_figures_folder_unwritable_is_a_one_line_error(cli, tmp_path) -> None:
+    responses = ROOT / "surveys" / "staff_wellbeing" / "responses.csv"
+    (tmp_path / "x_figures").write_text("a file where the figures folder goes")
+    line = _one_line_error(cli("report", responses, "-f", "md", "-o", tmp_path / "x.md"))
+    assert line == f"error: {tmp_path / 'x_figures'}: cannot write: is a file, not a folder"
+    assert not (tmp_path / "x.md").exists()
+
+
+def test_report_csv_folder_name_too_long_is_a_one_line_error(cli, tmp_path) -> None:
+    responses = ROOT / "surveys" / "staff_wellbeing" / "responses.csv"
+    line = _one_line_error(cli("report", responses, "-f", "csv", "-o", tmp_path / ("c" * 300)))
+    assert line.endswith(": cannot write: File name too long")

@@ -24,7 +24,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from surveykit.errors import SurveyError
 from surveykit.result import ROW_DATA, ROW_HEADING, ROW_MISSING, ROW_TOTAL, Result, Table
 from surveykit.suppression import SECONDARY, suppress
-from tests.report_support import staff_result
+from tests.report_support import SINGAPORE, staff_result, survey_result
 
 # --- an independent model of what a reader knows ------------------------------------
 
@@ -53,11 +53,19 @@ def _reader_equations(
             terms = [(1, (i, j)) for i in range(len(rows)) if i != t] + [(-1, (t, j))]
             eqs.append((terms, 0))
     elif original.kind == "crosstab":
+        # A crosstab summarising several items repeats each cell's n on one row per
+        # item: the cell is counted once, and every copy equals it.
         n = original.columns.index("n")
+        first: dict[tuple, int] = {}
+        for i, r in enumerate(rows):
+            first.setdefault((r[0], r[1]), i)
         for key in (0, 1):
             for value in {r[key] for r in rows}:
-                terms = [(1, (i, n)) for i, r in enumerate(rows) if r[key] == value]
+                terms = [(1, (i, n)) for cell, i in first.items() if cell[key] == value]
                 eqs.append((terms, total(terms)))
+        for i, r in enumerate(rows):
+            if first[(r[0], r[1])] != i:
+                eqs.append(([(1, (i, n)), (-1, (first[(r[0], r[1])], n))], 0))
     elif original.kind in ("frequency", "numeric"):
         n = original.columns.index("n")
         eqs.append(([(1, (i, n)) for i in range(len(rows))], analysed))
@@ -151,16 +159,20 @@ def _ranges(
     return out
 
 
-def _assert_protected(original: Result, shown: Result, min_cell: int) -> int:
+def _assert_protected(
+    original: Result, shown: Result, min_cell: int, *, skip_flagged: bool = False
+) -> int:
     hidden_total = 0
     for before, after in zip(original.tables, shown.tables, strict=True):
+        _assert_no_small_value_shown(before, after, min_cell)
+        if skip_flagged and any("could still be derived" in note for note in after.notes):
+            continue  # the note admits it: every cell of a row and column is hidden
         ranges = _ranges(before, after, original.analysed, min_cell)
         for cell, (lo, hi) in ranges.items():
             true = before.rows[cell[0]][cell[1]]
             assert lo <= true <= hi
             assert hi > lo, f"{before.id} cell {cell} = {true} can be recovered"
         hidden_total += len(ranges)
-        _assert_no_small_value_shown(before, after, min_cell)
     return hidden_total
 
 
@@ -171,13 +183,15 @@ def _assert_no_small_value_shown(before: Table, after: Table, min_cell: int) -> 
         if c in ("n", "Total", "Summary n", "α n") or (before.kind == "contingency" and j > 0)
     ]
     pcts = [j for j, c in enumerate(before.columns) if c.startswith("%")]
+    # A crosstab's "% of column" is of its n; a small "Summary n" beside a shown n is fine.
+    bases = [before.columns.index("n")] if before.kind == "crosstab" else counts
     for i, (b, a) in enumerate(zip(before.rows, after.rows, strict=True)):
         for j in counts:
             if isinstance(b[j], int | float) and b[j] < min_cell:
                 assert a[j] == f"< {min_cell}", (before.id, i, j, a[j])
         for j in pcts:
             if (
-                any(isinstance(a[k], str) and a[k] for k in counts if k < len(a))
+                any(isinstance(a[k], str) and a[k] for k in bases if k < len(a))
                 and b[j] is not None
             ):
                 assert isinstance(a[j], str), f"{before.id} row {i}: % shown beside a hidden count"
@@ -207,18 +221,57 @@ def test_suppress_returns_a_new_result_and_notes_each_affected_table() -> None:
         assert changed == noted, a.id
 
 
-def test_small_groups_in_tests_are_withheld() -> None:
+def test_tests_with_a_small_group_are_withheld_whole() -> None:
     shown = suppress(staff_result(), 40)
-    anova = next(t for t in shown.tests if t.kind == "anova")
-    small = [g for g in anova.stats["groups"] if g["n"] == "< 40"]
-    assert {g["label"] for g in small} == {"Mental Health", "Outpatients"}
-    assert all(v == "< 40" for g in small for k, v in g.items() if k != "label")
-    for row in anova.stats["posthoc"]["tukey"]:
-        if {row["a"], row["b"]} & {"Mental Health", "Outpatients"}:
-            assert row["diff"] == "< 40"
-    chisq = next(t for t in shown.tests if t.kind == "chi-square")
+    by_kind = {t.kind: t for t in shown.tests}
+    # ANOVA and Kruskal–Wallis by department: Mental Health (35) and Outpatients (33) < 40.
+    for kind in ("anova", "kruskal"):
+        test = by_kind[kind]
+        assert test.to_dict() == {
+            "kind": kind, "dv": test.dv, "by": test.by, "suppressed": True,
+            "error": "a group has fewer than 40 respondents (small-cell suppression)",
+        }  # fmt: skip
+        assert test.p is None and test.p_adjusted is None
+    # Groups of 100 and more: the t-test and Mann–Whitney test are shown as they were.
+    original = {t.kind: t for t in staff_result().tests}
+    for kind in ("t-test", "mann-whitney"):
+        assert by_kind[kind] == original[kind]
+    chisq = by_kind["chi-square"]
     assert any(v == "< 40" for row in chisq.stats["observed"] for v in row)
     assert chisq.stats["n"] == 240
+
+
+def _numbers(value) -> list[float]:
+    if isinstance(value, bool):
+        return []
+    if isinstance(value, int | float):
+        return [value]
+    if isinstance(value, dict):
+        return [x for v in value.values() for x in _numbers(v)]
+    if isinstance(value, list | tuple):
+        return [x for v in value for x in _numbers(v)]
+    return []
+
+
+@pytest.mark.parametrize("kind", ["t-test", "mann-whitney", "anova", "kruskal"])
+def test_a_withheld_test_reveals_no_group_size(kind: str) -> None:
+    # The review: with the small group's row hidden, t and d gave n1·n2/(n1 + n2), df gave
+    # n1 + n2, Welch's CI gave the mean difference, U and r gave n1·n2. Now nothing is left.
+    from surveykit.render.json import to_document
+
+    original = staff_result()
+    before = next(t for t in original.tests if t.kind == kind)
+    small = min(g["n"] for g in before.stats["groups"])
+    shown = suppress(original, small + 1)
+    after = next(t for t in shown.tests if t.kind == kind)
+    doc = next(d for d in to_document(shown)["tests"] if d["kind"] == kind)
+    assert set(doc) == {"kind", "dv", "by", "suppressed", "error", "apa"}
+    assert _numbers(after.stats) == [] and _numbers(doc) == []
+    assert after.p_adjusted is None
+    for key in ("df", "t", "cohens_d", "U", "rank_biserial", "ci95", "welch", "groups", "F"):
+        assert key not in doc
+    assert doc["apa"] == f"not shown: a group has fewer than {small + 1} respondents (small-cell suppression)"  # fmt: skip
+    assert str(small) not in doc["error"]
 
 
 def test_min_cell_must_be_at_least_two() -> None:
@@ -334,3 +387,76 @@ def test_figures_skip_suppressed_values() -> None:
     assert likert_diverging(block) is not None  # items without hidden cells are still drawn
     multi = next(t for t in shown.tables if t.kind == "multi")
     assert multi_bars(replace(multi, rows=[[r[0], "< 10", "< 10"] for r in multi.rows])) is not None
+
+
+# --- crosstabs that summarise several items -------------------------------------------------
+
+
+def _crosstab(counts: dict[tuple[str, str], int], items: list[str]) -> Table:
+    """Rows per (column level, row level, item), the cell's n repeated on each."""
+    columns = ["C", "R", "n", "% of column", "Summary item", "Summary n",
+               "Mean", "SD", "Min", "Max"]  # fmt: skip
+    col_totals: dict[str, int] = {}
+    for (col, _), n in counts.items():
+        col_totals[col] = col_totals.get(col, 0) + n
+    stats = [5.0, 1.0, 1.0, 9.0]  # Mean, SD, Min, Max: not part of the count model
+    rows = []
+    for (col, row), n in counts.items():
+        pct = 100 * n / col_totals[col] if col_totals[col] else None
+        rows += [[col, row, n, pct, item, n, *stats] for item in items]
+    return Table(
+        id="xt", title="xt", columns=columns, rows=rows, kind="crosstab",
+        row_kinds=[ROW_DATA] * len(rows), items=["r", "c", *items],
+        percent_base=sum(counts.values()),
+    )  # fmt: skip
+
+
+REVIEW_CROSSTAB = {("Y", "A"): 2, ("Y", "B"): 12, ("Y", "C"): 15,
+                   ("N", "A"): 20, ("N", "B"): 9, ("N", "C"): 11}  # fmt: skip
+
+
+@pytest.mark.parametrize("items", [["u"], ["u", "v"], ["u", "v", "w"]])
+def test_crosstab_copies_of_a_cell_count_once_and_hide_together(items: list[str]) -> None:
+    # The review's case: Y/A = 2 is hidden; with one row per summarised item the
+    # copies used to look like separate cells, so no complement was ever hidden and
+    # 2 = 29 (from "% of column") − 12 − 15 could be read off.
+    table = _crosstab(REVIEW_CROSSTAB, items)
+    original = _result(table, sum(REVIEW_CROSSTAB.values()))
+    shown = suppress(original, 5)
+    assert _assert_protected(original, shown, 5) >= 4 * len(items)
+    after = shown.tables[0]
+    for cell in REVIEW_CROSSTAB:
+        copies = [r for r in after.rows if (r[0], r[1]) == cell]
+        assert len({tuple(r[2:4]) for r in copies}) == 1, cell  # n and % hidden or shown together
+        if copies[0][2] == SECONDARY:
+            assert all(r[5] == SECONDARY for r in copies)  # Summary n would bound n
+    small = [r for r in after.rows if (r[0], r[1]) == ("Y", "A")]
+    assert all(v == "< 5" for r in small for v in (r[2], r[3], *r[5:]))
+    note = after.notes[-1]
+    assert note.startswith("Small-cell suppression: 1 count(s) below 5"), note
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_random_multi_item_crosstabs_exact(seed: int) -> None:
+    rng = random.Random(seed)
+    min_cell = 3
+    counts = {
+        (c, r): rng.choice([0, 1, 2, 4, 6, 9, 12])
+        for c in ("c0", "c1", "c2")[: rng.randint(2, 3)]
+        for r in ("r0", "r1", "r2")
+    }
+    table = _crosstab(counts, ["u", "v"])
+    original = _result(table, sum(counts.values()))
+    shown = suppress(original, min_cell)
+    after = shown.tables[0]
+    for cell in counts:
+        assert len({tuple(r[2:4]) for r in after.rows if (r[0], r[1]) == cell}) == 1
+    _assert_protected(original, shown, min_cell, skip_flagged=True)
+
+
+@pytest.mark.parametrize("min_cell", [5, 10])
+def test_singapore_crosstabs_nothing_recoverable(min_cell: int) -> None:
+    original, _ = survey_result(SINGAPORE)
+    assert any(t.kind == "crosstab" for t in original.tables)
+    shown = suppress(original, min_cell)
+    assert _assert_protected(original, shown, min_cell, skip_flagged=True) > 0

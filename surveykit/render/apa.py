@@ -19,6 +19,8 @@ def _df(value: Any) -> str:
 
 def apa(test: dict[str, Any]) -> str:
     """One line of APA-formatted statistics for a test in its JSON form."""
+    if test.get("suppressed"):  # withheld by small-cell protection (suppression.py)
+        return f"not shown: {test.get('error') or 'small-cell suppression'}"
     if test.get("error"):
         return f"not computed: {test['error']}"
     kind = test["kind"]

@@ -16,6 +16,7 @@ import tempfile
 from pathlib import Path
 
 from surveykit.errors import SurveyError
+from surveykit.files import cannot_write, make_folder
 from surveykit.report import Report, ReportTable
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -45,27 +46,49 @@ def table_csv(table: ReportTable) -> str:
     return buffer.getvalue()
 
 
+_OWN_FILE = re.compile(r"table\d{2,}_[a-z0-9_]+\.csv")
+
+
 def write_csv_folder(report: Report, output: Path) -> list[Path]:
     """Write every table of ``report`` into the folder ``output``; returns the files.
 
     The files are written to a temporary folder beside ``output`` and moved in
     one by one with ``os.replace`` (via ``Path.replace``), so each file appears whole.
+    Files named like a report table (``tableNN_<id>.csv``) that this report does
+    not write, left by an earlier and longer report, are then removed; other
+    files in the folder are never touched. An ``OSError`` becomes a
+    :class:`SurveyError` ``cannot write: <reason>``.
     """
     output = Path(output)
-    if output.exists() and not output.is_dir():
-        raise SurveyError(f"--format csv writes a folder of files; {output} is a file")
-    if not output.parent.exists():
-        raise SurveyError(f"folder {output.parent} does not exist")
-    output.mkdir(exist_ok=True)
+    try:
+        if output.exists() and not output.is_dir():
+            raise SurveyError(f"--format csv writes a folder of files; {output} is a file")
+        if not output.parent.exists():
+            raise SurveyError(f"folder {output.parent} does not exist")
+    except OSError as exc:
+        raise cannot_write(exc, output) from exc
+    make_folder(output)
     written = []
-    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.", dir=output.parent))
+    where = output
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.", dir=output.parent))
+    except OSError as exc:
+        raise cannot_write(exc, output) from exc
     try:
         for table in report.all_tables:
             name = table_filename(table)
+            where = output / name
             # utf-8-sig so that Excel detects the encoding of labels such as "η²" or "Café".
             (staging / name).write_text(table_csv(table), encoding="utf-8-sig", newline="")
             (staging / name).replace(output / name)
             written.append(output / name)
+        names = {p.name for p in written}
+        for old in output.iterdir():
+            if _OWN_FILE.fullmatch(old.name) and old.name not in names and old.is_file():
+                where = old
+                old.unlink()
+    except OSError as exc:
+        raise cannot_write(exc, where) from exc
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return written

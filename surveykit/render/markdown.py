@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from surveykit.files import write_atomic
+from surveykit.files import check_target, make_folder, write_atomic
 from surveykit.report import Report, ReportTable
 from surveykit.result import ROW_HEADING, ROW_MISSING, ROW_TOTAL
 
@@ -96,8 +96,10 @@ def write_markdown(report: Report, output: Path) -> None:
     folder_name = f"{output.stem}_figures"
     figures = report.figures
     if figures:
+        # Check the report's own folder first, so no figures folder is made for nothing.
+        check_target(output)
         folder = output.parent / folder_name
-        folder.mkdir(parents=True, exist_ok=True)
+        make_folder(folder)
         for figure in figures:
             write_atomic(folder / figure.filename, figure.png)
     text = render_markdown(report, folder_name)
