@@ -1,0 +1,245 @@
+"""Read a CSV export, match its columns to items, parse cells and apply exclusions.
+
+Exports are taken as the form tools write them (Google Forms, Microsoft Forms,
+Qualtrics' three header rows, UTF-8 with or without BOM, UTF-16, CRLF, quoted
+newlines). Cells are parsed per distinct value, so a million rows with a few
+hundred distinct answers cost a few hundred parses plus one vectorised map.
+
+A UTF-8 file goes straight to pyarrow's multithreaded CSV reader, which checks
+the UTF-8 and dictionary-encodes every column: each column is held as one small
+integer code per row plus its distinct cell texts. Python never holds the file's
+text, except on an error path that has to name a line (then the file is read
+again). The input file is only ever read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from surveykit.errors import SurveyError
+from surveykit.ingest.cells import (
+    parse_choice,
+    parse_multi,
+    parse_number,
+    parse_split_multi,
+    split_multi,
+)
+from surveykit.ingest.columns import find_header, match_columns, near
+from surveykit.ingest.csvfile import Column, Locator, display, objects, read_table
+from surveykit.ingest.rules import Exclusion, apply_exclusions, apply_show_if
+from surveykit.questionnaire import Questionnaire
+
+__all__ = ["Exclusion", "Responses", "read_responses", "split_multi"]
+
+
+@dataclass
+class Responses:
+    """Parsed, analysable responses with an audit of what happened to every row.
+
+    ``data`` has one column per single, ordinal, number and text item, indexed by
+    respondent id: choice items as categoricals of their labels (``Others`` for
+    free text), numbers as floats, text as strings; NaN is missing or not
+    applicable (see ``applicable``). Select-all items live in ``multi`` as a
+    boolean frame per item, one column per label.
+    """
+
+    questionnaire: Questionnaire
+    source: Path
+    data: pd.DataFrame
+    multi: dict[str, pd.DataFrame]
+    other_text: dict[str, pd.Series]
+    applicable: dict[str, pd.Series]
+    answered: dict[str, pd.Series]
+    received: int
+    exclusions: list[Exclusion]
+    notes: list[str] = field(default_factory=list)
+    centred: dict[str, tuple[pd.Series, float]] = field(default_factory=dict)
+
+    def numbers(self, item_id: str) -> tuple[pd.Series, float]:
+        """A number item's values as (values − shift, shift).
+
+        The shift is 0 except for data whose magnitude dwarfs their spread (NIST's
+        1000000000000.4 vs .5), which were centred exactly on reading: statistics
+        computed on the deviations keep digits that float64 would lose, and only
+        location statistics (means, medians, extremes) need the shift added back.
+        """
+        if item_id in self.centred:
+            return self.centred[item_id]
+        return self.data[item_id], 0.0
+
+    @property
+    def analysed(self) -> int:
+        """Number of respondents analysed."""
+        return len(self.data)
+
+    def scores(self, item_id: str) -> pd.Series:
+        """Numeric values of an item: numbers as given, choices as their codes."""
+        item = self.questionnaire.item(item_id)
+        if item.type == "number":
+            return self.data[item_id].astype(float)
+        if item.type in ("single", "ordinal"):
+            codes = {c.label: float(c.code) for c in item.choices}
+            column = self.data[item_id]
+            if not isinstance(column.dtype, pd.CategoricalDtype):
+                return column.map(codes).astype(float)
+            # One score per category (NaN for Others), then one take by category code.
+            per_category = [codes.get(label, np.nan) for label in column.cat.categories]
+            table = np.array([*per_category, np.nan], dtype=float)
+            return pd.Series(table[column.cat.codes.to_numpy()], index=column.index, name=item_id)
+        raise SurveyError(f"item {item_id!r} is a {item.type} item and has no numeric score")
+
+
+def read_responses(
+    path: str | Path, questionnaire: Questionnaire, *, encoding: str | None = None
+) -> Responses:
+    """Read ``path`` and return parsed responses; user errors raise SurveyError."""
+    from surveykit import progress
+
+    path = Path(path)
+    big = _is_big(path)
+    with progress.task(f"Reading {path.name}", None, big=big):
+        table = read_table(path, encoding)
+    headers, header_lines = table.headers, table.header_rows
+    received = table.rows
+    notes: list[str] = []
+
+    columns, split = match_columns(questionnaire, headers, path)
+    claimed = set(columns.values()) | {
+        i for sp in split.values() for i in [*sp.options.values(), sp.other] if i is not None
+    }
+    ignored = [h for i, h in enumerate(headers) if i not in claimed and h.strip()]
+    if questionnaire.respondent_id is not None:
+        id_col = find_header(questionnaire.respondent_id, headers)
+        if id_col is None:
+            raise SurveyError(
+                f"respondent_id column {questionnaire.respondent_id!r} is not in the file"
+                + near(questionnaire.respondent_id, headers),
+                file=path,
+                line=1,
+            )
+        ignored = [h for h in ignored if h != headers[id_col]]
+    if ignored:
+        notes.append(
+            f"{len(ignored)} column(s) not in the questionnaire were ignored: "
+            + ", ".join(repr(display(h)) for h in ignored[:8])
+            + (" …" if len(ignored) > 8 else "")
+        )
+
+    locate = Locator(path, encoding, header_lines)
+    rows_index = pd.RangeIndex(received)
+    data: dict[str, pd.Series] = {}
+    multi: dict[str, pd.DataFrame] = {}
+    other_text: dict[str, pd.Series] = {}
+    answered: dict[str, pd.Series] = {}
+    centred: dict[str, tuple[pd.Series, float]] = {}
+    with progress.task("Parsing items", len(questionnaire.items), big=big) as bar:
+        for item in questionnaire.items:
+            if item.id in split:
+                chosen, other, answered[item.id] = parse_split_multi(
+                    table, split[item.id], item, notes
+                )
+                multi[item.id] = chosen
+                if item.other:
+                    other_text[item.id] = other
+                bar.advance()
+                continue
+            raw = table.column(columns[item.id])
+            header = display(headers[columns[item.id]])
+            stripped = raw.stripped()
+            answered[item.id] = pd.Series(
+                raw.take(np.array([u != "" for u in stripped], dtype=bool)), index=rows_index
+            )
+            if item.type == "multi":
+                chosen, other = parse_multi(raw, item, header, locate)
+                multi[item.id] = chosen
+                if item.other:
+                    other_text[item.id] = other
+            elif item.type == "number":
+                data[item.id], deviations = parse_number(raw, item, header, locate)
+                if deviations is not None:
+                    centred[item.id] = deviations
+            elif item.type == "text":
+                texts = [u.replace("\r\n", "\n") if u != "" else None for u in stripped]
+                data[item.id] = pd.Series(raw.take(objects(texts)), index=rows_index)
+            else:
+                labels, other = parse_choice(raw, item, header, locate)
+                data[item.id] = labels
+                if item.other:
+                    other_text[item.id] = other
+            bar.advance()
+    parsed = pd.DataFrame(data, index=rows_index)
+
+    applicable = apply_show_if(questionnaire, parsed, multi, other_text, answered, notes)
+    keep, exclusions = apply_exclusions(
+        questionnaire, parsed, multi, other_text, table, headers, columns, locate
+    )
+    everyone = bool(keep.all())
+    # Not-applicable and missing values are missing among the deviations too.
+    centred = {k: (dev.where(parsed[k].notna()), shift) for k, (dev, shift) in centred.items()}
+
+    if not everyone:
+        parsed = parsed.loc[keep]
+    if questionnaire.respondent_id is not None:
+        index = _respondent_index(table.column(id_col), keep, display(headers[id_col]), locate)
+    else:
+        index = _numbered_index(len(parsed))
+
+    def reindex(obj):
+        if not everyone:
+            obj = obj.loc[keep]
+        obj.index = index
+        return obj
+
+    parsed.index = index
+    return Responses(
+        questionnaire=questionnaire,
+        source=path,
+        data=parsed,
+        multi={k: reindex(v) for k, v in multi.items()},
+        other_text={k: reindex(v) for k, v in other_text.items()},
+        applicable={k: reindex(v) for k, v in applicable.items()},
+        answered={k: reindex(v) for k, v in answered.items()},
+        received=received,
+        exclusions=exclusions,
+        notes=notes,
+        centred={k: (reindex(dev), shift) for k, (dev, shift) in centred.items()},
+    )
+
+
+def _is_big(path: Path) -> bool:
+    """Worth a progress bar: a file of tens of megabytes (about 50,000 rows or more)."""
+    try:
+        return path.stat().st_size > 20_000_000
+    except OSError:
+        return False
+
+
+def _numbered_index(n: int) -> pd.Index:
+    """R1..Rn as a string index, built in Arrow rather than by a million f-strings."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    numbers = pc.cast(pa.array(np.arange(1, n + 1, dtype=np.int64)), pa.string())
+    labels = pc.binary_join_element_wise("R", numbers, "")
+    return pd.Index(pd.array(labels, dtype="str"), name="respondent")
+
+
+def _respondent_index(raw: Column, keep: pd.Series, header: str, locate: Locator) -> pd.Index:
+    kept_rows = np.flatnonzero(keep.to_numpy())
+    keys, distinct = pd.factorize(pd.Index(raw.stripped(), dtype=object))
+    blank = np.asarray(distinct == "", dtype=bool)
+    ids = keys[raw.codes[kept_rows]]
+    counts = np.bincount(ids, minlength=len(distinct))
+    bad = np.flatnonzero(blank[ids] | (counts[ids] > 1))
+    if len(bad):
+        value = distinct[ids[bad[0]]]
+        row = int(kept_rows[bad[0]]) + 1
+        problem = "is blank" if value == "" else f"{value!r} is not unique"
+        raise SurveyError(
+            f"respondent id {problem}", file=locate.path, row=row, line=locate(row), column=header
+        )
+    return pd.Index(objects(list(distinct))[ids], name="respondent")
