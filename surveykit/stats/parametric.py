@@ -12,11 +12,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import optimize
 from scipy.special import gammaln
 
 from surveykit.errors import StatisticsError
 from surveykit.stats.distributions import f_sf, nct_cdf, t_ppf, t_sf
+from surveykit.stats.roots import brentq
 
 from ._results import FTest, GroupDescriptives, Result
 from .descriptive import as_sample, group_descriptives
@@ -136,7 +136,7 @@ def _ncp_interval(t: float, df: float, level: float) -> tuple[float, float]:
         width = 2.0 + abs(t) * 0.5
         while f(t - width) < 0 or f(t + width) > 0:
             width *= 2
-        return optimize.brentq(f, t - width, t + width, xtol=1e-14, rtol=1e-14)
+        return brentq(f, t - width, t + width, xtol=1e-14, rtol=1e-14)
 
     return solve(1 - tail), solve(tail)
 

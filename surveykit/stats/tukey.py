@@ -14,7 +14,9 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy import optimize, special
+from scipy import special
+
+from surveykit.stats.roots import brentq
 
 # 12-point Gauss–Legendre (wprob) and 16-point (ptukey) nodes/weights, half sets.
 _XLEG = np.array([
@@ -162,9 +164,7 @@ def studentized_range_ppf(p: float, k: int, df: float) -> float:
     while studentized_range_cdf(hi, k, df) < p:
         lo, hi = hi, hi * 2.0
     return float(
-        optimize.brentq(
-            lambda x: studentized_range_cdf(x, k, df) - p, lo, hi, xtol=1e-12, rtol=1e-13
-        )
+        brentq(lambda x: studentized_range_cdf(x, k, df) - p, lo, hi, xtol=1e-12, rtol=1e-13)
     )
 
 
@@ -175,4 +175,4 @@ def qtukey(p: float, k: int, df: float) -> float:
     hi = 2.0
     while ptukey(hi, k, df) < p:
         hi *= 2.0
-    return float(optimize.brentq(lambda x: ptukey(x, k, df) - p, 0.0, hi, xtol=1e-13, rtol=1e-14))
+    return float(brentq(lambda x: ptukey(x, k, df) - p, 0.0, hi, xtol=1e-13, rtol=1e-14))
