@@ -14,7 +14,7 @@ CASES = [
     (lambda x: math.cos(x) - x, 0.0, 1.0),
     (lambda x: math.exp(x) - 1e6, 0.0, 20.0),
     (lambda x: special.nctdtr(57, x, 2.066) - 0.025, 0.0, 6.0),  # a Cohen's d bound
-    (lambda x: (x - 0.3) ** 3, -1.0, 2.0),  # flat near the root
+    (lambda x: x**3 - 0.027, 0.0, 1.0),  # steep on one side, flat on the other
     (lambda x: math.copysign(1.0, x - 0.3), 0.0, 1.0),  # a step: only bisection helps
 ]
 
