@@ -28,20 +28,15 @@ def numeric_summary(values: pd.Series | np.ndarray, shift: float = 0.0) -> list[
     ``values`` may be deviations from ``shift`` (see ``Responses.numbers``): the SD is
     computed on them and the shift added back to the location statistics only.
     """
+    from surveykit.stats import describe_numeric
+
     if isinstance(values, pd.Series):
-        x = values.to_numpy(dtype=float, na_value=np.nan)
-    else:
-        x = np.asarray(values, dtype=float)
-    x = x[~np.isnan(x)]
-    n = len(x)
-    if n == 0:
+        values = values.to_numpy(dtype=float, na_value=np.nan)
+    x = np.asarray(values, dtype=float)
+    if not (~np.isnan(x)).any():
         return [0, None, None, None, None, None]
-    mean = float(np.mean(x))
-    sd = float(np.sqrt(np.sum((x - mean) ** 2) / (n - 1))) if n > 1 else None
-    return [
-        n, mean + shift, sd, float(np.median(x)) + shift, float(x.min()) + shift,
-        float(x.max()) + shift,
-    ]  # fmt: skip
+    d = describe_numeric(x)
+    return [d.n, d.mean + shift, d.sd, d.median + shift, d.min + shift, d.max + shift]
 
 
 def _status_rows(responses: Responses, item: Item, present: pd.Series) -> list[tuple[str, int]]:
