@@ -29,7 +29,7 @@ from surveykit.ingest.cells import (
     split_multi,
 )
 from surveykit.ingest.columns import find_header, match_columns, near
-from surveykit.ingest.csvfile import Column, Locator, display, objects, read_table
+from surveykit.ingest.csvfile import Column, Locator, Table, display, objects, read_table
 from surveykit.ingest.rules import Exclusion, apply_exclusions, apply_show_if
 from surveykit.questionnaire import Questionnaire
 
@@ -104,8 +104,16 @@ def read_responses(
     with progress.task(f"Reading {path.name}", None, big=big):
         table = read_table(path, encoding)
     headers, header_lines = table.headers, table.header_rows
-    received = table.rows
     notes: list[str] = []
+    # Rows of empty cells (Excel re-saves a sheet with trailing ",,,," lines) are no one's
+    # answers: they are parsed like any row but never received, excluded or analysed.
+    blank = _blank_rows(table)
+    skipped = int(blank.sum())
+    received = table.rows - skipped
+    if skipped:
+        notes.append(
+            f"{skipped} blank row(s) (every cell empty) were skipped; they are not responses"
+        )
 
     columns, split = match_columns(questionnaire, headers, path)
     claimed = set(columns.values()) | {
@@ -130,7 +138,7 @@ def read_responses(
         )
 
     locate = Locator(path, encoding, header_lines)
-    rows_index = pd.RangeIndex(received)
+    rows_index = pd.RangeIndex(table.rows)
     data: dict[str, pd.Series] = {}
     multi: dict[str, pd.DataFrame] = {}
     other_text: dict[str, pd.Series] = {}
@@ -175,7 +183,7 @@ def read_responses(
 
     applicable = apply_show_if(questionnaire, parsed, multi, other_text, answered, notes)
     keep, exclusions = apply_exclusions(
-        questionnaire, parsed, multi, other_text, table, headers, columns, locate
+        questionnaire, parsed, multi, other_text, table, headers, columns, locate, ~blank
     )
     everyone = bool(keep.all())
     # Not-applicable and missing values are missing among the deviations too.
@@ -210,6 +218,19 @@ def read_responses(
     )
 
 
+def _blank_rows(table: Table) -> np.ndarray:
+    """Per row, whether every cell is empty or white space (vectorised, column by column)."""
+    blank: np.ndarray | None = None
+    for column in table.columns:
+        mask = column.blank_rows()
+        if mask is None:
+            return np.zeros(table.rows, dtype=bool)
+        blank = mask if blank is None else blank & mask
+        if not blank.any():
+            break
+    return blank if blank is not None else np.zeros(table.rows, dtype=bool)
+
+
 def _is_big(path: Path) -> bool:
     """Worth a progress bar: a file of tens of megabytes (about 50,000 rows or more)."""
     try:
@@ -238,7 +259,12 @@ def _respondent_index(raw: Column, keep: pd.Series, header: str, locate: Locator
     if len(bad):
         value = distinct[ids[bad[0]]]
         row = int(kept_rows[bad[0]]) + 1
-        problem = "is blank" if value == "" else f"{value!r} is not unique"
+        problem = (
+            "is blank; every response needs one (or set respondent_id: null to number "
+            "responses R1..Rn)"
+            if value == ""
+            else f"{value!r} is not unique"
+        )
         raise SurveyError(
             f"respondent id {problem}", file=locate.path, row=row, line=locate(row), column=header
         )

@@ -73,6 +73,23 @@ class Column:
             self._stripped = [u.strip() for u in self.uniques]
         return self._stripped
 
+    def blank_rows(self) -> np.ndarray | None:
+        """Per row, whether the cell is empty or white space; None when no cell is.
+
+        Decided from the distinct texts first (in Arrow, so a column of a million
+        distinct time stamps never becomes Python strings): most columns have no blank.
+        """
+        if self._chunks:
+            import pyarrow.compute as pc
+
+            trimmed = pc.utf8_trim_whitespace(self._chunks[0].dictionary)
+            blank = pc.equal(trimmed, "").to_numpy(zero_copy_only=False)
+        else:
+            blank = np.array([u == "" for u in self.stripped()], dtype=bool)
+        if not blank.any():
+            return None
+        return blank[self.codes]
+
     def take(self, per_unique: np.ndarray) -> np.ndarray:
         """Per-row values from an array holding one value per distinct text."""
         return per_unique[self.codes]

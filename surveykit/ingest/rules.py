@@ -108,8 +108,14 @@ def apply_exclusions(
     headers: list[str],
     item_columns: dict[str, int],
     locate: Locator,
+    rows: np.ndarray | None = None,
 ) -> tuple[pd.Series, list[Exclusion]]:
-    keep = pd.Series(True, index=parsed.index)
+    """Which rows to keep, and why each other row was dropped.
+
+    ``rows`` marks the rows that are responses at all (blank rows are not); rules see
+    only those, and only those are kept.
+    """
+    keep = pd.Series(True if rows is None else rows, index=parsed.index)
     dropped: dict[int, Exclusion] = {}
     values, chosen = _lookups(parsed, multi, other_text)
     for rule in questionnaire.exclude:
