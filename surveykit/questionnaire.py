@@ -22,8 +22,10 @@ OTHERS = "Others"
 
 _ITEM_KEYS = {
     "id", "text", "label", "type", "choices", "other", "show_if", "column",
-    "min", "max", "required", "report",
+    "min", "max", "required", "report", "separator", "missing", "invalid",
 }  # fmt: skip
+INVALID = ("error", "missing")
+"""What an out-of-range, non-numeric or unknown-choice cell does: stop the run, or become missing."""
 _RULES = ("duplicate", "where")
 
 
@@ -33,6 +35,28 @@ class Choice:
 
     code: float
     label: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class MissingValue:
+    """An answer that is recorded but is no value (SPSS's user-missing): "I don't know", -9.
+
+    ``code`` is the number that also stands for it in the data, when there is one.
+    """
+
+    label: str
+    code: float | None = None
+
+
+@dataclass(frozen=True)
+class ColumnPick:
+    """One column among headers that are equal: the ``occurrence``-th (1-based) with
+    ``header``, or the column at 1-based position ``index``."""
+
+    header: str | None = None
+    occurrence: int = 1
+    index: int | None = None
 
 
 @dataclass(frozen=True)
@@ -52,6 +76,10 @@ class Item:
     required: bool = False
     report: bool = True
     line: int = 0
+    separator: str | None = None
+    pick: ColumnPick | None = None
+    missing: tuple[MissingValue, ...] = ()
+    invalid: str = "error"
 
     @property
     def labels(self) -> list[str]:
@@ -118,7 +146,15 @@ def _build(doc: Any, path: Path) -> Questionnaire:
     survey = doc.get("survey") or Mapping()
     if not isinstance(survey, Mapping):
         raise SurveyError("'survey:' must be a mapping", line=doc.line_of("survey"))
-    reject_unknown_keys(survey, {"id", "title", "respondent_id", "description"}, "survey")
+    reject_unknown_keys(
+        survey, {"id", "title", "respondent_id", "description", "invalid"}, "survey"
+    )
+    survey_invalid = survey.get("invalid", "error")
+    if survey_invalid not in INVALID:
+        raise SurveyError(
+            f"survey: 'invalid' must be error or missing, got {survey_invalid!r}",
+            line=survey.line_of("invalid"),
+        )
     raw_items = doc.get("items")
     if not isinstance(raw_items, list) or not raw_items:
         raise SurveyError("'items:' must be a non-empty list of items", line=doc.line_of("items"))
@@ -126,7 +162,7 @@ def _build(doc: Any, path: Path) -> Questionnaire:
     items: list[Item] = []
     seen: dict[str, int] = {}
     for raw in raw_items:
-        item = _item(raw)
+        item = _item(raw, survey_invalid)
         if item.id in seen:
             raise SurveyError(
                 f"duplicate item id {item.id!r} (first defined on line {seen[item.id]})",
@@ -171,7 +207,7 @@ def _replace(item: Item, **changes: Any) -> Item:
     return replace(item, **changes)
 
 
-def _item(raw: Any) -> Item:
+def _item(raw: Any, invalid: str = "error") -> Item:
     if not isinstance(raw, Mapping):
         raise SurveyError(
             "each item must be a mapping with at least 'id' and 'type'",
@@ -199,11 +235,16 @@ def _item(raw: Any) -> Item:
         )
     label = raw.get("label", text)
     columns = raw.get("column", [])
+    pick = None
+    if isinstance(columns, Mapping):
+        pick = _column_pick(item_id, columns)
+        columns = [pick.header] if pick.header is not None else []
     if isinstance(columns, str):
         columns = [columns]
     if not isinstance(columns, list) or not all(isinstance(c, str) for c in columns):
         raise SurveyError(
-            f"item {item_id!r}: 'column' must be a header or a list of headers",
+            f"item {item_id!r}: 'column' must be a header, a list of headers, "
+            '{header: "…", occurrence: 2} or {index: 40}',
             line=raw.line_of("column"),
         )
 
@@ -251,6 +292,30 @@ def _item(raw: Any) -> Item:
             raise SurveyError(
                 f"item {item_id!r}: '{key}' must be true or false", line=raw.line_of(key)
             )
+    separator = raw.get("separator")
+    if "separator" in raw:
+        if kind != "multi":
+            raise SurveyError(
+                f"item {item_id!r}: 'separator' applies to multi items only",
+                line=raw.line_of("separator"),
+            )
+        if not isinstance(separator, str) or not separator.strip():
+            raise SurveyError(
+                f"item {item_id!r}: 'separator' must be the text that joins the chosen "
+                'answers in a cell, e.g. separator: "|"',
+                line=raw.line_of("separator"),
+            )
+    invalid = raw.get("invalid", invalid)
+    if invalid not in INVALID:
+        raise SurveyError(
+            f"item {item_id!r}: 'invalid' must be error or missing, got {invalid!r}",
+            line=raw.line_of("invalid"),
+        )
+    missing: tuple[MissingValue, ...] = ()
+    if "missing" in raw:
+        choices, missing = _missing(
+            item_id, kind, raw.get("missing"), choices, raw.line_of("missing")
+        )
     return Item(
         id=item_id,
         text=" ".join(text.split()),
@@ -264,7 +329,101 @@ def _item(raw: Any) -> Item:
         required=bool(raw.get("required", False)),
         report=bool(raw.get("report", True)),
         line=line,
+        separator=separator,
+        pick=pick,
+        missing=missing,
+        invalid=invalid,
     )
+
+
+def _key(text: str) -> str:
+    """Text as cells are matched: case and runs of white space ignored."""
+    return " ".join(text.split()).casefold()
+
+
+def _column_pick(item_id: str, raw: Mapping) -> ColumnPick:
+    reject_unknown_keys(raw, {"header", "occurrence", "index"}, f"the column of {item_id!r}")
+    header, occurrence, index = raw.get("header"), raw.get("occurrence", 1), raw.get("index")
+    usage = '; write {header: "…", occurrence: 2} or {index: 40} (1-based)'
+    if (header is None) == (index is None):
+        raise SurveyError(
+            f"item {item_id!r}: 'column' needs either 'header' or 'index'" + usage, line=raw.line
+        )
+    for key, value in (("occurrence", occurrence), ("index", index)):
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, int) or value < 1
+        ):
+            raise SurveyError(
+                f"item {item_id!r}: column '{key}' must be a whole number from 1, got {value!r}",
+                line=raw.line_of(key),
+            )
+    if header is not None and not isinstance(header, str):
+        raise SurveyError(
+            f"item {item_id!r}: column 'header' must be the header text", line=raw.line_of("header")
+        )
+    if index is not None and "occurrence" in raw:
+        raise SurveyError(
+            f"item {item_id!r}: 'occurrence' goes with 'header', not 'index'",
+            line=raw.line_of("occurrence"),
+        )
+    return ColumnPick(header=header, occurrence=occurrence, index=index)
+
+
+def _missing(
+    item_id: str, kind: str, raw: Any, choices: tuple[Choice, ...], line: int
+) -> tuple[tuple[Choice, ...], tuple[MissingValue, ...]]:
+    """The item's valid choices and its missing values.
+
+    An entry naming a choice (by label or code) takes that choice out of the valid ones,
+    so it never enters a score, a test or a reversal; any other entry is an answer
+    text or number the data may hold.
+    """
+    if kind not in ("number", "single", "ordinal"):
+        raise SurveyError(
+            f"item {item_id!r}: 'missing' applies to number, single and ordinal items", line=line
+        )
+    if not isinstance(raw, list) or not raw:
+        raise SurveyError(
+            f"item {item_id!r}: 'missing' must be a list of answers or codes, "
+            """e.g. missing: ["I don't know", 99]""",
+            line=line,
+        )
+    valid = list(choices)
+    out: list[MissingValue] = []
+    for entry in raw:
+        if isinstance(entry, bool) or not isinstance(entry, str | int | float):
+            raise SurveyError(
+                f"item {item_id!r}: a 'missing' entry must be an answer or a code, got {entry!r}",
+                line=line,
+            )
+        hit = next(
+            (
+                c
+                for c in valid
+                if (
+                    isinstance(entry, str) and _key(entry) in {_key(c.label), *map(_key, c.aliases)}
+                )
+                or (not isinstance(entry, str) and c.code == entry)
+            ),
+            None,
+        )
+        if hit is not None:
+            valid.remove(hit)
+            out.append(MissingValue(label=hit.label, code=hit.code))
+            out.extend(MissingValue(label=a) for a in hit.aliases)
+        elif isinstance(entry, str):
+            out.append(MissingValue(label=entry.strip()))
+        else:
+            out.append(MissingValue(label=f"{entry:g}", code=float(entry)))
+    keys = [_key(m.label) for m in out]
+    if len(set(keys)) != len(keys):
+        raise SurveyError(f"item {item_id!r}: a 'missing' entry is listed twice", line=line)
+    if choices and not valid:
+        raise SurveyError(
+            f"item {item_id!r}: every choice is listed under 'missing'; keep at least one answer",
+            line=line,
+        )
+    return tuple(valid), tuple(out)
 
 
 def _choices(item_id: str, raw: Any, line: int) -> tuple[Choice, ...]:
@@ -273,11 +432,22 @@ def _choices(item_id: str, raw: Any, line: int) -> tuple[Choice, ...]:
     out: list[Choice] = []
     for i, entry in enumerate(raw, start=1):
         if isinstance(entry, Mapping):
-            reject_unknown_keys(entry, {"code", "label"}, f"a choice of {item_id!r}")
+            reject_unknown_keys(entry, {"code", "label", "aliases"}, f"a choice of {item_id!r}")
             code, label = entry.get("code", i), entry.get("label")
             line = entry.line
+            aliases = entry.get("aliases", [])
+            if isinstance(aliases, str | int | float) and not isinstance(aliases, bool):
+                aliases = [aliases]
+            if not isinstance(aliases, list) or not all(
+                isinstance(a, str | int | float) and not isinstance(a, bool) for a in aliases
+            ):
+                raise SurveyError(
+                    f"item {item_id!r}: 'aliases' of choice {label!r} must be a list of texts, "
+                    'e.g. aliases: ["M", "man"]',
+                    line=entry.line_of("aliases"),
+                )
         else:
-            code, label = i, entry
+            code, label, aliases = i, entry, []
         if isinstance(label, bool) or label is None or isinstance(label, list | dict):
             raise SurveyError(
                 f"item {item_id!r}: choice {i} needs a label "
@@ -288,7 +458,7 @@ def _choices(item_id: str, raw: Any, line: int) -> tuple[Choice, ...]:
             raise SurveyError(
                 f"item {item_id!r}: choice {label!r} has a non-numeric code {code!r}", line=line
             )
-        out.append(Choice(code=code, label=str(label)))
+        out.append(Choice(code=code, label=str(label), aliases=tuple(str(a) for a in aliases)))
     labels = [c.label for c in out]
     dupes = {x for x in labels if labels.count(x) > 1}
     if dupes:
@@ -298,6 +468,16 @@ def _choices(item_id: str, raw: Any, line: int) -> tuple[Choice, ...]:
     codes = [c.code for c in out]
     if len(set(codes)) != len(codes):
         raise SurveyError(f"item {item_id!r}: two choices share a code", line=line)
+    owner: dict[str, str] = {_key(c.label): c.label for c in out}
+    for c in out:
+        for alias in c.aliases:
+            other = owner.setdefault(_key(alias), c.label)
+            if other != c.label:
+                raise SurveyError(
+                    f"item {item_id!r}: alias {alias!r} of {c.label!r} already stands for "
+                    f"{other!r}",
+                    line=line,
+                )
     return tuple(out)
 
 

@@ -142,11 +142,12 @@ def test_ragged_row(make_survey) -> None:
     assert err.row == 2
 
 
-def test_duplicate_header(make_survey) -> None:
+def test_duplicate_header_no_item_uses_is_ignored(make_survey) -> None:
     from tests.conftest import HEADER
 
-    err = error(make_survey(ROWS, header=HEADER + ",Timestamp"))
-    assert "header 'Timestamp' appears twice (columns 1 and 9)" in err.message
+    r = load(make_survey([row + ",x" for row in ROWS], header=HEADER + ",Timestamp"))
+    assert r.analysed == 3
+    assert "'Timestamp' (column 1), 'Timestamp' (column 9)" in r.notes[0]
 
 
 def test_empty_file(make_survey) -> None:
@@ -336,8 +337,10 @@ def test_qualtrics_repeated_question_text_is_ambiguous(make_survey) -> None:
     )  # fmt: skip
     err = error(make_survey(questionnaire=QUALTRICS_Q, raw=raw))
     assert err.message == (
-        "item 'sat' matches columns 'Q5 (How satisfied are you?)' and 'Q9 (How satisfied are you?)' "
-        "by 'How satisfied are you?'; give it a 'column:' alias naming the one you mean"
+        "item 'sat' matches columns 1 and 3 ('Q5 (How satisfied are you?)' and "
+        "'Q9 (How satisfied are you?)') by 'How satisfied are you?'; pick one with "
+        "column: {header: 'How satisfied are you?', occurrence: 2} (the 2nd of them) "
+        "or column: {index: 3}"
     )
     # Naming the column id resolves it.
     fixed = QUALTRICS_Q.replace("type: number}", "type: number, column: Q9}")

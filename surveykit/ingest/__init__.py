@@ -14,6 +14,7 @@ again). The input file is only ever read.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,7 +30,7 @@ from surveykit.ingest.cells import (
     split_multi,
 )
 from surveykit.ingest.columns import find_header, match_columns, near
-from surveykit.ingest.csvfile import Column, Locator, Table, display, objects, read_table
+from surveykit.ingest.csvfile import Column, Locator, Table, display, norm, objects, read_table
 from surveykit.ingest.rules import Exclusion, apply_exclusions, apply_show_if
 from surveykit.questionnaire import Questionnaire
 
@@ -119,9 +120,9 @@ def read_responses(
     claimed = set(columns.values()) | {
         i for sp in split.values() for i in [*sp.options.values(), sp.other] if i is not None
     }
-    ignored = [h for i, h in enumerate(headers) if i not in claimed and h.strip()]
+    ignored = [i for i, h in enumerate(headers) if i not in claimed and h.strip()]
     if questionnaire.respondent_id is not None:
-        id_col = find_header(questionnaire.respondent_id, headers)
+        id_col = find_header(questionnaire.respondent_id, headers, path)
         if id_col is None:
             raise SurveyError(
                 f"respondent_id column {questionnaire.respondent_id!r} is not in the file"
@@ -129,11 +130,17 @@ def read_responses(
                 file=path,
                 line=1,
             )
-        ignored = [h for h in ignored if h != headers[id_col]]
+        ignored = [i for i in ignored if i != id_col]
     if ignored:
+        repeated = Counter(norm(h) for h in headers)
+        names = [
+            repr(display(headers[i]))
+            + (f" (column {i + 1})" if repeated[norm(headers[i])] > 1 else "")
+            for i in ignored[:8]
+        ]
         notes.append(
             f"{len(ignored)} column(s) not in the questionnaire were ignored: "
-            + ", ".join(repr(display(h)) for h in ignored[:8])
+            + ", ".join(names)
             + (" …" if len(ignored) > 8 else "")
         )
 

@@ -12,12 +12,24 @@ from surveykit.ingest.csvfile import display, norm
 from surveykit.questionnaire import Item, Questionnaire
 
 
-def find_header(name: str, headers: list[str]) -> int | None:
+def find_header(name: str, headers: list[str], path: Path | None = None) -> int | None:
+    """The column whose header is ``name``; None when none is, an error when several are."""
     key = norm(name)
-    for i, h in enumerate(headers):
-        if key in (norm(p) for p in h.split("\x1f")):
-            return i
-    return None
+    hits = [i for i, h in enumerate(headers) if key in (norm(p) for p in h.split("\x1f"))]
+    if len(hits) > 1:
+        raise SurveyError(
+            f"{name!r} is the header of columns {_numbers(hits)}; rename one of them in a copy "
+            "of the file, or use an item whose column: picks one",
+            file=path,
+            line=1,
+        )
+    return hits[0] if hits else None
+
+
+def _numbers(columns: list[int]) -> str:
+    """1-based column numbers: "38 and 40", "3, 5 and 9"."""
+    numbers = [str(i + 1) for i in columns]
+    return ", ".join(numbers[:-1]) + " and " + numbers[-1] if len(numbers) > 1 else numbers[0]
 
 
 @dataclass(frozen=True)
@@ -48,15 +60,17 @@ def match_columns(
     split: dict[str, Split] = {}
     owner: dict[int, str] = {}
     for item in questionnaire.items:
-        found = None
-        for candidate in (*item.columns, item.id, item.text):
+        found = _picked(item, headers, by_key, path) if item.pick is not None else None
+        for candidate in () if item.pick is not None else (*item.columns, item.id, item.text):
             hits = by_key.get(norm(candidate), [])
             if len(hits) > 1:
-                # Qualtrics repeats question text across columns (ids differ).
+                # Equal headers (a staff survey's two "Why or why not?"), or Qualtrics
+                # repeating a question's text under different ids.
                 names = " and ".join(repr(display(headers[i])) for i in hits[:3])
                 raise SurveyError(
-                    f"item {item.id!r} matches columns {names} by {candidate!r}; "
-                    "give it a 'column:' alias naming the one you mean",
+                    f"item {item.id!r} matches columns {_numbers(hits)} ({names}) by "
+                    f"{candidate!r}; pick one with column: {{header: {candidate!r}, "
+                    f"occurrence: 2}} (the 2nd of them) or column: {{index: {hits[1] + 1}}}",
                     file=path,
                     line=1,
                 )
@@ -96,6 +110,38 @@ def match_columns(
         owner[found] = item.id
         out[item.id] = found
     return out, split
+
+
+def _picked(item: Item, headers: list[str], by_key: dict[str, list[int]], path: Path) -> int:
+    """The column an item's ``column: {header, occurrence} | {index}`` names."""
+    pick = item.pick
+    assert pick is not None
+    if pick.index is not None:
+        if pick.index > len(headers):
+            raise SurveyError(
+                f"item {item.id!r}: column index {pick.index} is past the last column "
+                f"({len(headers)})",
+                file=path,
+                line=1,
+            )
+        return pick.index - 1
+    assert pick.header is not None
+    hits = by_key.get(norm(pick.header), [])
+    if not hits:
+        raise SurveyError(
+            f"no column for item {item.id!r}: no header is {pick.header!r}"
+            + near(pick.header, headers),
+            file=path,
+            line=1,
+        )
+    if pick.occurrence > len(hits):
+        raise SurveyError(
+            f"item {item.id!r} asks for occurrence {pick.occurrence} of {pick.header!r}, "
+            f"which heads {len(hits)} column(s) ({_numbers(hits)})",
+            file=path,
+            line=1,
+        )
+    return hits[pick.occurrence - 1]
 
 
 def _option_columns(item: Item, headers: list[str], path: Path) -> Split | None:

@@ -222,17 +222,7 @@ def read_table(path: Path, encoding: str | None) -> Table:
         header_rows = 3
         texts = [" ".join(h.split()) for h in first_rows[1]]
         headers = [f"{a}\x1f{b}" for a, b in zip(headers, texts, strict=False)]
-    seen: dict[str, int] = {}
-    for i, h in enumerate(headers):
-        key = norm(h)
-        if key and key in seen:
-            raise SurveyError(
-                f"header {display(h)!r} appears twice (columns {seen[key] + 1} and "
-                f"{i + 1}); rename one, or give the items distinct 'column:' aliases",
-                file=path,
-                line=1,
-            )
-        seen[key] = i
+    # Equal headers are fine until an item's column is one of them (ingest/columns.py).
     # pyarrow skips physical lines; a quoted line break in a question text makes the
     # header records span more lines than records.
     reader = _CsvReader(text)
