@@ -74,6 +74,7 @@ def analyse(responses: Responses, plan: Plan | None = None) -> Result:
         tests=tests,
         notes=notes,
         options={"alpha": plan.alpha, "missing": plan.missing, "adjust": plan.adjust},
+        data_issues=[issue.to_dict() for issue in responses.data_issues],
     )
 
 

@@ -438,6 +438,8 @@ def methods_paragraphs(result: Result) -> list[str]:
     else:
         text += f"none were excluded; all {result.analysed} were analysed."
     paragraphs.append(text)
+    if result.data_issues:
+        paragraphs.append(data_issues_sentence(result))
 
     if result.tests:
         kinds = Counter(TEST_TITLES.get(t.kind, t.kind) for t in result.tests)
@@ -479,3 +481,28 @@ def methods_paragraphs(result: Result) -> list[str]:
             )
         paragraphs.append(text)
     return paragraphs
+
+
+def data_issues_sentence(result: Result) -> str:
+    """'3 values of Age outside 15–80 … were set to missing', from the Result's data issues."""
+    labels = {t.items[0]: t.title for t in result.tables if len(t.items) == 1}
+    counts = Counter((d["item"], d["reason"]) for d in result.data_issues)
+    parts = []
+    for (item, reason), n in counts.items():
+        name = labels.get(item, item)
+        if reason == "not a number":
+            parts.append(f"{n} non-numeric {_plural(n, 'value')} of {name}")
+        elif reason == "not a choice":
+            parts.append(f"{n} {_plural(n, 'answer')} to {name} that are not among its choices")
+        else:
+            parts.append(f"{n} {_plural(n, 'value')} of {name} {reason}")
+    listed = ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0]
+    total = len(result.data_issues)
+    return (
+        f"{listed[0].upper()}{listed[1:]} {'was' if total == 1 else 'were'} set to missing "
+        "as invalid answers and left out of the analysis."
+    )
+
+
+def _plural(n: int, word: str) -> str:
+    return word if n == 1 else word + "s"

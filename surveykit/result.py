@@ -97,6 +97,8 @@ class Result:
     notes: list[str] = field(default_factory=list)
     options: dict[str, Any] = field(default_factory=dict)
     source: str = ""
+    data_issues: list[dict[str, Any]] = field(default_factory=list)
+    """Cells set to missing by ``invalid: missing``: {row, line, column, item, value, reason}."""
 
     def to_dict(self) -> dict[str, Any]:
         """The public JSON document."""
@@ -110,6 +112,7 @@ class Result:
                 "analysed": self.analysed,
             },
             "exclusions": list(self.exclusions),
+            "data_issues": list(self.data_issues),
             "tables": [t.to_dict() for t in self.tables],
             "tests": [t.to_dict() for t in self.tests],
             "options": dict(self.options),

@@ -40,10 +40,18 @@ def numeric_summary(values: pd.Series | np.ndarray, shift: float = 0.0) -> list[
 
 
 def _status_rows(responses: Responses, item: Item, present: pd.Series) -> list[tuple[str, int]]:
+    """Rows below the valid answers: each missing value given (SPSS's user-missing, in
+    the questionnaire's order), then blank answers, then not applicable."""
     applicable = responses.applicable.get(item.id)
     not_applicable = int((~applicable).sum()) if applicable is not None else 0
     missing = int((~present).sum()) - not_applicable
     rows = []
+    given = responses.user_missing.get(item.id)
+    if given is not None:
+        for label, n in _label_counts(given).items():
+            if n:
+                rows.append((str(label), int(n)))
+                missing -= int(n)
     if missing:
         rows.append((MISSING, missing))
     if not_applicable:
@@ -57,6 +65,9 @@ def _present(responses: Responses, item: Item) -> pd.Series:
         answered = responses.answered[item.id]
         # A blank select-all cell means "none chosen" unless the item was required.
         present = answered if item.required else pd.Series(True, index=answered.index)
+        emptied = responses.set_missing.get(item.id)
+        if emptied is not None:  # cells invalid: missing emptied are missing, not "none"
+            present = present & ~emptied
         return present & applicable if applicable is not None else present
     return responses.data[item.id].notna()
 

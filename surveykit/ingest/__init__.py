@@ -23,6 +23,7 @@ import pandas as pd
 
 from surveykit.errors import SurveyError
 from surveykit.ingest.cells import (
+    Bad,
     parse_choice,
     parse_multi,
     parse_number,
@@ -31,10 +32,12 @@ from surveykit.ingest.cells import (
 )
 from surveykit.ingest.columns import find_header, match_columns, near
 from surveykit.ingest.csvfile import Column, Locator, Table, display, norm, objects, read_table
+from surveykit.ingest.issues import DataIssue, Problem, data_issues, raise_errors
+from surveykit.ingest.outliers import outlier_notes
 from surveykit.ingest.rules import Exclusion, apply_exclusions, apply_show_if
-from surveykit.questionnaire import Questionnaire
+from surveykit.questionnaire import Item, Questionnaire
 
-__all__ = ["Exclusion", "Responses", "read_responses", "split_multi"]
+__all__ = ["DataIssue", "Exclusion", "Responses", "read_responses", "split_multi"]
 
 
 @dataclass
@@ -46,6 +49,11 @@ class Responses:
     free text), numbers as floats, text as strings; NaN is missing or not
     applicable (see ``applicable``). Select-all items live in ``multi`` as a
     boolean frame per item, one column per label.
+
+    ``user_missing`` holds, for items with ``missing:`` values, which of them each
+    respondent gave (a categorical; those cells are NaN in ``data``). ``set_missing``
+    marks select-all cells that ``invalid: missing`` emptied, and ``data_issues``
+    lists every cell that was set to missing that way.
     """
 
     questionnaire: Questionnaire
@@ -59,6 +67,9 @@ class Responses:
     exclusions: list[Exclusion]
     notes: list[str] = field(default_factory=list)
     centred: dict[str, tuple[pd.Series, float]] = field(default_factory=dict)
+    user_missing: dict[str, pd.Series] = field(default_factory=dict)
+    set_missing: dict[str, pd.Series] = field(default_factory=dict)
+    data_issues: list[DataIssue] = field(default_factory=list)
 
     def numbers(self, item_id: str) -> tuple[pd.Series, float]:
         """A number item's values as (values − shift, shift).
@@ -151,6 +162,9 @@ def read_responses(
     other_text: dict[str, pd.Series] = {}
     answered: dict[str, pd.Series] = {}
     centred: dict[str, tuple[pd.Series, float]] = {}
+    user_missing: dict[str, pd.Series] = {}
+    set_missing: dict[str, pd.Series] = {}
+    problems: list[Problem] = []
     with progress.task("Parsing items", len(questionnaire.items), big=big) as bar:
         for item in questionnaire.items:
             if item.id in split:
@@ -165,34 +179,51 @@ def read_responses(
             raw = table.column(columns[item.id])
             header = display(headers[columns[item.id]])
             stripped = raw.stripped()
-            answered[item.id] = pd.Series(
-                raw.take(np.array([u != "" for u in stripped], dtype=bool)), index=rows_index
-            )
+            given = np.array([u != "" for u in stripped], dtype=bool)
+            bad: dict[int, Bad] = {}
             if item.type == "multi":
-                chosen, other = parse_multi(raw, item, header, locate)
+                chosen, other, bad = parse_multi(raw, item, header, locate)
                 multi[item.id] = chosen
                 if item.other:
                     other_text[item.id] = other
+                if bad:
+                    # An emptied select-all cell is missing, not "none chosen".
+                    emptied = np.zeros(len(stripped), dtype=bool)
+                    emptied[list(bad)] = True
+                    set_missing[item.id] = pd.Series(raw.take(emptied), index=rows_index)
             elif item.type == "number":
-                data[item.id], deviations = parse_number(raw, item, header, locate)
-                if deviations is not None:
-                    centred[item.id] = deviations
+                cells = parse_number(raw, item)
+                data[item.id], bad = cells.values, cells.bad
+                if cells.centred is not None:
+                    centred[item.id] = cells.centred
+                _add_user_missing(user_missing, item, raw, cells.user_missing, rows_index)
+                notes.extend(outlier_notes(raw, item, cells.per_unique, header, locate))
             elif item.type == "text":
                 texts = [u.replace("\r\n", "\n") if u != "" else None for u in stripped]
                 data[item.id] = pd.Series(raw.take(objects(texts)), index=rows_index)
             else:
-                labels, other = parse_choice(raw, item, header, locate)
+                labels, other, codes, bad = parse_choice(raw, item)
                 data[item.id] = labels
                 if item.other:
                     other_text[item.id] = other
+                _add_user_missing(user_missing, item, raw, codes, rows_index)
+            if bad:
+                problems.append(Problem(item, header, raw, bad))
+                given[list(bad)] = False
+            answered[item.id] = pd.Series(raw.take(given), index=rows_index)
             bar.advance()
+    raise_errors(problems, locate)
     parsed = pd.DataFrame(data, index=rows_index)
 
     applicable = apply_show_if(questionnaire, parsed, multi, other_text, answered, notes)
+    for item_id, shown in applicable.items():
+        if item_id in user_missing:
+            user_missing[item_id] = user_missing[item_id].where(shown)
     keep, exclusions = apply_exclusions(
         questionnaire, parsed, multi, other_text, table, headers, columns, locate, ~blank
     )
     everyone = bool(keep.all())
+    issues = data_issues(problems, keep.to_numpy(dtype=bool), locate) if problems else []
     # Not-applicable and missing values are missing among the deviations too.
     centred = {k: (dev.where(parsed[k].notna()), shift) for k, (dev, shift) in centred.items()}
 
@@ -222,7 +253,25 @@ def read_responses(
         exclusions=exclusions,
         notes=notes,
         centred={k: (reindex(dev), shift) for k, (dev, shift) in centred.items()},
+        user_missing={k: reindex(v) for k, v in user_missing.items()},
+        set_missing={k: reindex(v) for k, v in set_missing.items()},
+        data_issues=issues,
     )
+
+
+def _add_user_missing(
+    out: dict[str, pd.Series],
+    item: Item,
+    raw: Column,
+    per_unique: np.ndarray | None,
+    index: pd.Index,
+) -> None:
+    """Which of its ``missing:`` values each respondent gave, as a categorical."""
+    if per_unique is None:
+        return
+    labels = [m.label for m in item.missing]
+    codes = raw.take(per_unique.astype(np.int16 if len(labels) < 32000 else np.int32))
+    out[item.id] = pd.Series(pd.Categorical.from_codes(codes, categories=labels), index=index)
 
 
 def _blank_rows(table: Table) -> np.ndarray:

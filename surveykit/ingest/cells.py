@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -16,79 +18,145 @@ from surveykit.stats.precision import exact_centre, needs_centring
 _SEPARATORS = (";", ",")
 
 
-def parse_number(
-    raw: Column, item: Item, header: str, locate: Locator
-) -> tuple[pd.Series, tuple[pd.Series, float] | None]:
-    """The item's values, and (deviations, shift) when they had to be centred exactly."""
+@dataclass(frozen=True)
+class Bad:
+    """Why a distinct cell text is no valid answer: a short ``reason`` for lists
+    ("outside 15–80") and the whole sentence for an error ``message``."""
+
+    reason: str
+    message: str
+
+
+def _missing_keys(item: Item) -> tuple[dict[str, int], dict[float, int]]:
+    """An item's missing values by normalised text and by code (position in item.missing)."""
+    by_text: dict[str, int] = {}
+    by_code: dict[float, int] = {}
+    for i, m in enumerate(item.missing):
+        by_text.setdefault(norm(m.label), i)
+        if m.code is not None:
+            by_code.setdefault(float(m.code), i)
+            by_text.setdefault(norm(code_text(m.code)), i)
+    return by_text, by_code
+
+
+class NumberCells(NamedTuple):
+    """A number item's column, read."""
+
+    values: pd.Series
+    centred: tuple[pd.Series, float] | None  # (deviations, shift) when centred exactly
+    user_missing: np.ndarray | None  # per distinct text: position in item.missing, or -1
+    bad: dict[int, Bad]  # distinct texts that are no valid answer (their cells are missing)
+    per_unique: np.ndarray  # the value of each distinct text (NaN: none)
+
+
+def parse_number(raw: Column, item: Item) -> NumberCells:
+    """Values of a number item; missing values and bad cells become NaN."""
     stripped = raw.stripped()
     texts = objects([u if u != "" else None for u in stripped])
     numbers = pd.to_numeric(pd.Series(texts, dtype=object), errors="coerce")
-    unique_values = numbers.to_numpy(dtype=float, na_value=np.nan)
-    # "inf", "-Infinity" and 1e400 parse as floats but are not answers anyone gave.
-    bad = [i for i, u in enumerate(stripped) if u != "" and not np.isfinite(unique_values[i])]
-    if bad:
-        row = raw.first_row(bad)
-        raise SurveyError(
-            f"{raw.uniques[raw.codes[row - 1]].strip()!r} is not a number (item {item.id!r})",
-            row=row, line=locate(row), column=header, file=locate.path,
+    unique_values = numbers.to_numpy(dtype=float, na_value=np.nan, copy=True)
+    user_missing = None
+    if item.missing:
+        by_text, by_code = _missing_keys(item)
+        user_missing = np.array(
+            [by_text.get(norm(u), by_code.get(v, -1)) for u, v in zip(stripped, unique_values, strict=True)],
+            dtype=np.int64,
         )  # fmt: skip
-    with np.errstate(invalid="ignore"):
-        for bound, outside in (
-            (item.min, unique_values < (item.min or 0)),
-            (item.max, unique_values > (item.max or 0)),
+        unique_values[user_missing >= 0] = np.nan
+    bad: dict[int, Bad] = {}
+    # "inf", "-Infinity" and 1e400 parse as floats but are not answers anyone gave.
+    for i, u in enumerate(stripped):
+        if (
+            u != ""
+            and not np.isfinite(unique_values[i])
+            and (user_missing is None or user_missing[i] < 0)
         ):
-            if bound is None or not outside.any():
-                continue
-            row = raw.first_row(np.flatnonzero(outside))
-            raise SurveyError(
-                f"{stripped[raw.codes[row - 1]]!r} is outside the allowed range "
-                f"{_fmt(item.min)}–{_fmt(item.max)} of item {item.id!r}",
-                row=row, line=locate(row), column=header, file=locate.path,
-            )  # fmt: skip
+            bad[i] = Bad("not a number", f"{u!r} is not a number (item {item.id!r})")
+    with np.errstate(invalid="ignore"):
+        outside = np.zeros(len(unique_values), dtype=bool)
+        finite = np.isfinite(unique_values)
+        if item.min is not None:
+            outside |= finite & (unique_values < item.min)
+        if item.max is not None:
+            outside |= finite & (unique_values > item.max)
+    for i in np.flatnonzero(outside):
+        bad[int(i)] = Bad(
+            f"outside {_range(item)}",
+            f"{stripped[i]!r} is outside the allowed range {_fmt(item.min)}–{_fmt(item.max)} "
+            f"of item {item.id!r}",
+        )
+    if bad:
+        unique_values[list(bad)] = np.nan
     index = pd.RangeIndex(len(raw))
     values = pd.Series(raw.take(unique_values), index=index, dtype=float)
     present = ~np.isnan(unique_values)
     if not needs_centring(unique_values[present]):
-        return values, None
+        return NumberCells(values, None, user_missing, bad, unique_values)
     # float64 has dropped the digits that differ between these values: re-read the
     # distinct texts as exact decimals and subtract one of them before converting.
     deviations, shift = exact_centre([u for u, ok in zip(stripped, present, strict=True) if ok])
     per_unique = np.full(len(unique_values), np.nan)
     per_unique[present] = deviations
-    return values, (pd.Series(raw.take(per_unique), index=index, dtype=float), float(shift))
+    centred = (pd.Series(raw.take(per_unique), index=index, dtype=float), float(shift))
+    return NumberCells(values, centred, user_missing, bad, unique_values)
 
 
 def _fmt(x: float | None) -> str:
     return "" if x is None else f"{x:g}"
 
 
+def _range(item: Item) -> str:
+    """The allowed range as a person writes it: "15–80", "at least 0", "at most 120"."""
+    if item.min is not None and item.max is not None:
+        return f"{_fmt(item.min)}–{_fmt(item.max)}"
+    return f"at least {_fmt(item.min)}" if item.min is not None else f"at most {_fmt(item.max)}"
+
+
+_CHOICE_HINT = (
+    "; if it means one of them add it to that choice's aliases, list it under the "
+    "item's missing:, or set invalid: missing"
+)
+
+
 def parse_choice(
-    raw: Column, item: Item, header: str, locate: Locator
-) -> tuple[pd.Series, pd.Series | None]:
+    raw: Column, item: Item
+) -> tuple[pd.Series, pd.Series | None, np.ndarray | None, dict[int, Bad]]:
+    """Labels (categorical), typed "other" texts, each distinct text's missing value
+    (-1: none) and the distinct texts that are no choice (their cells are missing)."""
     categories = item.labels + ([OTHERS] if item.other else [])
     position = {label: i for i, label in enumerate(categories)}
     lookup: dict[str, int] = {}
     for c in item.choices:
         lookup[norm(c.label)] = position[c.label]
     for c in item.choices:
+        for alias in c.aliases:
+            lookup.setdefault(norm(alias), position[c.label])
+    by_text, _ = _missing_keys(item)
+    missing_of = {k: i for k, i in by_text.items() if k not in lookup}
+    for c in item.choices:
         lookup.setdefault(norm(code_text(c.code)), position[c.label])
     codes = np.empty(len(raw.uniques), dtype=np.int16 if len(categories) < 32000 else np.int32)
+    user_missing = np.full(len(raw.uniques), -1, dtype=np.int64) if item.missing else None
+    bad: dict[int, Bad] = {}
     for i, value in enumerate(raw.uniques):
         key = norm(value)
+        codes[i] = -1
         if key == "":
-            codes[i] = -1
+            pass
         elif key in lookup:
             codes[i] = lookup[key]
+        elif key in missing_of and user_missing is not None:
+            user_missing[i] = missing_of[key]
         elif item.other:
             codes[i] = position[OTHERS]
         else:
-            row = raw.first_row([i])
-            raise SurveyError(
-                f"{value!r} is not a choice of item {item.id!r}; choices are "
+            bad[i] = Bad(
+                "not a choice",
+                f"{value.strip()!r} is not a choice of item {item.id!r}; choices are "
                 + ", ".join(repr(x) for x in item.labels)
-                + near(value, item.labels),
-                row=row, line=locate(row), column=header, file=locate.path,
-            )  # fmt: skip
+                + near(value, item.labels)
+                + _CHOICE_HINT,
+            )
     index = pd.RangeIndex(len(raw))
     labels = pd.Categorical.from_codes(
         raw.take(codes), categories=categories, ordered=item.type == "ordinal"
@@ -99,17 +167,32 @@ def parse_choice(
         others = codes == position[OTHERS]
         texts = objects([u if o else None for u, o in zip(raw.stripped(), others, strict=True)])
         other = pd.Series(raw.take(texts), index=index, dtype=object)
-    return labels, other
+    return labels, other, user_missing, bad
 
 
-def split_multi(cell: str, labels: list[str]) -> tuple[list[str], str]:
+def split_multi(
+    cell: str, labels: list[str], aliases: dict[str, str] | None = None
+) -> tuple[list[str], str]:
     """Split a select-all cell into known labels and leftover free text.
 
-    Known labels are matched longest first at each position, so labels that
-    contain the separator ("Reach out to clients, especially ...") stay whole;
-    text between matches is the respondent's "other" answer.
+    Known labels (and ``aliases``, alias → label) are matched longest first at each
+    position, so labels that contain the separator ("Reach out to clients, especially
+    ...") stay whole; text between matches is the respondent's "other" answer.
     """
-    ordered = sorted(((norm(x), x) for x in labels), key=lambda p: -len(p[0]))
+    chosen, pieces = _split_builtin(cell, labels, aliases or {})
+    return chosen, _join(pieces)
+
+
+def _join(pieces: list[str]) -> str:
+    return "; ".join(s.strip(" ,;") for s in pieces if s.strip(" ,;"))
+
+
+def _split_builtin(
+    cell: str, labels: list[str], aliases: dict[str, str]
+) -> tuple[list[str], list[str]]:
+    """Chosen labels and the pieces of text between them (``, `` / ``;`` / ``,`` rules)."""
+    keys = [(norm(x), x) for x in labels] + [(norm(a), x) for a, x in aliases.items()]
+    ordered = sorted(keys, key=lambda p: -len(p[0]))
     text = cell.strip()
     low = text.casefold()
     chosen: list[str] = []
@@ -148,8 +231,7 @@ def split_multi(cell: str, labels: list[str]) -> tuple[list[str], str]:
             at_boundary = False
     if pending_start is not None:
         other.append(text[pending_start:])
-    leftover = "; ".join(s.strip(" ,;") for s in other if s.strip(" ,;"))
-    return chosen, leftover
+    return chosen, other
 
 
 def _sep_follows(text: str, end: int) -> bool:
@@ -157,44 +239,124 @@ def _sep_follows(text: str, end: int) -> bool:
     return rest == "" or rest[0] in _SEPARATORS
 
 
+def _split_on(cell: str, separator: str, lookup: dict[str, str]) -> tuple[list[str], list[str]]:
+    """Chosen labels and unknown parts of a cell joined by the item's own ``separator``."""
+    chosen: list[str] = []
+    other: list[str] = []
+    for part in cell.split(separator):
+        label = lookup.get(norm(part))
+        if label is not None:
+            if label not in chosen:
+                chosen.append(label)
+        elif part.strip():
+            other.append(part.strip())
+    return chosen, other
+
+
+# Characters that surround free text rather than join answers: "Other (Python)".
+_NOT_JOINERS = set("()[]{}<>\"'`“”‘’«»")
+
+
+def embedded_label(piece: str, keys: list[tuple[str, str]]) -> tuple[str, str] | None:
+    """(label, joining text) when ``piece`` holds a known label as a whole answer.
+
+    A label counts when it stands between the piece's ends or punctuation such as
+    ``|`` or `` / `` (its joiner), never inside a sentence: "Python|Java" holds
+    "Python", "I mostly use Python" does not.
+    """
+    low = piece.casefold()
+    found: list[tuple[int, str, str]] = []
+    for key, label in keys:
+        for match in re.finditer(rf"(?<!\w){re.escape(key)}(?!\w)", low):
+            before = piece[: match.start()].rstrip()
+            after = piece[match.end() :].lstrip()
+            if (before and before[-1].isalnum()) or (after and after[0].isalnum()):
+                continue
+            joiner = _joiner(after, leading=True) or _joiner(before, leading=False)
+            if joiner:
+                found.append((match.start(), label, joiner))
+    if not found:
+        return None
+    _, label, joiner = min(found, key=lambda f: f[0])  # the first in the cell
+    return label, joiner
+
+
+def _joiner(text: str, *, leading: bool) -> str:
+    run = ""
+    for ch in text if leading else reversed(text):
+        if ch.isalnum() or ch.isspace() or ch in _NOT_JOINERS:
+            break
+        run = run + ch if leading else ch + run
+    return run
+
+
 def parse_multi(
     raw: Column, item: Item, header: str, locate: Locator
-) -> tuple[pd.DataFrame, pd.Series]:
+) -> tuple[pd.DataFrame, pd.Series, dict[int, Bad]]:
+    """Chosen flags per label, typed "other" texts and the cells that are no valid answer.
+
+    A cell whose leftover text still holds a known label was split at the wrong
+    character: that is an error naming the character to set as ``separator:``,
+    never an "other" answer (it would silently lower the label's count).
+    """
     labels = item.labels
     columns = labels + ([OTHERS] if item.other else [])
     flags_of: list[list[bool]] = []
     leftovers: list[str | None] = []
+    bad: dict[int, Bad] = {}
     by_code = {code_text(c.code): c.label for c in item.choices}
-    label_keys = {norm(x) for x in labels}
+    aliases = {a: c.label for c in item.choices for a in c.aliases}
+    lookup = {norm(a): x for a, x in aliases.items()} | {norm(x): x for x in labels}
+    keys = sorted(lookup.items(), key=lambda p: -len(p[0]))
     for i, value in enumerate(raw.uniques):
-        tokens = [t.strip() for t in re.split(r"[,;]", value) if t.strip()]
-        if (
-            tokens
-            and all(t in by_code for t in tokens)
-            and not any(norm(t) in label_keys for t in tokens)
-        ):
-            # Qualtrics' numeric export: the chosen codes joined with commas ("5,7").
-            chosen, leftover = [by_code[t] for t in tokens], ""
+        if item.separator is not None:
+            chosen, pieces = _split_on(value, item.separator, lookup)
         else:
-            chosen, leftover = split_multi(value, labels)
+            tokens = [t.strip() for t in re.split(r"[,;]", value) if t.strip()]
+            if (
+                tokens
+                and all(t in by_code for t in tokens)
+                and not any(norm(t) in lookup for t in tokens)
+            ):
+                # Qualtrics' numeric export: the chosen codes joined with commas ("5,7").
+                chosen, pieces = [by_code[t] for t in tokens], []
+            else:
+                chosen, pieces = _split_builtin(value, labels, aliases)
+        for piece in pieces:
+            found = embedded_label(piece, keys)
+            if found is not None:
+                row = raw.first_row([i])
+                label, joiner = found
+                raise SurveyError(
+                    f"{value.strip()!r} holds the choice {label!r} joined to the rest by "
+                    f"{joiner!r}, which item {item.id!r} does not split at; set "
+                    f"separator: {_yaml_str(joiner)} on the item",
+                    row=row, line=locate(row), column=header, file=locate.path,
+                )  # fmt: skip
+        leftover = _join(pieces)
         flags = [label in chosen for label in labels]
         if item.other:
             flags.append(bool(leftover))
         elif leftover:
             # Without other: true an unknown answer cannot be counted anywhere.
-            row = raw.first_row([i])
-            raise SurveyError(
+            bad[i] = Bad(
+                "not a choice",
                 f"{leftover!r} is not a choice of item {item.id!r} (set 'other: true' to keep "
                 "free-text answers); choices are " + ", ".join(repr(x) for x in labels),
-                row=row, line=locate(row), column=header, file=locate.path,
-            )  # fmt: skip
+            )
+            flags = [False] * len(labels)
         flags_of.append(flags)
         leftovers.append(leftover or None)
     index = pd.RangeIndex(len(raw))
     matrix = np.array(flags_of, dtype=bool).reshape(len(raw.uniques), len(columns))
-    chosen = pd.DataFrame(matrix[raw.codes], index=index, columns=columns)
+    chosen_frame = pd.DataFrame(matrix[raw.codes], index=index, columns=columns)
     other = pd.Series(raw.take(objects(leftovers)), index=index, dtype=object)
-    return chosen, other
+    return chosen_frame, other, bad
+
+
+def _yaml_str(text: str) -> str:
+    """``text`` as a double-quoted YAML scalar."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def parse_split_multi(

@@ -37,6 +37,7 @@ def render_terminal(result: Result, console: Console) -> None:
         console.print(
             Text(f"  … and {len(doc['exclusions']) - 20} more exclusions (see --format json)")
         )
+    _data_issues(doc.get("data_issues") or [], console)
     for note in doc["notes"]:
         console.print(Text(f"note: {note}", style="yellow"))
     for number, table in enumerate(doc["tables"], start=1):
@@ -51,6 +52,19 @@ def render_terminal(result: Result, console: Console) -> None:
         for test in doc["tests"]:
             console.print()
             _test(test, console)
+
+
+def _data_issues(issues: list[dict[str, Any]], console: Console) -> None:
+    """The cells ``invalid: missing`` set to missing, 20 at most (JSON lists them all)."""
+    if not issues:
+        return
+    console.print(Text(f"Data issues: {len(issues)} cell(s) set to missing", style="bold"))
+    for d in issues[:20]:
+        where = f"row {d['row']}" + (f" (line {d['line']})" if d.get("line") else "")
+        text = f"  {where}, column {d['column']!r}: {d['value']!r} {d['reason']}"
+        console.print(Text(text, style="dim"))
+    if len(issues) > 20:
+        console.print(Text(f"  … and {len(issues) - 20} more (see --format json)"))
 
 
 def _table(table: dict[str, Any]) -> RichTable:
