@@ -293,5 +293,12 @@ def test_invalid_multi_cell_becomes_missing_not_none_chosen(make_survey, cli) ->
     assert t["percent_base"] == 3
     assert [r[:2] for r in t["rows"]] == [["B", 2], ["A", 1], ["Missing", 1]]
     assert doc["data_issues"] == [
-        {"row": 2, "line": 3, "column": "M", "item": "m", "value": "A;Zzz", "reason": "not a choice"}
+        {
+            "row": 2,
+            "line": 3,
+            "column": "M",
+            "item": "m",
+            "value": "A;Zzz",
+            "reason": "not a choice",
+        }
     ]
