@@ -302,3 +302,17 @@ def test_invalid_multi_cell_becomes_missing_not_none_chosen(make_survey, cli) ->
             "reason": "not a choice",
         }
     ]
+
+
+def test_the_documented_examples_are_valid(tmp_path) -> None:
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).parent.parent / "docs" / "questionnaire.md").read_text()
+    section = text.split("## Keys for real exports", 1)[1]
+    blocks = re.findall(r"```yaml\n(.*?)```", section, flags=re.S)
+    assert len(blocks) == 4
+    for i, block in enumerate(blocks):
+        path = tmp_path / f"q{i}.yaml"
+        path.write_text("items:\n" + block)
+        load_questionnaire(path)
