@@ -67,9 +67,12 @@ def match_columns(
                 # Equal headers (a staff survey's two "Why or why not?"), or Qualtrics
                 # repeating a question's text under different ids.
                 names = " and ".join(repr(display(headers[i])) for i in hits[:3])
+                shown = next(
+                    p for p in headers[hits[0]].split("\x1f") if norm(p) == norm(candidate)
+                )
                 raise SurveyError(
                     f"item {item.id!r} matches columns {_numbers(hits)} ({names}) by "
-                    f"{candidate!r}; pick one with column: {{header: {candidate!r}, "
+                    f"{candidate!r}; pick one with column: {{header: {shown!r}, "
                     f"occurrence: 2}} (the 2nd of them) or column: {{index: {hits[1] + 1}}}",
                     file=path,
                     line=1,
