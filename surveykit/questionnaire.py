@@ -299,7 +299,7 @@ def _item(raw: Any, invalid: str = "error") -> Item:
                 f"item {item_id!r}: 'separator' applies to multi items only",
                 line=raw.line_of("separator"),
             )
-        if not isinstance(separator, str) or not separator.strip():
+        if not isinstance(separator, str) or not separator:
             raise SurveyError(
                 f"item {item_id!r}: 'separator' must be the text that joins the chosen "
                 'answers in a cell, e.g. separator: "|"',

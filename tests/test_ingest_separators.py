@@ -155,3 +155,24 @@ def test_separator_is_validated(tmp_path, yaml, fragment) -> None:
     with pytest.raises(SurveyError) as info:
         load_questionnaire(path)
     assert fragment in info.value.message
+
+
+def test_labels_joined_by_spaces_are_an_error_too(make_survey) -> None:
+    q = "items:\n  - {id: pets, text: Pets, type: multi, choices: [Dog, Cat, Guinea pig]}\n"
+    survey = make_survey(["1,Dog Cat"], questionnaire=q, header="Id,Pets")
+    with pytest.raises(SurveyError) as info:
+        load(survey)
+    assert "'Dog Cat' holds the choice 'Dog' joined to the rest by ' '" in info.value.message
+    assert "no separator can split it" in info.value.message  # "Guinea pig" holds a space
+    q2 = q.replace(", Guinea pig", "")
+    survey = make_survey(["1,Dog Cat", "2,Cat"], questionnaire=q2, header="Id,Pets")
+    with pytest.raises(SurveyError) as info:
+        load(survey)
+    assert 'set separator: " " on the item' in info.value.message
+    survey = make_survey(
+        ["1,Dog Cat", "2,Cat"],
+        questionnaire=q2.replace("type: multi,", 'type: multi, separator: " ",'),
+        header="Id,Pets",
+    )
+    r = load(survey)
+    assert r.multi["pets"].sum().to_dict() == {"Dog": 1, "Cat": 2}

@@ -276,9 +276,32 @@ def embedded_label(piece: str, keys: list[tuple[str, str]]) -> tuple[str, str] |
             if joiner:
                 found.append((match.start(), label, joiner))
     if not found:
-        return None
+        return _labels_and_spaces(piece, keys)
     _, label, joiner = min(found, key=lambda f: f[0])  # the first in the cell
     return label, joiner
+
+
+def _labels_and_spaces(piece: str, keys: list[tuple[str, str]]) -> tuple[str, str] | None:
+    """(first label, " ") when ``piece`` is nothing but two or more labels and spaces."""
+    low, i, found = piece.casefold().strip(), 0, []
+    while i < len(low):
+        if low[i].isspace():
+            i += 1
+            continue
+        hit = next(
+            (
+                (key, label)
+                for key, label in keys
+                if low.startswith(key, i)
+                and (i + len(key) == len(low) or not low[i + len(key)].isalnum())
+            ),
+            None,
+        )
+        if hit is None:
+            return None
+        found.append(hit[1])
+        i += len(hit[0])
+    return (found[0], " ") if len(found) > 1 else None
 
 
 def _joiner(text: str, *, leading: bool) -> str:
@@ -327,10 +350,17 @@ def parse_multi(
             if found is not None:
                 row = raw.first_row([i])
                 label, joiner = found
+                fix = f"set separator: {_yaml_str(joiner)} on the item"
+                if joiner.isspace() and any(joiner in x for x in labels):
+                    # A space cannot split labels that hold spaces: no key reads this cell.
+                    fix = (
+                        "the labels themselves hold spaces, so no separator can split it; "
+                        "export the answers joined by another character (e.g. ;) and set "
+                        "that as separator:"
+                    )
                 raise SurveyError(
                     f"{value.strip()!r} holds the choice {label!r} joined to the rest by "
-                    f"{joiner!r}, which item {item.id!r} does not split at; set "
-                    f"separator: {_yaml_str(joiner)} on the item",
+                    f"{joiner!r}, which item {item.id!r} does not split at; {fix}",
                     row=row, line=locate(row), column=header, file=locate.path,
                 )  # fmt: skip
         leftover = _join(pieces)
