@@ -85,3 +85,31 @@ def test_blank_id_in_a_response_names_the_fix(make_survey, cli) -> None:
     survey.questionnaire.write_text(QUESTIONNAIRE.format(rid="null"), encoding="utf-8")
     run = cli("analyze", survey.csv, "--format", "json")
     assert json.loads(run.out)["respondents"]["analysed"] == 2
+
+
+def test_qualtrics_export_resaved_by_excel(make_survey, cli) -> None:
+    # Three header rows (ids, question text, ImportId), CRLF, and Excel's trailing ",,,,".
+    lines = [
+        "StartDate,ResponseId,Q1,Q2",
+        "Start Date,Response ID,How satisfied are you?,What is your sex?",
+        '"{""ImportId"":""startDate""}","{""ImportId"":""_recordId""}",'
+        '"{""ImportId"":""QID1""}","{""ImportId"":""QID2""}"',
+        "2024-01-01 10:00,R_a1,4,Female",
+        "2024-01-01 11:00,R_b2,5,Male",
+        "2024-01-02 09:00,R_c3,,Female",
+        *[",,,"] * 84,
+    ]
+    q = """\
+survey: {id: q, respondent_id: ResponseId}
+items:
+  - {id: sat, text: "How satisfied are you?", type: number}
+  - {id: sex, text: "What is your sex?", type: single, choices: [Female, Male]}
+"""
+    survey = make_survey(questionnaire=q, raw=("\r\n".join(lines) + "\r\n").encode())
+    run = cli("analyze", survey.csv, "--format", "json")
+    assert run.code == 0, run.err
+    doc = json.loads(run.out)
+    assert doc["respondents"] == {"received": 3, "excluded": 0, "analysed": 3}
+    sex = next(t for t in doc["tables"] if t["id"] == "sex")
+    assert [r[:2] for r in sex["rows"]] == [["Female", 2], ["Male", 1]]
+    assert "84 blank row(s) (every cell empty) were skipped; they are not responses" in doc["notes"]
