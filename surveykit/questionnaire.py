@@ -378,10 +378,8 @@ def _missing(
     so it never enters a score, a test or a reversal; any other entry is an answer
     text or number the data may hold.
     """
-    if kind not in ("number", "single", "ordinal"):
-        raise SurveyError(
-            f"item {item_id!r}: 'missing' applies to number, single and ordinal items", line=line
-        )
+    if kind == "text":
+        raise SurveyError(f"item {item_id!r}: 'missing' applies to answers, not text", line=line)
     if not isinstance(raw, list) or not raw:
         raise SurveyError(
             f"item {item_id!r}: 'missing' must be a list of answers or codes, "

@@ -68,6 +68,9 @@ def _present(responses: Responses, item: Item) -> pd.Series:
         emptied = responses.set_missing.get(item.id)
         if emptied is not None:  # cells invalid: missing emptied are missing, not "none"
             present = present & ~emptied
+        given = responses.user_missing.get(item.id)
+        if given is not None:  # "Prefer not to say" is no answer, not "none chosen"
+            present = present & given.isna()
         return present & applicable if applicable is not None else present
     return responses.data[item.id].notna()
 

@@ -260,7 +260,7 @@ def test_real_skew_gets_no_note(make_survey, cli, values) -> None:
             "type: single\n    choices: [A, B]\n    invalid: drop",
             "'invalid' must be error or missing",
         ),
-        ("type: text\n    missing: [x]", "'missing' applies to number, single and ordinal items"),
+        ("type: text\n    missing: [x]", "'missing' applies to answers, not text"),
         ("type: single\n    choices: [A, B]\n    missing: []", "'missing' must be a list"),
         (
             "type: single\n    choices: [A]\n    missing: [A]",
@@ -316,3 +316,24 @@ def test_the_documented_examples_are_valid(tmp_path) -> None:
         path = tmp_path / f"q{i}.yaml"
         path.write_text("items:\n" + block)
         load_questionnaire(path)
+
+
+def test_missing_value_in_a_select_all_item(make_survey, cli) -> None:
+    q = """\
+items:
+  - id: help
+    text: What helps?
+    type: multi
+    choices: [Time, Money, Prefer not to say]
+    missing: [Prefer not to say]
+"""
+    rows = ["1,Time;Money", "2,Prefer not to say", "3,", "4,Money;Prefer not to say", "5,Money"]
+    doc = analyse(cli, make_survey(rows, questionnaire=q, header="Id,What helps?"))
+    t = doc["tables"][0]
+    # Base: rows 1, 3 (none chosen), 4 and 5; row 2 answered only "Prefer not to say".
+    assert t["percent_base"] == 4
+    assert [r[:2] for r in t["rows"]] == [["Money", 3], ["Time", 1], ["Prefer not to say", 1]]
+    assert t["row_kinds"] == ["data", "data", "missing"]
+    assert any(
+        n.startswith("1 answer(s) to 'help' hold one of its missing values") for n in doc["notes"]
+    )

@@ -182,10 +182,11 @@ def read_responses(
             given = np.array([u != "" for u in stripped], dtype=bool)
             bad: dict[int, Bad] = {}
             if item.type == "multi":
-                chosen, other, bad = parse_multi(raw, item, header, locate)
-                multi[item.id] = chosen
+                cells_m = parse_multi(raw, item, header, locate, notes)
+                multi[item.id], bad = cells_m.chosen, cells_m.bad
                 if item.other:
-                    other_text[item.id] = other
+                    other_text[item.id] = cells_m.other
+                _add_user_missing(user_missing, item, raw, cells_m.user_missing, rows_index)
                 if bad:
                     # An emptied select-all cell is missing, not "none chosen".
                     emptied = np.zeros(len(stripped), dtype=bool)

@@ -313,14 +313,26 @@ def _joiner(text: str, *, leading: bool) -> str:
     return run
 
 
+class MultiCells(NamedTuple):
+    """A select-all item's single column, read."""
+
+    chosen: pd.DataFrame  # a flag per label (and Others)
+    other: pd.Series  # typed "other" texts
+    bad: dict[int, Bad]  # distinct texts that are no valid answer
+    user_missing: np.ndarray | None  # per distinct text: position in item.missing, or -1
+
+
 def parse_multi(
-    raw: Column, item: Item, header: str, locate: Locator
-) -> tuple[pd.DataFrame, pd.Series, dict[int, Bad]]:
-    """Chosen flags per label, typed "other" texts and the cells that are no valid answer.
+    raw: Column, item: Item, header: str, locate: Locator, notes: list[str]
+) -> MultiCells:
+    """Chosen flags per label, typed "other" texts, missing values and the cells that are
+    no valid answer.
 
     A cell whose leftover text still holds a known label was split at the wrong
     character: that is an error naming the character to set as ``separator:``,
-    never an "other" answer (it would silently lower the label's count).
+    never an "other" answer (it would silently lower the label's count). A cell of
+    missing values only ("Prefer not to say") is that missing value; beside answers,
+    a missing value is ignored and the answers count (with a note).
     """
     labels = item.labels
     columns = labels + ([OTHERS] if item.other else [])
@@ -328,8 +340,16 @@ def parse_multi(
     leftovers: list[str | None] = []
     bad: dict[int, Bad] = {}
     by_code = {code_text(c.code): c.label for c in item.choices}
+    missing_labels = [m.label for m in item.missing]
+    user_missing = np.full(len(raw.uniques), -1, dtype=np.int64) if item.missing else None
+    mixed: list[int] = []
     aliases = {a: c.label for c in item.choices for a in c.aliases}
-    lookup = {norm(a): x for a, x in aliases.items()} | {norm(x): x for x in labels}
+    aliases.update({code_text(m.code): m.label for m in item.missing if m.code is not None})
+    lookup = (
+        {norm(a): x for a, x in aliases.items()}
+        | {norm(x): x for x in missing_labels}
+        | {norm(x): x for x in labels}
+    )
     keys = sorted(lookup.items(), key=lambda p: -len(p[0]))
     for i, value in enumerate(raw.uniques):
         if item.separator is not None:
@@ -344,7 +364,14 @@ def parse_multi(
                 # Qualtrics' numeric export: the chosen codes joined with commas ("5,7").
                 chosen, pieces = [by_code[t] for t in tokens], []
             else:
-                chosen, pieces = _split_builtin(value, labels, aliases)
+                chosen, pieces = _split_builtin(value, labels + missing_labels, aliases)
+        if user_missing is not None:
+            given = [x for x in chosen if x in missing_labels]
+            chosen = [x for x in chosen if x not in missing_labels]
+            if given and not chosen and not pieces:
+                user_missing[i] = missing_labels.index(given[0])
+            elif given:
+                mixed.append(i)
         for piece in pieces:
             found = embedded_label(piece, keys)
             if found is not None:
@@ -381,7 +408,13 @@ def parse_multi(
     matrix = np.array(flags_of, dtype=bool).reshape(len(raw.uniques), len(columns))
     chosen_frame = pd.DataFrame(matrix[raw.codes], index=index, columns=columns)
     other = pd.Series(raw.take(objects(leftovers)), index=index, dtype=object)
-    return chosen_frame, other, bad
+    if mixed:
+        n = int(np.isin(raw.codes, mixed).sum())
+        notes.append(
+            f"{n} answer(s) to {item.id!r} hold one of its missing values beside other "
+            "answers; the other answers are counted and the missing value is ignored"
+        )
+    return MultiCells(chosen_frame, other, bad, user_missing)
 
 
 def _yaml_str(text: str) -> str:
