@@ -305,6 +305,11 @@ def _item(raw: Any, invalid: str = "error") -> Item:
                 'answers in a cell, e.g. separator: "|"',
                 line=raw.line_of("separator"),
             )
+    if "invalid" in raw and kind == "text":
+        raise SurveyError(
+            f"item {item_id!r}: 'invalid' applies to answers that can be invalid, not text",
+            line=raw.line_of("invalid"),
+        )
     invalid = raw.get("invalid", invalid)
     if invalid not in INVALID:
         raise SurveyError(

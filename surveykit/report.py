@@ -485,7 +485,14 @@ def methods_paragraphs(result: Result) -> list[str]:
 
 def data_issues_sentence(result: Result) -> str:
     """'3 values of Age outside 15–80 … were set to missing', from the Result's data issues."""
-    labels = {t.items[0]: t.title for t in result.tables if len(t.items) == 1}
+    labels: dict[str, str] = {}
+    for t in result.tables:
+        if len(t.items) == 1:
+            labels.setdefault(t.items[0], t.title)
+        elif t.kind == "block":  # one heading row per item, in order
+            headings = [r[0] for r, k in zip(t.rows, t.row_kinds, strict=True) if k == ROW_HEADING]
+            for item, heading in zip(t.items, headings, strict=False):
+                labels.setdefault(item, str(heading))
     counts = Counter((d["item"], d["reason"]) for d in result.data_issues)
     parts = []
     for (item, reason), n in counts.items():
@@ -493,7 +500,8 @@ def data_issues_sentence(result: Result) -> str:
         if reason == "not a number":
             parts.append(f"{n} non-numeric {_plural(n, 'value')} of {name}")
         elif reason == "not a choice":
-            parts.append(f"{n} {_plural(n, 'answer')} to {name} that are not among its choices")
+            verb = "is" if n == 1 else "are"
+            parts.append(f"{n} {_plural(n, 'answer')} to {name} that {verb} not among its choices")
         else:
             parts.append(f"{n} {_plural(n, 'value')} of {name} {reason}")
     listed = ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0]

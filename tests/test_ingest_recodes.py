@@ -261,6 +261,7 @@ def test_real_skew_gets_no_note(make_survey, cli, values) -> None:
             "'invalid' must be error or missing",
         ),
         ("type: text\n    missing: [x]", "'missing' applies to answers, not text"),
+        ("type: text\n    invalid: missing", "'invalid' applies to answers that can be invalid"),
         ("type: single\n    choices: [A, B]\n    missing: []", "'missing' must be a list"),
         (
             "type: single\n    choices: [A]\n    missing: [A]",
@@ -337,3 +338,15 @@ items:
     assert any(
         n.startswith("1 answer(s) to 'help' hold one of its missing values") for n in doc["notes"]
     )
+
+
+def test_methods_sentence_names_items_of_a_block_table(make_survey, cli) -> None:
+    q = Q.replace("survey: {id: training}", "survey: {id: training, invalid: missing}")
+    rows = [*ROWS, "2024/06/01 10:00:00,X,Agree,40,70"]
+    plan = "tables:\n  - {id: t1, title: Profile, describe: [gender, age]}\n"
+    run = cli("report", make_survey(rows, questionnaire=q, header=HEADER, plan=plan).csv)
+    assert run.code == 0, run.err
+    assert (
+        "3 values of Age outside 15–80 and 1 answer to Gender that is not among its choices "
+        "were set to missing as invalid answers and left out of the analysis."
+    ) in run.out
