@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -260,47 +261,52 @@ _NOT_JOINERS = set("()[]{}<>\"'`“”‘’«»")
 def embedded_label(piece: str, keys: list[tuple[str, str]]) -> tuple[str, str] | None:
     """(label, joining text) when ``piece`` holds a known label as a whole answer.
 
-    A label counts when it stands between the piece's ends or punctuation such as
-    ``|`` or `` / `` (its joiner), never inside a sentence: "Python|Java" holds
-    "Python", "I mostly use Python" does not.
+    ``keys`` are (normalised label, label) pairs. A label counts when it stands between
+    the piece's ends or punctuation such as ``|`` or `` / `` (its joiner), never inside
+    a sentence: "Python|Java" holds "Python", "I mostly use Python" does not. Labels
+    joined by spaces alone ("Dog Cat") count too, with " " as the joiner.
     """
+    pattern, label_of = _finder(tuple(keys))
+    if pattern is None:
+        return None
     low = piece.casefold()
-    found: list[tuple[int, str, str]] = []
-    for key, label in keys:
-        for match in re.finditer(rf"(?<!\w){re.escape(key)}(?!\w)", low):
-            before = piece[: match.start()].rstrip()
-            after = piece[match.end() :].lstrip()
-            if (before and before[-1].isalnum()) or (after and after[0].isalnum()):
-                continue
-            joiner = _joiner(after, leading=True) or _joiner(before, leading=False)
-            if joiner:
-                found.append((match.start(), label, joiner))
-    if not found:
-        return _labels_and_spaces(piece, keys)
-    _, label, joiner = min(found, key=lambda f: f[0])  # the first in the cell
-    return label, joiner
-
-
-def _labels_and_spaces(piece: str, keys: list[tuple[str, str]]) -> tuple[str, str] | None:
-    """(first label, " ") when ``piece`` is nothing but two or more labels and spaces."""
-    low, i, found = piece.casefold().strip(), 0, []
-    while i < len(low):
-        if low[i].isspace():
-            i += 1
+    for match in pattern.finditer(low):  # leftmost first: the first label in the cell
+        before = piece[: match.start()].rstrip()
+        after = piece[match.end() :].lstrip()
+        if (before and before[-1].isalnum()) or (after and after[0].isalnum()):
             continue
-        hit = next(
-            (
-                (key, label)
-                for key, label in keys
-                if low.startswith(key, i)
-                and (i + len(key) == len(low) or not low[i + len(key)].isalnum())
-            ),
-            None,
-        )
-        if hit is None:
+        joiner = _joiner(after, leading=True) or _joiner(before, leading=False)
+        if joiner:
+            return label_of[match.group()], joiner
+    return _labels_and_spaces(low, pattern, label_of)
+
+
+@functools.lru_cache(maxsize=64)
+def _finder(keys: tuple[tuple[str, str], ...]) -> tuple[re.Pattern[str] | None, dict[str, str]]:
+    """One regular expression for all of an item's labels (longest first), compiled once."""
+    if not keys:
+        return None, {}
+    ordered = sorted(keys, key=lambda p: -len(p[0]))
+    alternatives = "|".join(re.escape(key) for key, _ in ordered)
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)"), dict(ordered)
+
+
+def _labels_and_spaces(
+    low: str, pattern: re.Pattern[str], label_of: dict[str, str]
+) -> tuple[str, str] | None:
+    """(first label, " ") when ``low`` is nothing but two or more labels and spaces."""
+    found: list[str] = []
+    i = len(low) - len(low.lstrip())
+    while i < len(low):
+        match = pattern.match(low, i)
+        if match is None:
             return None
-        found.append(hit[1])
-        i += len(hit[0])
+        found.append(label_of[match.group()])
+        i = match.end()
+        while i < len(low) and low[i].isspace():
+            i += 1
+        if found and i < len(low) and i == match.end():
+            return None  # a label followed by something other than a space
     return (found[0], " ") if len(found) > 1 else None
 
 
