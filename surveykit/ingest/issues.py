@@ -56,15 +56,19 @@ class Problem:
     raw: Column
     bad: dict[int, Bad]
 
-    def cells(self, keep: np.ndarray | None = None) -> list[DataIssue]:
-        """One issue per bad cell (in rows ``keep`` marks, when given), without lines."""
+    def rows(self, keep: np.ndarray | None = None) -> np.ndarray:
+        """0-based rows of the bad cells (among rows ``keep`` marks, when given)."""
         mask = np.zeros(len(self.raw.uniques), dtype=bool)
         mask[list(self.bad)] = True
         hit = mask[self.raw.codes]
         if keep is not None:
             hit &= keep
+        return np.flatnonzero(hit)
+
+    def cells(self, keep: np.ndarray | None = None, limit: int | None = None) -> list[DataIssue]:
+        """One issue per bad cell (the first ``limit``, when given), without lines."""
         out = []
-        for row in np.flatnonzero(hit):
+        for row in self.rows(keep)[:limit]:
             code = int(self.raw.codes[row])
             bad = self.bad[code]
             out.append(
@@ -87,21 +91,23 @@ def raise_errors(problems: list[Problem], locate: Locator) -> None:
     if not failing:
         return
     order = {p.item.id: i for i, p in enumerate(failing)}
-    cells = sorted((c for p in failing for c in p.cells()), key=lambda c: (c.row, order[c.item]))
-    shown = cells[:SHOWN]
+    total = sum(len(p.rows()) for p in failing)
+    # The first cells by row: no more than SHOWN from each item can be among them.
+    first = (c for p in failing for c in p.cells(limit=SHOWN))
+    shown = sorted(first, key=lambda c: (c.row, order[c.item]))[:SHOWN]
     lines = locate.many(sorted({c.row for c in shown}))
-    if len(cells) == 1:
-        c = cells[0]
+    if total == 1:
+        c = shown[0]
         raise SurveyError(
             c.message, row=c.row, line=lines[c.row], column=c.column, file=locate.path
         )
     listed = [
         f"  row {c.row} (line {lines[c.row]}), column {c.column!r}: {c.message}" for c in shown
     ]
-    if len(cells) > SHOWN:
-        listed.append(f"  …and {len(cells) - SHOWN} more")
+    if total > SHOWN:
+        listed.append(f"  …and {total - SHOWN} more")
     raise SurveyError(
-        f"{len(cells)} cells are not valid answers; correct them in a copy of the file, or "
+        f"{total} cells are not valid answers; correct them in a copy of the file, or "
         "set invalid: missing (on the item, or under survey:) to treat them as missing and "
         "list them:\n" + "\n".join(listed),
         file=locate.path,
