@@ -115,4 +115,28 @@ def test_respondent_id_on_a_repeated_header_is_an_error(make_survey) -> None:
     q = "survey: {respondent_id: 'Why or why not?'}\n" + BASE
     with pytest.raises(SurveyError) as info:
         load(make_survey(ROWS, questionnaire=q, header=HEADER))
-    assert "'Why or why not?' is the header of columns 3 and 5" in info.value.message
+    assert info.value.message == (
+        "'Why or why not?' is the header of columns 3 and 5; rename one of them in a copy "
+        "of the file"
+    )
+    assert info.value.file.endswith("responses.csv") and info.value.line == 1
+
+
+def test_duplicate_rule_on_a_repeated_header_names_the_fix_and_it_works(make_survey) -> None:
+    rows = [*ROWS, "2024/01/05,No,Good pay,No,Nobody listens"]
+    q = BASE + "exclude:\n  - {rule: duplicate, columns: ['Why or why not?'], reason: twice}\n"
+    with pytest.raises(SurveyError) as info:
+        load(make_survey(rows, questionnaire=q, header=HEADER))
+    err = info.value
+    assert err.message == (
+        "'Why or why not?' is the header of columns 3 and 5; name an item instead, whose "
+        "column: {header, occurrence} picks one"
+    )
+    assert err.file.endswith("questionnaire.yaml") and err.line == 5
+    fixed = BASE + (
+        "  - {id: why_rec, type: text, column: {header: 'Why or why not?', occurrence: 1}}\n"
+        "exclude:\n  - {rule: duplicate, columns: [why_rec], reason: twice}\n"
+    )
+    r = load(make_survey(rows, questionnaire=fixed, header=HEADER))
+    # Rows 1 and 4 both say "Good pay" in column 3: the second is dropped.
+    assert [e.row for e in r.exclusions] == [4]

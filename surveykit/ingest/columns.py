@@ -13,15 +13,23 @@ from surveykit.questionnaire import Item, Questionnaire
 
 
 def find_header(name: str, headers: list[str], path: Path | None = None) -> int | None:
-    """The column whose header is ``name``; None when none is, an error when several are."""
+    """The column whose header is ``name``; None when none is, an error when several are.
+
+    With ``path`` the name comes from the data's side (``respondent_id``) and the error
+    points at the file's header; without it, at the rule that names the header.
+    """
     key = norm(name)
     hits = [i for i, h in enumerate(headers) if key in (norm(p) for p in h.split("\x1f"))]
     if len(hits) > 1:
+        fix = (
+            "rename one of them in a copy of the file"
+            if path is not None
+            else "name an item instead, whose column: {header, occurrence} picks one"
+        )
         raise SurveyError(
-            f"{name!r} is the header of columns {_numbers(hits)}; rename one of them in a copy "
-            "of the file, or use an item whose column: picks one",
+            f"{name!r} is the header of columns {_numbers(hits)}; {fix}",
             file=path,
-            line=1,
+            line=1 if path is not None else None,
         )
     return hits[0] if hits else None
 
