@@ -223,7 +223,7 @@ def main() -> None:
     exit 2, instead of click's multi-line box.
     """
     try:
-        code = app(standalone_mode=False)
+        code = app(prog_name="surveykit", standalone_mode=False)
     except SurveyError as exc:
         typer.echo(f"error: {exc}", err=True)
         sys.exit(exc.exit_code)
