@@ -1,0 +1,206 @@
+"""Snapshots of every renderer for the sample surveys, made the way a user makes them.
+
+Each snapshot is the output of the ``surveykit`` command (its console-script entry
+point) run from the repository root: the terminal tables at 80 and 120 columns, ``analyze --format
+json``, and the report as Markdown, HTML, Word and CSV. Binary or
+platform-dependent bytes are reduced to what a reader sees: figures (PNG, drawn
+by the local matplotlib and fonts) are replaced by a placeholder, and a Word
+document by its paragraphs (with their styles) and its tables (cell by cell),
+read with python-docx. The report date comes from SOURCE_DATE_EPOCH.
+
+    python scripts/snapshots.py            # compare, print a diff, exit 1 on change
+    python scripts/snapshots.py --update   # rewrite tests/snapshots/ (make snapshots)
+
+tests/test_snapshots.py runs the same comparison.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import difflib
+import io
+import os
+import re
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SNAPSHOTS = ROOT / "tests" / "snapshots"
+SURVEYS = ("singapore_pss", "staff_wellbeing")
+# 2025-03-14 00:00 UTC: any fixed date will do; this one is the docs' example date.
+SOURCE_DATE_EPOCH = "1741910400"
+
+
+def run_surveykit(*args: str, columns: int = 120) -> str:
+    """Run ``surveykit ARGS`` from the repository root; its stdout (fails on exit ≠ 0).
+
+    The console script's entry point runs in this process (importing pandas and
+    scipy once instead of once per snapshot), with the environment a user's
+    shell would give it: COLUMNS, SOURCE_DATE_EPOCH, no colour, no progress bar.
+    """
+    from surveykit.cli import main
+
+    env = {
+        "COLUMNS": str(columns),
+        "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH,
+        "NO_COLOR": "1",
+        "SURVEYKIT_PROGRESS": "0",
+    }
+    saved_env = {key: os.environ.get(key) for key in [*env, "FORCE_COLOR"]}
+    saved_argv, saved_cwd = sys.argv, Path.cwd()
+    out, err = io.StringIO(), io.StringIO()
+    os.environ.update(env)
+    os.environ.pop("FORCE_COLOR", None)
+    sys.argv = ["surveykit", *args]
+    os.chdir(ROOT)
+    code: object = 0
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            main()
+    except SystemExit as exc:
+        code = exc.code
+    finally:
+        sys.argv = saved_argv
+        os.chdir(saved_cwd)
+        for key, value in saved_env.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    if code not in (0, None):
+        raise RuntimeError(f"surveykit {' '.join(args)} exited {code}:\n{err.getvalue()}")
+    return out.getvalue()
+
+
+_DATA_URI = re.compile(r"data:image/png;base64,[A-Za-z0-9+/=]+")
+
+
+def without_png(html: str) -> str:
+    """HTML with each embedded PNG figure replaced by a placeholder of fixed text."""
+    return _DATA_URI.sub("data:image/png;base64,(figure)", html)
+
+
+def docx_text(path: Path) -> str:
+    """A Word document as text: each paragraph with its style, each table cell by cell."""
+    from docx import Document
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    doc = Document(str(path))
+    lines: list[str] = []
+    for block in doc.element.body.iterchildren():
+        tag = block.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            paragraph = Paragraph(block, doc)
+            images = len(block.findall(".//{*}drawing"))
+            text = paragraph.text + " [figure]" * images
+            lines.append(f"[{paragraph.style.name}] {text}".rstrip())
+        elif tag == "tbl":
+            table = Table(block, doc)
+            lines.append(f"<table {len(table.rows)} rows × {len(table.columns)} columns>")
+            for row in table.rows:
+                lines.append("| " + " | ".join(c.text for c in row.cells) + " |")
+            lines.append("</table>")
+    return "\n".join(lines) + "\n"
+
+
+def csv_folder_text(folder: Path) -> str:
+    """Every CSV file of a ``--format csv`` folder, in name order, under its file name."""
+    parts = []
+    for path in sorted(folder.iterdir()):
+        parts.append(f"=== {path.name} ===\n{path.read_text(encoding='utf-8')}")
+    return "\n".join(parts)
+
+
+def _survey_snapshots(survey: str) -> dict[str, Callable[[], str]]:
+    csv = f"surveys/{survey}/responses.csv"
+
+    def report(fmt: str, name: str, read: Callable[[Path], str]) -> Callable[[], str]:
+        def make() -> str:
+            with tempfile.TemporaryDirectory() as tmp:
+                out = Path(tmp) / name
+                run_surveykit("report", csv, "--format", fmt, "--output", str(out))
+                return read(out)
+
+        return make
+
+    return {
+        f"{survey}/terminal-80.txt": lambda: run_surveykit("analyze", csv, columns=80),
+        f"{survey}/terminal-120.txt": lambda: run_surveykit("analyze", csv, columns=120),
+        f"{survey}/analyze.json": lambda: run_surveykit("analyze", csv, "--format", "json"),
+        f"{survey}/report.md": report("md", "report.md", lambda p: p.read_text("utf-8")),
+        f"{survey}/report.html": report(
+            "html", "report.html", lambda p: without_png(p.read_text("utf-8"))
+        ),
+        f"{survey}/report.docx.txt": report("docx", "report.docx", docx_text),
+        f"{survey}/report-csv.txt": report("csv", "tables", csv_folder_text),
+    }
+
+
+def makers() -> dict[str, Callable[[], str]]:
+    """Snapshot name (a path under tests/snapshots/) → the function that renders it."""
+    out: dict[str, Callable[[], str]] = {}
+    for survey in SURVEYS:
+        out.update(_survey_snapshots(survey))
+    return out
+
+
+def render_all() -> dict[str, str]:
+    """Every snapshot, rendered now (one after the other: the CLI runs in this process)."""
+    return {name: make() for name, make in makers().items()}
+
+
+def diff(name: str, stored: str | None, current: str, limit: int = 80) -> str:
+    """A unified diff of a snapshot, cut to ``limit`` lines, with how to accept it."""
+    if stored is None:
+        return f"{name}: no stored snapshot; run `make snapshots` to create it"
+    lines = list(
+        difflib.unified_diff(
+            stored.splitlines(),
+            current.splitlines(),
+            f"tests/snapshots/{name} (stored)",
+            f"tests/snapshots/{name} (now)",
+            lineterm="",
+            n=2,
+        )
+    )
+    if len(lines) > limit:
+        lines = [*lines[:limit], f"… {len(lines) - limit} more diff lines"]
+    lines.append("If the change is intended, run `make snapshots` and commit tests/snapshots/.")
+    return "\n".join(lines)
+
+
+def stored(name: str) -> str | None:
+    path = SNAPSHOTS / name
+    return path.read_text(encoding="utf-8") if path.exists() else None
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--update", action="store_true", help="rewrite tests/snapshots/")
+    args = parser.parse_args()
+    current = render_all()
+    changed = [name for name, text in current.items() if stored(name) != text]
+    if args.update:
+        for name in changed:
+            path = SNAPSHOTS / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(current[name], encoding="utf-8")
+        known = {SNAPSHOTS / name for name in current}
+        for path in SNAPSHOTS.rglob("*"):
+            if path.is_file() and path not in known:
+                path.unlink()
+                changed.append(str(path.relative_to(SNAPSHOTS)) + " (removed)")
+        print(f"tests/snapshots: {len(changed)} of {len(current)} changed", *changed, sep="\n  ")
+        return 0
+    for name in changed:
+        print(diff(name, stored(name), current[name]), end="\n\n")
+    print(f"tests/snapshots: {len(changed)} of {len(current)} differ")
+    return 1 if changed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
