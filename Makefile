@@ -34,7 +34,12 @@ test-browser: $(VENV)/.dev
 # Rewrite tests/snapshots/ (every renderer, both sample surveys) after an intended change;
 # review the diff before committing. Deterministic: a second run changes nothing.
 snapshots: $(VENV)/.dev
-	$(BIN)/python scripts/snapshots.py --update
+	$(BIN)/python -m scripts.snapshots --update
+
+# Rewrite the output shown in README.md and docs/*.md from real runs, and the generated
+# regions (the NIST accuracy table); tests/test_docs.py fails when a file would change.
+docs: $(VENV)/.dev
+	$(BIN)/python -m scripts.docs --update
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

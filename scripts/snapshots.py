@@ -8,8 +8,8 @@ by the local matplotlib and fonts) are replaced by a placeholder, and a Word
 document by its paragraphs (with their styles) and its tables (cell by cell),
 read with python-docx. The report date comes from SOURCE_DATE_EPOCH.
 
-    python scripts/snapshots.py            # compare, print a diff, exit 1 on change
-    python scripts/snapshots.py --update   # rewrite tests/snapshots/ (make snapshots)
+    python -m scripts.snapshots            # compare, print a diff, exit 1 on change
+    python -m scripts.snapshots --update   # rewrite tests/snapshots/ (make snapshots)
 
 tests/test_snapshots.py runs the same comparison.
 """
@@ -17,62 +17,18 @@ tests/test_snapshots.py runs the same comparison.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import difflib
-import io
-import os
 import re
 import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from scripts.clirun import run_surveykit
+
 ROOT = Path(__file__).resolve().parents[1]
 SNAPSHOTS = ROOT / "tests" / "snapshots"
 SURVEYS = ("singapore_pss", "staff_wellbeing")
-# 2025-03-14 00:00 UTC: any fixed date will do; this one is the docs' example date.
-SOURCE_DATE_EPOCH = "1741910400"
-
-
-def run_surveykit(*args: str, columns: int = 120) -> str:
-    """Run ``surveykit ARGS`` from the repository root; its stdout (fails on exit ≠ 0).
-
-    The console script's entry point runs in this process (importing pandas and
-    scipy once instead of once per snapshot), with the environment a user's
-    shell would give it: COLUMNS, SOURCE_DATE_EPOCH, no colour, no progress bar.
-    """
-    from surveykit.cli import main
-
-    env = {
-        "COLUMNS": str(columns),
-        "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH,
-        "NO_COLOR": "1",
-        "SURVEYKIT_PROGRESS": "0",
-    }
-    saved_env = {key: os.environ.get(key) for key in [*env, "FORCE_COLOR"]}
-    saved_argv, saved_cwd = sys.argv, Path.cwd()
-    out, err = io.StringIO(), io.StringIO()
-    os.environ.update(env)
-    os.environ.pop("FORCE_COLOR", None)
-    sys.argv = ["surveykit", *args]
-    os.chdir(ROOT)
-    code: object = 0
-    try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            main()
-    except SystemExit as exc:
-        code = exc.code
-    finally:
-        sys.argv = saved_argv
-        os.chdir(saved_cwd)
-        for key, value in saved_env.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-    if code not in (0, None):
-        raise RuntimeError(f"surveykit {' '.join(args)} exited {code}:\n{err.getvalue()}")
-    return out.getvalue()
 
 
 _DATA_URI = re.compile(r"data:image/png;base64,[A-Za-z0-9+/=]+")

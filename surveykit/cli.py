@@ -1,8 +1,8 @@
 """The ``surveykit`` command: thin commands that wire files to the library.
 
-Heavy modules (pandas, scipy, statsmodels) are imported inside commands so
-``surveykit --help`` starts fast. User errors become one line on stderr and
-exit code 2, here and nowhere else.
+Heavy modules (pandas, pyarrow, scipy, matplotlib, python-docx) are imported
+inside commands so ``surveykit --help`` starts fast. User errors and usage errors
+become one line on stderr and exit code 2, here and nowhere else.
 """
 
 from __future__ import annotations
