@@ -234,10 +234,10 @@ def main() -> None:
         message = " ".join(exc.format_message().split()).rstrip(".")
         command = getattr(getattr(exc, "ctx", None), "command_path", "surveykit")
         typer.echo(f"error: {message[:1].lower()}{message[1:]}; see '{command} --help'", err=True)
-        sys.exit(2 if exc.exit_code == 2 else exc.exit_code)
-    except typer.Abort:
-        typer.echo("error: interrupted", err=True)
-        sys.exit(130)
+        sys.exit(2)
+    except typer.Abort:  # end of input at a prompt
+        typer.echo("error: aborted", err=True)
+        sys.exit(1)
     sys.exit(code if isinstance(code, int) else 0)
 
 
