@@ -1,12 +1,13 @@
 """Snapshots of every renderer for the sample surveys, made the way a user makes them.
 
-Each snapshot is the output of the ``surveykit`` command (its console-script entry
-point) run from the repository root: the terminal tables at 80 and 120 columns, ``analyze --format
-json``, and the report as Markdown, HTML, Word and CSV. Binary or
-platform-dependent bytes are reduced to what a reader sees: figures (PNG, drawn
-by the local matplotlib and fonts) are replaced by a placeholder, and a Word
-document by its paragraphs (with their styles) and its tables (cell by cell),
-read with python-docx. The report date comes from SOURCE_DATE_EPOCH.
+Each snapshot is the output of the ``surveykit`` command (its console-script
+entry point) run from the repository root: the terminal tables at 80 and 120
+columns, ``analyze --format json`` (floats cut to 12 significant digits), and
+the report as Markdown, HTML, Word and CSV. Binary or platform-dependent bytes
+are reduced to what a reader sees: figures (PNG, drawn by the local matplotlib
+and fonts) are replaced by a placeholder, and a Word document by its paragraphs
+(with their styles) and its tables (cell by cell), read with python-docx. The
+report date comes from SOURCE_DATE_EPOCH.
 
     python -m scripts.snapshots            # compare, print a diff, exit 1 on change
     python -m scripts.snapshots --update   # rewrite tests/snapshots/ (make snapshots)
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import json
 import re
 import sys
 import tempfile
@@ -37,6 +39,26 @@ _DATA_URI = re.compile(r"data:image/png;base64,[A-Za-z0-9+/=]+")
 def without_png(html: str) -> str:
     """HTML with each embedded PNG figure replaced by a placeholder of fixed text."""
     return _DATA_URI.sub("data:image/png;base64,(figure)", html)
+
+
+def _rounded(value: object) -> object:
+    if isinstance(value, float):
+        return float(f"{value:.12g}")
+    if isinstance(value, list):
+        return [_rounded(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _rounded(v) for k, v in value.items()}
+    return value
+
+
+def json_12_digits(text: str) -> str:
+    """The JSON document with every float cut to 12 significant digits.
+
+    The JSON carries unrounded floats; their last bits can differ between CPUs and
+    numpy builds (SIMD summation), which no reader sees. `check` compares them
+    with a relative tolerance; here 12 digits keep every printed figure pinned.
+    """
+    return json.dumps(_rounded(json.loads(text)), indent=2, ensure_ascii=False) + "\n"
 
 
 def docx_text(path: Path) -> str:
@@ -86,7 +108,9 @@ def _survey_snapshots(survey: str) -> dict[str, Callable[[], str]]:
     return {
         f"{survey}/terminal-80.txt": lambda: run_surveykit("analyze", csv, columns=80),
         f"{survey}/terminal-120.txt": lambda: run_surveykit("analyze", csv, columns=120),
-        f"{survey}/analyze.json": lambda: run_surveykit("analyze", csv, "--format", "json"),
+        f"{survey}/analyze.json": lambda: json_12_digits(
+            run_surveykit("analyze", csv, "--format", "json")
+        ),
         f"{survey}/report.md": report("md", "report.md", lambda p: p.read_text("utf-8")),
         f"{survey}/report.html": report(
             "html", "report.html", lambda p: without_png(p.read_text("utf-8"))
