@@ -160,7 +160,15 @@ def report(
 @app.command()
 def validate(
     questionnaire: Annotated[Path, typer.Argument(help="Questionnaire YAML to check.")],
-    plan: PlanOpt = None,
+    plan: Annotated[
+        Path | None,
+        typer.Option(
+            "--plan",
+            "-p",
+            help="Analysis plan YAML to check against the questionnaire.",
+            show_default="none: only the questionnaire is checked",
+        ),
+    ] = None,
 ) -> None:
     """Check a questionnaire (and optionally a plan) without any responses."""
     from surveykit.plan import load_plan
