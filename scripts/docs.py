@@ -183,6 +183,46 @@ def render(text: str, runner_factory: Callable[[], Runner] = Runner) -> str:
     return "\n".join(out)
 
 
+def unchecked_blocks(text: str) -> list[int]:
+    """Line numbers of untagged fenced blocks that are neither run nor after a ``docs:`` marker.
+
+    An untagged block is how output is shown, so each must be a run block or come
+    after a marker; other listings say what they are (```text, ```yaml, ```sh).
+    """
+    lines = text.split("\n")
+    found: list[int] = []
+    i = 0
+    while i < len(lines):
+        fence = _FENCE.match(lines[i])
+        if not fence:
+            i += 1
+            continue
+        close = next(j for j in range(i + 1, len(lines)) if lines[j] == fence.group(1))
+        untagged = not fence.group(2).strip()
+        runs = any(line.startswith("$ ") for line in lines[i + 1 : close])
+        if untagged and not runs and not _is_marked(lines, i):
+            found.append(i + 1)
+        i = close + 1
+    return found
+
+
+def _is_marked(lines: list[str], fence_index: int) -> bool:
+    """Whether the comment right above the fence (blank lines aside) is a ``docs:`` marker."""
+    j = fence_index - 1
+    while j >= 0 and not lines[j].strip():
+        j -= 1
+    if j < 0 or not lines[j].rstrip().endswith("-->"):
+        return False
+    last = j
+    while j >= 0 and lines[j].strip():
+        if _MARKER.match(lines[j]):
+            return True
+        if j != last and lines[j].rstrip().endswith("-->"):
+            return False
+        j -= 1
+    return False
+
+
 def diff(path: Path, old: str, new: str, limit: int = 80) -> str:
     """A unified diff of a doc file, cut to ``limit`` lines, with how to accept it."""
     name = path.relative_to(ROOT)

@@ -26,6 +26,41 @@ def test_doc_shows_what_the_commands_print(path) -> None:
         pytest.fail(docs.diff(path, text, rendered), pytrace=False)
 
 
+@pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
+def test_every_untagged_block_is_run_or_marked_illustrative(path) -> None:
+    # Output is shown in untagged blocks: hand-typed output there would never be checked.
+    assert docs.unchecked_blocks(path.read_text(encoding="utf-8")) == [], (
+        f"{path.name}: an untagged block neither starts with `$ ` commands nor follows a "
+        "<!-- docs: ... --> marker; run it, mark it, or tag what it is (```text)"
+    )
+
+
+def test_unchecked_blocks_finds_hand_typed_output() -> None:
+    text = "\n".join(
+        [
+            "```",  # 1: hand-typed output
+            "error: x",
+            "```",
+            "<!-- docs: illustrative (timings) -->",
+            "",
+            "```",  # 6: marked
+            "1.2 s",
+            "```",
+            "```text",  # 9: says what it is
+            "surveykit/  the package",
+            "```",
+            "```",  # 12: a run block
+            "$ surveykit --version",
+            "```",
+            "<!-- a comment, not a marker -->",
+            "```",  # 16
+            "out",
+            "```",
+        ]
+    )
+    assert docs.unchecked_blocks(text) == [1, 16]
+
+
 class FakeRunner:
     """Prints each command back in upper case, so a test can see what ran and in what order."""
 
