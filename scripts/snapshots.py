@@ -61,8 +61,31 @@ def json_12_digits(text: str) -> str:
     return json.dumps(_rounded(json.loads(text)), indent=2, ensure_ascii=False) + "\n"
 
 
+def _runs(paragraph) -> str:
+    """A paragraph's text with bold runs as **…** and italic runs as *…*."""
+    parts = []
+    for run in paragraph.runs:
+        text = run.text
+        if text.strip() and run.bold:
+            text = f"**{text}**"
+        if text.strip() and run.italic:
+            text = f"*{text}*"
+        parts.append(text)
+    return "".join(parts)
+
+
+def _align(paragraph) -> str:
+    alignment = paragraph.alignment
+    return "" if alignment is None else f"{{{alignment.name.lower()}}}"
+
+
 def docx_text(path: Path) -> str:
-    """A Word document as text: each paragraph with its style, each table cell by cell."""
+    """A Word document as text, as its reader sees it.
+
+    Each paragraph with its style and alignment, bold and italic runs marked as
+    in Markdown, figures as [figure]; each table with its size, then row by row
+    each cell's text, alignment and emphasis.
+    """
     from docx import Document
     from docx.table import Table
     from docx.text.paragraph import Paragraph
@@ -74,13 +97,27 @@ def docx_text(path: Path) -> str:
         if tag == "p":
             paragraph = Paragraph(block, doc)
             images = len(block.findall(".//{*}drawing"))
-            text = paragraph.text + " [figure]" * images
-            lines.append(f"[{paragraph.style.name}] {text}".rstrip())
+            text = _runs(paragraph) + " [figure]" * images
+            lines.append(f"[{paragraph.style.name}]{_align(paragraph)} {text}".rstrip())
         elif tag == "tbl":
             table = Table(block, doc)
-            lines.append(f"<table {len(table.rows)} rows × {len(table.columns)} columns>")
-            for row in table.rows:
-                lines.append("| " + " | ".join(c.text for c in row.cells) + " |")
+            rows = table.rows
+            # Alignment is stated once per column (from the header row), then only where a
+            # cell differs; an indented cell starts with two spaces.
+            columns = [_align(cell.paragraphs[0]) or "{}" for cell in rows[0].cells]
+            lines.append(
+                f"<table {len(rows)} rows × {len(table.columns)} columns, aligned {''.join(columns)}>"
+            )
+            for row in rows:
+                cells = []
+                for column, cell in zip(columns, row.cells, strict=True):
+                    texts = []
+                    for p in cell.paragraphs:
+                        indent = "  " if p.paragraph_format.left_indent else ""
+                        align = _align(p) or "{}"
+                        texts.append(indent + _runs(p) + ("" if align == column else align))
+                    cells.append("\n".join(texts))
+                lines.append("| " + " | ".join(cells) + " |")
             lines.append("</table>")
     return "\n".join(lines) + "\n"
 

@@ -58,16 +58,28 @@ def test_a_changed_number_reads_as_a_short_diff() -> None:
     assert len(long.splitlines()) == 22 and "more diff lines" in long
 
 
-def test_docx_text_reads_paragraph_styles_and_table_cells(tmp_path) -> None:
+def test_docx_text_reads_styles_emphasis_alignment_and_table_cells(tmp_path) -> None:
     from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
 
     doc = Document()
     doc.add_heading("Method", level=1)
+    paragraph = doc.add_paragraph()
+    paragraph.add_run("Note. ").italic = True
+    paragraph.add_run("Percent of respondents.")
     table = doc.add_table(rows=2, cols=2)
-    table.cell(0, 1).text = "n"
+    table.cell(0, 1).paragraphs[0].add_run("n").bold = True
     table.cell(1, 0).text = "Nurse"
     table.cell(1, 1).text = "101"
+    table.cell(0, 1).paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    table.cell(1, 0).paragraphs[0].paragraph_format.left_indent = 127000
+    table.cell(1, 1).paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
     doc.save(str(tmp_path / "d.docx"))
     assert snapshots.docx_text(tmp_path / "d.docx") == (
-        "[Heading 1] Method\n<table 2 rows × 2 columns>\n|  | n |\n| Nurse | 101 |\n</table>\n"
+        "[Heading 1] Method\n"
+        "[Normal] *Note. *Percent of respondents.\n"
+        "<table 2 rows × 2 columns, aligned {}{right}>\n"
+        "|  | **n** |\n"
+        "|   Nurse | 101{center} |\n"
+        "</table>\n"
     )
