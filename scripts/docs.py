@@ -26,7 +26,10 @@ surveys and test fixtures (so ``--output`` files and edited copies go there), fr
 its root, with the ``surveykit`` beside this Python first on PATH, SOURCE_DATE_EPOCH
 set (reports are dated 14 March 2025) and no COLUMNS (piped output is 120 wide).
 Each Markdown file gets its own scratch copy; its commands run in order, so a
-later command sees the files an earlier one wrote.
+later command sees the files an earlier one wrote. A command that is just
+``surveykit`` with plain words (optionally piped into one more command) runs the
+console script's entry point in this process, which saves importing pandas and
+scipy once per command; anything else runs in bash.
 
     python -m scripts.docs            # compare; print a diff and exit 1 when a file would change
     python -m scripts.docs --update   # rewrite the files (make docs)
@@ -47,8 +50,11 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from scripts.clirun import ROOT, SOURCE_DATE_EPOCH
+from scripts.clirun import ROOT, SOURCE_DATE_EPOCH, run_cli
 
+_RUN_ENV = {"SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH, "NO_COLOR": "1", "SURVEYKIT_PROGRESS": "0"}
+# `surveykit` with plain arguments, optionally piped into one more command.
+_SIMPLE = re.compile(r"surveykit((?: [\w./=:-]+)+)(?: \| (.+))?")
 # Copied into each scratch folder: what the docs' commands read.
 SCRATCH_CONTENT = ("surveys", "tests/fixtures", "tests/corpus")
 
@@ -83,29 +89,51 @@ class Runner:
         self.env = {
             **os.environ,
             "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
-            "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH,
-            "NO_COLOR": "1",
-            "SURVEYKIT_PROGRESS": "0",
+            **_RUN_ENV,
         }
         for key in ("COLUMNS", "LINES", "FORCE_COLOR", "TERMINAL_WIDTH"):
             self.env.pop(key, None)
 
     def run(self, command: str) -> list[str]:
-        """The lines ``command`` prints (stdout then stderr merged), right-stripped."""
+        """The lines ``command`` prints (stdout and stderr merged), right-stripped."""
+        simple = _SIMPLE.fullmatch(command)
+        if simple:
+            text = self._in_process(simple.group(1).split(), simple.group(2))
+        else:
+            text = self._bash(command)
+        lines = [line.rstrip() for line in text.splitlines()]
+        while lines and not lines[-1]:
+            lines.pop()
+        return lines
+
+    def _bash(self, command: str, stdin: str | None = None) -> str:
         proc = subprocess.run(
             ["bash", "-c", command],
             cwd=self.root,
             env=self.env,
+            input=stdin,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
             encoding="utf-8",
             timeout=600,
         )
-        lines = [line.rstrip() for line in proc.stdout.splitlines()]
-        while lines and not lines[-1]:
-            lines.pop()
-        return lines
+        return proc.stdout
+
+    def _in_process(self, args: list[str], pipe: str | None) -> str:
+        """``surveykit ARGS [| PIPE]`` with surveykit run in this process (no import per command).
+
+        Only for plain words (no quotes, globs, redirections): what bash would pass on
+        unchanged. The output goes through PIPE in bash, as the shell would send it.
+        """
+        env = {
+            key: self.env.get(key)
+            for key in (*_RUN_ENV, "COLUMNS", "LINES", "FORCE_COLOR", "TERMINAL_WIDTH")
+        }
+        _code, out, err = run_cli(args, self.root, env)
+        if pipe:
+            out = self._bash(pipe, stdin=out)
+        return out + err
 
     def close(self) -> None:
         self._tmp.cleanup()

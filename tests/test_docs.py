@@ -163,6 +163,11 @@ def test_the_real_runner_runs_from_a_scratch_copy() -> None:
             "err",
         ]
         assert (runner.root / "new.txt").exists()
+        # Plain `surveykit` commands run in-process; the result is what bash gets.
+        for command in ("surveykit --version | tr a-z A-Z", "surveykit analyze --bogus"):
+            assert docs._SIMPLE.fullmatch(command)
+            assert runner.run(command) == runner._bash(command).splitlines()
+        assert runner.run("surveykit --version | tr a-z A-Z")[0].startswith("SURVEYKIT ")
         assert not (docs.ROOT / "new.txt").exists()
     finally:
         runner.close()
