@@ -3,7 +3,8 @@
 Each snapshot is the output of the ``surveykit`` command (its console-script
 entry point) run from the repository root: the terminal tables at 80 and 120
 columns, ``analyze --format json`` (floats cut to 12 significant digits), and
-the report as Markdown, HTML, Word and CSV. Binary or platform-dependent bytes
+the report as Markdown, HTML, Word and CSV (and Markdown printed with
+``--min-cell 5``). Binary or platform-dependent bytes
 are reduced to what a reader sees: figures (PNG, drawn by the local matplotlib
 and fonts) are replaced by a placeholder, and a Word document by its paragraphs
 (with their styles) and its tables (cell by cell), read with python-docx. The
@@ -149,6 +150,10 @@ def _survey_snapshots(survey: str) -> dict[str, Callable[[], str]]:
             run_surveykit("analyze", csv, "--format", "json")
         ),
         f"{survey}/report.md": report("md", "report.md", lambda p: p.read_text("utf-8")),
+        # Printed rather than written (no figures), with small-cell suppression at 5.
+        f"{survey}/report-min-cell-5.md": lambda: run_surveykit(
+            "report", csv, "--format", "md", "--min-cell", "5"
+        ),
         f"{survey}/report.html": report(
             "html", "report.html", lambda p: without_png(p.read_text("utf-8"))
         ),

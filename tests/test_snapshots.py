@@ -28,6 +28,7 @@ def test_both_surveys_and_every_format_are_covered() -> None:
         "terminal-120.txt",
         "analyze.json",
         "report.md",
+        "report-min-cell-5.md",
         "report.html",
         "report.docx.txt",
         "report-csv.txt",
