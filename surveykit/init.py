@@ -1,0 +1,607 @@
+"""``surveykit init``: draft a questionnaire from an export, for a person to check and edit.
+
+Every column of the export becomes an item whose type is guessed from its cells:
+metadata (time stamps, e-mail, name, IP address, Qualtrics' and SurveyMonkey's
+bookkeeping) as ``report: false`` text; numbers with their observed range; answers
+that match a known response scale (agreement, frequency, satisfaction, likelihood,
+importance, quality, extent, yes/maybe/no) as ordinal items with the choices in scale
+order; a few distinct answers as single choice; cells made of recurring parts joined by
+a separator as select-all; anything else as text. SPSS files give their variable labels
+as question texts and their value labels as choices. Each guess a person should check
+carries a YAML comment saying what was seen.
+
+Only distinct cell texts are examined (with their counts), so drafting from a large
+export costs about as much as reading it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from surveykit.errors import SurveyError
+from surveykit.ingest.csvfile import Table, Variable
+
+# Headers (case, spaces and punctuation ignored) of columns that are about the response,
+# not answers: Google Forms, Microsoft Forms, Qualtrics, SurveyMonkey, LimeSurvey.
+_METADATA = {
+    "timestamp", "starttime", "completiontime", "endtime", "lastmodifiedtime", "email",
+    "emailaddress", "name", "firstname", "lastname", "ipaddress", "ip", "startdate",
+    "enddate", "recordeddate", "status", "progress", "durationinseconds", "duration",
+    "finished", "recipientlastname", "recipientfirstname", "recipientemail",
+    "externalreference", "externaldatareference", "locationlatitude", "locationlongitude",
+    "distributionchannel", "userlanguage", "collectorid", "customdata1", "submitdate",
+    "lastpage", "startlanguage", "seed", "datestamp", "refurl", "responseid", "id",
+    "respondentid", "submissiondate", "submittedat",
+}  # fmt: skip
+_ID_HEADERS = ("responseid", "id", "respondentid")
+_BUILT_IN_SEPARATORS = (", ", ";", ",")
+_SEPARATORS = ("|", ";", ", ", ",", " / ")
+_MAX_CHOICES = 12
+
+# Response scales: each wording's position on its scale (higher = more). Wordings of
+# Google Forms and SurveyMonkey templates, Qualtrics' and LimeSurvey's predefined scales.
+_SCALES: dict[str, dict[str, float]] = {
+    "agreement": {
+        "strongly disagree": -3, "completely disagree": -3, "totally disagree": -3,
+        "disagree": -2, "mostly disagree": -1.5, "somewhat disagree": -1,
+        "slightly disagree": -1, "tend to disagree": -1, "disagree somewhat": -1,
+        "neither agree nor disagree": 0, "neither agree or disagree": 0,
+        "neither disagree nor agree": 0, "neutral": 0, "undecided": 0,
+        "agree somewhat": 1, "somewhat agree": 1, "slightly agree": 1, "tend to agree": 1,
+        "mostly agree": 1.5, "agree": 2, "strongly agree": 3, "completely agree": 3,
+        "totally agree": 3,
+    },
+    "frequency": {
+        "never": 0, "almost never": 0.5, "rarely": 1, "seldom": 1, "sometimes": 2,
+        "occasionally": 2, "often": 3, "frequently": 3, "usually": 3.5, "most of the time": 3.5,
+        "very often": 3.5, "almost always": 3.7, "always": 4,
+    },
+    "satisfaction": {
+        "extremely dissatisfied": -4, "very dissatisfied": -3, "completely dissatisfied": -4,
+        "moderately dissatisfied": -2, "dissatisfied": -2, "somewhat dissatisfied": -1.5,
+        "slightly dissatisfied": -1, "neither satisfied nor dissatisfied": 0,
+        "neither satisfied or dissatisfied": 0, "neutral": 0, "slightly satisfied": 1,
+        "somewhat satisfied": 1.5, "satisfied": 2, "moderately satisfied": 2,
+        "very satisfied": 3, "extremely satisfied": 4, "completely satisfied": 4,
+    },
+    "likelihood": {
+        "extremely unlikely": -4, "very unlikely": -3, "unlikely": -2, "somewhat unlikely": -1,
+        "neither likely nor unlikely": 0, "neutral": 0, "somewhat likely": 1, "likely": 2,
+        "very likely": 3, "extremely likely": 4, "definitely will not": -2,
+        "probably will not": -1, "might or might not": 0, "probably will": 1,
+        "definitely will": 2, "definitely not": -2, "probably not": -1, "probably yes": 1,
+        "definitely yes": 2,
+    },
+    "importance": {
+        "not at all important": 0, "not important": 0.5, "unimportant": 0.5,
+        "of little importance": 1, "slightly important": 1, "low importance": 1,
+        "moderately important": 2, "somewhat important": 2, "neutral": 2, "important": 3,
+        "very important": 4, "extremely important": 5,
+    },
+    "quality": {
+        "terrible": -1, "very poor": 0, "poor": 1, "fair": 2, "average": 2, "good": 3,
+        "very good": 4, "excellent": 5,
+    },
+    "extent": {
+        "not at all": 0, "a little": 1, "slightly": 1, "a little bit": 1, "somewhat": 2,
+        "moderately": 2, "quite a bit": 3, "very much": 4, "a great deal": 4, "extremely": 4,
+    },
+    "yes_maybe_no": {"no": 0, "maybe": 1, "not sure": 1, "unsure": 1, "yes": 2},
+}  # fmt: skip
+# Answers that are not a point of any scale: user-missing, listed under `missing:`.
+_NON_ANSWERS = {
+    "dont know", "i dont know", "do not know", "not applicable", "n/a", "na",
+    "prefer not to say", "prefer not to answer", "no opinion", "cant say", "cannot say",
+    "does not apply", "not sure / dont know", "dont know / not sure", "no answer",
+}  # fmt: skip
+# A leading "1 - ", "5 = ", "3. " (numbered scale wordings) is ignored when matching.
+_NUMBERED = re.compile(r"^\s*\d+\s*(?:[-=.:)]|–)\s*")
+
+
+def scale_key(text: str) -> str:
+    """A wording as compared with the scales: case, apostrophes, numbering, spaces ignored."""
+    text = _NUMBERED.sub("", text).casefold().replace("’", "'").replace("'", "")
+    return " ".join(re.sub(r"[^\w/ ]+", " ", text).split())
+
+
+@dataclass
+class Draft:
+    """One drafted item, rendered as YAML by :func:`render`."""
+
+    id: str
+    text: str
+    type: str
+    column: object = None  # a header alias, or {header, occurrence}
+    choices: list[str] = field(default_factory=list)
+    codes: list[float] | None = None  # explicit codes (SPSS value labels)
+    other: bool = False
+    separator: str | None = None
+    missing: list[str] = field(default_factory=list)
+    report: bool = True
+    comment: str = ""
+
+
+@dataclass
+class DraftQuestionnaire:
+    title: str
+    respondent_id: str | None
+    items: list[Draft]
+    source: str
+
+
+def draft_questionnaire(
+    path: Path, encoding: str | None = None, delimiter: str | None = None, sheet: str | None = None
+) -> DraftQuestionnaire:
+    """A draft questionnaire for the export at ``path`` (CSV/TSV, .xlsx or .sav)."""
+    from surveykit.ingest.readers import read_responses_table
+
+    table = read_responses_table(path, encoding, delimiter, sheet)
+    return draft_from_table(table, title=path.stem.replace("_", " "), source=path.name)
+
+
+def draft_from_table(table: Table, *, title: str, source: str) -> DraftQuestionnaire:
+    blank_rows = _blank_rows(table)
+    used_ids: set[str] = set()
+    items: list[Draft] = []
+    respondent_id = None
+    occurrences = Counter(_norm(h) for h in table.headers)
+    seen: Counter[str] = Counter()
+    grouped = _option_groups(table)
+    skip = {j for cols in grouped.values() for j in cols}
+    for j, header in enumerate(table.headers):
+        key = _norm(header)
+        seen[key] += 1
+        if not key:
+            continue
+        if j in grouped:
+            items.append(_option_group_item(table, grouped[j], used_ids))
+            continue
+        if j in skip:
+            continue
+        name, text = _split_header(header)
+        column: object = name if name != text else None
+        if occurrences[key] > 1:
+            column = {"header": text, "occurrence": seen[key]}
+        if respondent_id is None and _compact(name) in _ID_HEADERS:
+            if _is_unique_id(table, j, blank_rows):
+                respondent_id = name
+                continue
+        draft = _guess(table, j, table.variables.get(j))
+        draft.id = _unique_id(_slug(name if name != text else text), used_ids)
+        draft.text = text
+        draft.column = column
+        if _compact(name) in _METADATA or _compact(text) in _METADATA:
+            draft.type, draft.choices, draft.codes, draft.other = "text", [], None, False
+            draft.separator, draft.missing = None, []
+            draft.report = False
+            draft.comment = "metadata: read (rules may use it), not tabulated"
+        items.append(draft)
+    if not items:
+        raise SurveyError("has no columns to draft items from")
+    return DraftQuestionnaire(title=title, respondent_id=respondent_id, items=items, source=source)
+
+
+# --- one column ------------------------------------------------------------------------
+
+
+def _counts(table: Table, j: int) -> tuple[list[str], np.ndarray]:
+    """Distinct stripped texts of column ``j`` and how many rows hold each (blank merged)."""
+    column = table.column(j)
+    per_unique = np.bincount(column.codes, minlength=len(column.uniques))
+    merged: dict[str, int] = {}
+    for text, n in zip(column.stripped(), per_unique.tolist(), strict=True):
+        if n:
+            merged[text] = merged.get(text, 0) + n
+    return list(merged), np.array(list(merged.values()), dtype=np.int64)
+
+
+def _guess(table: Table, j: int, variable: Variable | None) -> Draft:
+    values, counts = _counts(table, j)
+    answered = {v: int(n) for v, n in zip(values, counts, strict=True) if v != ""}
+    n = sum(answered.values())
+    draft = Draft(id="", text="", type="text")
+    if not answered:
+        draft.comment = "no answers in the file: set the type"
+        return draft
+    if variable is not None and variable.labels:
+        return _from_value_labels(draft, answered, variable)
+    numbers = _as_numbers(answered)
+    if numbers is not None:
+        lo, hi = min(numbers), max(numbers)
+        draft.type = "number"
+        draft.comment = f"observed {_num(lo)} to {_num(hi)} in {n} answers: set min/max"
+        whole = all(float(x).is_integer() for x in numbers)
+        if whole and len(numbers) <= 7 and 0 <= lo and hi <= 10:
+            draft.comment += "; if these are codes of a rating scale, make it ordinal"
+        return draft
+    if _is_prose(answered):
+        draft.comment = f"free text ({len(answered)} distinct answers)"
+        return draft
+    scale = _match_scale(answered)
+    if scale is not None:
+        name, labels, missing = scale
+        draft.type = "ordinal"
+        draft.choices = labels
+        draft.missing = missing
+        draft.comment = f"{name.replace('_', '/')} scale, codes 1..{len(labels)} in this order"
+        if missing:
+            draft.comment += f"; {', '.join(missing)} not a score (missing:)"
+        return draft
+    multi = _match_multi(answered)
+    if multi is not None:
+        separator, labels, others = multi
+        draft.type = "multi"
+        draft.choices = labels
+        draft.separator = separator if separator not in _BUILT_IN_SEPARATORS else None
+        draft.other = others > 0
+        draft.comment = f"select-all: parts joined by {separator.strip() or repr(separator)!r}"
+        if others:
+            draft.comment += f"; {others} rare part(s) counted as Others"
+        return draft
+    ordered = sorted(answered, key=lambda v: (-answered[v], v))
+    if len(ordered) <= _MAX_CHOICES and len(ordered) < max(3, n):
+        draft.type = "single"
+        draft.choices = _dedupe(ordered)
+        draft.comment = f"{len(ordered)} distinct answers, most frequent first"
+        return draft
+    common = [v for v in ordered if answered[v] >= max(2, 0.02 * n)]
+    rare = n - sum(answered[v] for v in common)
+    if 2 <= len(common) <= _MAX_CHOICES and rare <= 0.2 * n:
+        draft.type = "single"
+        draft.choices = _dedupe(common)
+        draft.other = True
+        draft.comment = (
+            f"{len(ordered)} distinct answers; {rare} rare one(s) counted as Others: check"
+        )
+        return draft
+    draft.comment = f"free text ({len(ordered)} distinct answers)" if len(ordered) > 1 else ""
+    return draft
+
+
+def _from_value_labels(draft: Draft, answered: dict[str, int], variable: Variable) -> Draft:
+    """A labelled SPSS variable: its value labels, in code order, are the choices."""
+    valid = [(k, v) for k, v in variable.labels.items() if v not in variable.missing]
+    draft.choices = _dedupe([v for _, v in valid])
+    codes = [k for k, _ in valid]
+    numeric = all(isinstance(k, float) for k in codes)
+    draft.codes = codes if numeric and len(set(codes)) == len(codes) else None
+    draft.missing = list(variable.missing)
+    known = set(draft.choices) | set(draft.missing)
+    unlabelled = [v for v in answered if v not in known]
+    draft.type = "ordinal" if variable.measure in ("ordinal", "scale") else "single"
+    if unlabelled:
+        draft.other = draft.type == "single"
+        if draft.type == "ordinal":
+            draft.type = "single"
+            draft.other = True
+    draft.comment = f"SPSS value labels, measure {variable.measure}"
+    if unlabelled:
+        draft.comment += f"; {len(unlabelled)} unlabelled value(s) counted as Others"
+    return draft
+
+
+def _is_prose(answered: dict[str, int]) -> bool:
+    """Sentences, not labels: line breaks, or most answers ending like a sentence."""
+    if any("\n" in v for v in answered):
+        return True
+    ends = sum(1 for v in answered if v.endswith((".", "!", "?")) and len(v) > 12)
+    return ends >= max(2, 0.5 * len(answered))
+
+
+def _as_numbers(answered: dict[str, int]) -> list[float] | None:
+    out = []
+    for v in answered:
+        try:
+            x = float(v.replace(",", "")) if re.fullmatch(r"-?\d{1,3}(,\d{3})+(\.\d+)?", v) else float(v)
+        except ValueError:
+            return None
+        if x != x or x in (float("inf"), float("-inf")):
+            return None
+        out.append(x)
+    return out
+
+
+def _match_scale(answered: dict[str, int]) -> tuple[str, list[str], list[str]] | None:
+    """(scale name, labels in order, non-answers) when every answer is a wording of one scale."""
+    keys = {v: scale_key(v) for v in answered}
+    missing = [v for v, k in keys.items() if k in _NON_ANSWERS]
+    points = {v: k for v, k in keys.items() if k not in _NON_ANSWERS}
+    if len(points) < 2:
+        return None
+    for name, scale in _SCALES.items():
+        if not all(k in scale for k in points.values()):
+            continue
+        ranks = [scale[k] for k in points.values()]
+        if len(set(ranks)) != len(ranks):
+            continue  # two wordings of one point: not a clean scale
+        labels = sorted(points, key=lambda v: scale[points[v]])
+        low, high = (3, 3) if name == "yes_maybe_no" else (2, 7)
+        if name != "yes_maybe_no" and len(labels) < 3 and not _fits_canonical(points):
+            continue
+        if low <= len(labels) <= high:
+            return name, labels, missing
+    return None
+
+
+def _fits_canonical(points: dict[str, str]) -> bool:
+    """Two answers only: an ordinal guess needs them to be the two ends of a strong scale."""
+    return any(k.startswith(("strongly", "very", "extremely")) for k in points.values())
+
+
+def _match_multi(answered: dict[str, int]) -> tuple[str, list[str], int] | None:
+    """(separator, labels by frequency, number of rare parts) when cells are lists of parts."""
+    n = sum(answered.values())
+    best = None
+    for separator in _SEPARATORS:
+        joined = {v: c for v, c in answered.items() if separator in v}
+        if not joined or sum(joined.values()) < max(2, 0.05 * n):
+            continue
+        cells = {v: _parts(v, separator) for v in answered}
+        cells = _merge_split_labels(cells, separator)
+        part_rows: Counter[str] = Counter()
+        for v, parts in cells.items():
+            for p in set(parts):
+                part_rows[p] += answered[v]
+        common = [p for p, c in part_rows.items() if c >= max(2, 0.01 * n)]
+        rare = [p for p in part_rows if p not in common]
+        covered = sum(c for v, c in answered.items() if all(p in common for p in cells[v]))
+        if len(common) < 2 or len(common) > 30 or covered < 0.8 * n:
+            continue
+        # Lists: a fair share of answers hold two or more parts.
+        lists = sum(c for v, c in answered.items() if len(cells[v]) >= 2)
+        if lists < max(2, 0.1 * n):
+            continue
+        # Parts must recur: far fewer labels than distinct cells, unless cells are few.
+        if len(common) >= len(answered) and len(answered) > 3:
+            continue
+        labels = sorted(common, key=lambda p: (-part_rows[p], p))
+        score = covered / n - 0.001 * len(common)
+        if best is None or score > best[0]:
+            best = (score, separator, labels, len(rare))
+    return None if best is None else (best[1], best[2], best[3])
+
+
+def _parts(cell: str, separator: str) -> list[str]:
+    return [p.strip() for p in cell.split(separator) if p.strip()]
+
+
+def _merge_split_labels(cells: dict[str, list[str]], separator: str) -> dict[str, list[str]]:
+    """Join parts that only ever appear together, in order: a label holding the separator
+    ("Reach out to clients, especially those with limited support") split by a naive split.
+    """
+    while True:
+        follows: dict[str, Counter[str]] = {}
+        occurs: Counter[str] = Counter()
+        for parts in cells.values():
+            for i, p in enumerate(parts):
+                occurs[p] += 1
+                follows.setdefault(p, Counter())[parts[i + 1] if i + 1 < len(parts) else ""] += 1
+        pair = None
+        for a, nxt in follows.items():
+            if len(nxt) == 1:
+                (b,) = nxt
+                if b and b != a and occurs[b] == occurs[a]:
+                    pair = (a, b)
+                    break
+        if pair is None:
+            return cells
+        a, b = pair
+        joined = a + separator + b
+        new = {}
+        for v, parts in cells.items():
+            out: list[str] = []
+            i = 0
+            while i < len(parts):
+                if i + 1 < len(parts) and parts[i] == a and parts[i + 1] == b:
+                    out.append(joined)
+                    i += 2
+                else:
+                    out.append(parts[i])
+                    i += 1
+            new[v] = out
+        cells = new
+
+
+# --- groups of option columns (SurveyMonkey, LimeSurvey, Kobo) --------------------------
+
+_OPTION = re.compile(r"^(?P<base>.+?)\s*\[(?P<key>[^\]]*)\]$")
+_TICKS = {"1", "y", "yes", "true", "checked", "selected", "x"}
+_OTHER_KEYS = {"other", "other text", "others", "other (please specify)"}
+
+
+def _option_groups(table: Table) -> dict[int, list[int]]:
+    """First column → columns of a select-all question exported one column per option:
+    ``Question [Option]`` headers whose cells are blank or the tick (the option's label,
+    1, Y, Yes, TRUE). Grid rows (cells hold other labels) are not grouped."""
+    groups: dict[str, list[int]] = {}
+    for j, header in enumerate(table.headers):
+        match = _OPTION.match(_split_header(header)[1])
+        if match:
+            groups.setdefault(_norm(match["base"]), []).append(j)
+    out: dict[int, list[int]] = {}
+    for columns in groups.values():
+        if len(columns) < 2:
+            continue
+        ticks = True
+        for j in columns:
+            key = _OPTION.match(_split_header(table.headers[j])[1])["key"]
+            if _norm(key) in _OTHER_KEYS:
+                continue
+            values = {v.casefold() for v in _counts(table, j)[0] if v not in ("", "0")}
+            if not values <= _TICKS | {key.strip().casefold()}:
+                ticks = False
+        if ticks:
+            out[columns[0]] = columns
+    return out
+
+
+def _option_group_item(table: Table, columns: list[int], used_ids: set[str]) -> Draft:
+    first = _OPTION.match(_split_header(table.headers[columns[0]])[1])
+    base = first["base"].strip()
+    labels, other = [], False
+    for j in columns:
+        key = _OPTION.match(_split_header(table.headers[j])[1])["key"].strip()
+        if _norm(key) in _OTHER_KEYS:
+            other = True
+        else:
+            labels.append(key)
+    return Draft(
+        id=_unique_id(_slug(base), used_ids),
+        text=base,
+        type="multi",
+        choices=_dedupe(labels),
+        other=other,
+        comment=f"select-all exported as {len(columns)} columns 'question [option]'",
+    )
+
+
+# --- helpers ---------------------------------------------------------------------------
+
+
+def _blank_rows(table: Table) -> np.ndarray:
+    blank = np.ones(table.rows, dtype=bool)
+    for column in table.columns:
+        empty = np.array([u == "" for u in column.stripped()], dtype=bool)
+        blank &= column.take(empty) if len(empty) else True
+    return blank
+
+
+def _is_unique_id(table: Table, j: int, blank_rows: np.ndarray) -> bool:
+    column = table.column(j)
+    stripped = column.stripped()
+    codes = column.codes[~blank_rows]
+    if len(codes) == 0:
+        return False
+    if any(stripped[c] == "" for c in np.unique(codes)):
+        return False
+    texts = [stripped[c] for c in codes] if len(stripped) != len(column.uniques) else None
+    if texts is not None:
+        return len(set(texts)) == len(texts)
+    return len(np.unique(codes)) == len(codes)
+
+
+def _split_header(header: str) -> tuple[str, str]:
+    """(column id, question text) of a header; the same twice for a plain CSV header."""
+    if "\x1f" in header:
+        name, text = header.split("\x1f", 1)
+        return name, text or name
+    return header, header
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.casefold())
+
+
+def _slug(text: str) -> str:
+    words = re.sub(r"[^0-9a-zA-Z]+", " ", text).lower().split()
+    stop = {"the", "a", "an", "of", "to", "in", "do", "you", "your", "is", "are", "what", "how"}
+    kept = [w for w in words if w not in stop] or words or ["item"]
+    slug = ""
+    for w in kept:
+        if len(slug) + len(w) + 1 > 30 and slug:
+            break
+        slug = f"{slug}_{w}" if slug else w
+    if not slug[0].isalpha():
+        slug = "q" + slug if slug[0].isdigit() else "item_" + slug
+    return slug
+
+
+def _unique_id(base: str, used: set[str]) -> str:
+    name, k = base, 2
+    while name in used:
+        name, k = f"{base}_{k}", k + 1
+    used.add(name)
+    return name
+
+
+def _dedupe(labels: list[str]) -> list[str]:
+    out, seen = [], set()
+    for label in labels:
+        if label not in seen:
+            seen.add(label)
+            out.append(label)
+    return out
+
+
+def _num(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else f"{x:g}"
+
+
+# --- YAML ------------------------------------------------------------------------------
+
+
+def _q(text: str) -> str:
+    """A YAML double-quoted scalar (JSON strings are valid YAML)."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def render(draft: DraftQuestionnaire) -> str:
+    """The draft as commented YAML that ``surveykit validate`` accepts."""
+    lines = [
+        f"# Drafted by `surveykit init` from {draft.source}: check every item, above all",
+        "# those with a comment, then run `surveykit validate` on this file.",
+        "survey:",
+        f"  title: {_q(draft.title)}  # printed above tables: give the survey's title",
+    ]
+    if draft.respondent_id is not None:
+        lines.append(f"  respondent_id: {_q(draft.respondent_id)}  # unique in every row")
+    else:
+        lines.append("  respondent_id: null  # no unique id column: respondents numbered R1..Rn")
+    lines.append("items:")
+    for item in draft.items:
+        lines.append(f"  - id: {item.id}" + (f"  # {item.comment}" if item.comment else ""))
+        lines.append(f"    text: {_q(item.text)}")
+        lines.append(f"    type: {item.type}")
+        if isinstance(item.column, dict):
+            lines.append(
+                f"    column: {{header: {_q(item.column['header'])}, "
+                f"occurrence: {item.column['occurrence']}}}  # the header appears more than once"
+            )
+        elif item.column is not None:
+            lines.append(f"    column: {_q(str(item.column))}")
+        if item.choices:
+            lines.append("    choices:")
+            for i, label in enumerate(item.choices):
+                if item.codes is not None:
+                    lines.append(f"      - {{code: {_num(item.codes[i])}, label: {_q(label)}}}")
+                else:
+                    lines.append(f"      - {_q(label)}")
+        if item.other:
+            lines.append("    other: true")
+        if item.separator is not None:
+            lines.append(f"    separator: {_q(item.separator)}")
+        if item.missing:
+            lines.append("    missing: [" + ", ".join(_q(m) for m in item.missing) + "]")
+        if not item.report:
+            lines.append("    report: false")
+    return "\n".join(lines) + "\n"
+
+
+def write_draft(
+    responses: Path,
+    output: Path,
+    *,
+    force: bool = False,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    sheet: str | None = None,
+) -> DraftQuestionnaire:
+    """Draft a questionnaire for ``responses`` and write it to ``output`` (never over an
+    existing file unless ``force``)."""
+    from surveykit.files import write_atomic
+
+    if output.exists() and not force:
+        raise SurveyError("already exists; pass --force to overwrite it", file=output)
+    draft = draft_questionnaire(responses, encoding, delimiter, sheet)
+    write_atomic(output, render(draft))
+    return draft
