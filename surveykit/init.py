@@ -168,10 +168,13 @@ def draft_from_table(table: Table, *, title: str, source: str) -> DraftQuestionn
         column: object = name if name != text else None
         if occurrences[key] > 1:
             column = {"header": text, "occurrence": seen[key]}
-        if respondent_id is None and _compact(name) in _ID_HEADERS:
-            if _is_unique_id(table, j, blank_rows):
-                respondent_id = name
-                continue
+        if (
+            respondent_id is None
+            and _compact(name) in _ID_HEADERS
+            and _is_unique_id(table, j, blank_rows)
+        ):
+            respondent_id = name
+            continue
         draft = _guess(table, j, table.variables.get(j))
         draft.id = _unique_id(_slug(name if name != text else text), used_ids)
         draft.text = text
@@ -217,7 +220,7 @@ def _guess(table: Table, j: int, variable: Variable | None) -> Draft:
         draft.type = "number"
         draft.comment = f"observed {_num(lo)} to {_num(hi)} in {n} answers: set min/max"
         whole = all(float(x).is_integer() for x in numbers)
-        if whole and len(numbers) <= 7 and 0 <= lo and hi <= 10:
+        if whole and len(numbers) <= 7 and lo >= 0 and hi <= 10:
             draft.comment += "; if these are codes of a rating scale, make it ordinal"
         return draft
     if _is_prose(answered):
@@ -298,7 +301,11 @@ def _as_numbers(answered: dict[str, int]) -> list[float] | None:
     out = []
     for v in answered:
         try:
-            x = float(v.replace(",", "")) if re.fullmatch(r"-?\d{1,3}(,\d{3})+(\.\d+)?", v) else float(v)
+            x = (
+                float(v.replace(",", ""))
+                if re.fullmatch(r"-?\d{1,3}(,\d{3})+(\.\d+)?", v)
+                else float(v)
+            )
         except ValueError:
             return None
         if x != x or x in (float("inf"), float("-inf")):

@@ -225,12 +225,14 @@ def sniff_delimiter(text: str) -> str:
     """The delimiter among ``,`` ``;`` tab that splits the first records most evenly.
 
     A candidate qualifies when it gives every complete record of ``text`` (up to
-    50) the header's width and that width is above 1; the widest wins, and a
-    comma when none qualifies (so a one-column file, or a ragged one, reads as
-    before and a ragged row is reported with a hint). Excel writes ``;`` where
-    the decimal mark is a comma (most of Europe).
+    50) the header's width and that width is above 1; the widest wins. When none
+    qualifies (a ragged row early on), the one that splits the header widest is
+    taken, so the ragged row is reported with its row and line; a one-column file
+    stays a comma file. Excel writes ``;`` where the decimal mark is a comma (most
+    of Europe).
     """
     best, best_width = ",", 1
+    widest, widest_header = ",", 1
     for candidate in DELIMITERS:
         try:
             records = [r for r in _take(_CsvReader(text, candidate), 51) if r]
@@ -241,9 +243,11 @@ def sniff_delimiter(text: str) -> str:
         if not records:
             continue
         width = len(records[0])
+        if width > widest_header:
+            widest, widest_header = candidate, width
         if width > best_width and all(len(r) == width for r in records):
             best, best_width = candidate, width
-    return best
+    return best if best_width > 1 else widest
 
 
 _IMPORT_ID = re.compile(r"""^\s*\{\s*["']ImportId["']""")
@@ -271,7 +275,11 @@ def header_layout(first_rows: list[list[str]]) -> tuple[list[str], int]:
         for head, sub in zip(headers, first_rows[1], strict=False):
             question = head or question
             sub = " ".join(sub.split())
-            out.append(question if not sub or sub.casefold() in _MONKEY_SUBHEADERS else f"{question} [{sub}]")
+            out.append(
+                question
+                if not sub or sub.casefold() in _MONKEY_SUBHEADERS
+                else f"{question} [{sub}]"
+            )
         return out, 2
     return headers, 1
 

@@ -70,7 +70,7 @@ def _check_file(path: Path) -> None:
 
 
 def _table_from_rows(
-    path: Path, rows: list[list[str]], first_row: int, what: str
+    path: Path, rows: list[list[str]], what: str
 ) -> tuple[list[str], list[Column], int, int]:
     """Headers, columns, row count and header records of ``rows`` (all cell texts)."""
     import pyarrow as pa
@@ -134,12 +134,12 @@ def read_sheet(path: Path, sheet: str | None) -> Table:
         values = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
     except CalamineError as exc:
         raise SurveyError(f"cannot read sheet {sheet!r}: {exc}", file=path) from exc
-    rows = [[cell_text(v) for v in row] for row in values]
+    rows = _texts(values)
     skipped = 0
     while rows and not any(c.strip() for c in rows[0]):
         rows.pop(0)
         skipped += 1
-    headers, columns, n, header_rows = _table_from_rows(path, rows, skipped + 1, f"sheet {sheet!r}")
+    headers, columns, n, header_rows = _table_from_rows(path, rows, f"sheet {sheet!r}")
     return Table(
         headers=headers,
         columns=columns,
@@ -147,6 +147,22 @@ def read_sheet(path: Path, sheet: str | None) -> Table:
         header_rows=header_rows,
         locate=SheetLocator(path, skipped + header_rows + 1),
     )
+
+
+def _texts(values: list[list[object]]) -> list[list[str]]:
+    """Every cell as text, converting each distinct non-text value once."""
+    cache: dict[tuple[type, object], str] = {}
+
+    def text(v: object) -> str:
+        if v.__class__ is str:
+            return v  # type: ignore[return-value]
+        key = (v.__class__, v)
+        out = cache.get(key)
+        if out is None:
+            out = cache[key] = cell_text(v)
+        return out
+
+    return [[text(v) for v in row] for row in values]
 
 
 def cell_text(value: object) -> str:
@@ -218,9 +234,7 @@ def read_sav(path: Path) -> Table:
         def is_missing(v: object, ranges=ranges) -> bool:
             if isinstance(v, str) or v is None:
                 return any(v == r.get("lo") for r in ranges)
-            return any(
-                r.get("lo") is not None and r["lo"] <= v <= r["hi"] for r in ranges
-            )
+            return any(r.get("lo") is not None and r["lo"] <= v <= r["hi"] for r in ranges)
 
         texts: list[str] = []
         cache: dict[object, str] = {}
@@ -238,9 +252,7 @@ def read_sav(path: Path) -> Table:
                     cache[v] = cell_text(v)
             texts.append(cache[v])
         body_columns.append(texts)
-        missing = tuple(
-            text for k, text in coded.items() if is_missing(k if not isinstance(k, str) else k)
-        )
+        missing = tuple(text for k, text in coded.items() if is_missing(k))
         if coded or missing:
             variables[j] = Variable(
                 labels=dict(sorted(coded.items(), key=lambda kv: _order(kv[0]))),
