@@ -176,6 +176,9 @@ def draft_from_table(table: Table, *, title: str, source: str) -> DraftQuestionn
             respondent_id = name
             continue
         draft = _guess(table, j, table.variables.get(j))
+        if name.upper().endswith("_TEXT") and draft.type != "number":
+            # Qualtrics' typed "other" answers: free text whatever they look like.
+            draft = Draft(id="", text="", type="text", comment="typed 'other' answers")
         draft.id = _unique_id(_slug(name if name != text else text), used_ids)
         draft.text = text
         draft.column = column
@@ -247,11 +250,11 @@ def _guess(table: Table, j: int, variable: Variable | None) -> Draft:
         if others:
             draft.comment += f"; {others} rare part(s) counted as Others"
         return draft
-    ordered = sorted(answered, key=lambda v: (-answered[v], v))
-    if len(ordered) <= _MAX_CHOICES and len(ordered) < max(3, n):
+    ordered = _choice_order(answered)
+    if len(ordered) <= _MAX_CHOICES and max(answered.values()) >= 2:
         draft.type = "single"
         draft.choices = _dedupe(ordered)
-        draft.comment = f"{len(ordered)} distinct answers, most frequent first"
+        draft.comment = f"{len(ordered)} distinct answers: check their order"
         return draft
     common = [v for v in ordered if answered[v] >= max(2, 0.02 * n)]
     rare = n - sum(answered[v] for v in common)
@@ -287,6 +290,21 @@ def _from_value_labels(draft: Draft, answered: dict[str, int], variable: Variabl
     if unlabelled:
         draft.comment += f"; {len(unlabelled)} unlabelled value(s) counted as Others"
     return draft
+
+
+_LEADING_NUMBER = re.compile(r"^\s*(?:[<>≤≥]\s*)?(\d+(?:\.\d+)?)")
+
+
+def _choice_order(answered: dict[str, int]) -> list[str]:
+    """Most frequent first; but answers that start with a number ("1–3 PSS", "10+ years")
+    in numeric order, the others after them."""
+    ordered = sorted(answered, key=lambda v: (-answered[v], v))
+    numbered = {v: float(m[1]) for v in ordered if (m := _LEADING_NUMBER.match(v))}
+    if len(numbered) >= max(2, len(ordered) - 2):
+        return sorted(numbered, key=lambda v: numbered[v]) + [
+            v for v in ordered if v not in numbered
+        ]
+    return ordered
 
 
 def _is_prose(answered: dict[str, int]) -> bool:
