@@ -92,7 +92,53 @@ _SCALES: dict[str, dict[str, float]] = {
         "not at all": 0, "a little": 1, "slightly": 1, "a little bit": 1, "somewhat": 2,
         "moderately": 2, "quite a bit": 3, "very much": 4, "a great deal": 4, "extremely": 4,
     },
-    "yes_maybe_no": {"no": 0, "maybe": 1, "not sure": 1, "unsure": 1, "yes": 2},
+    "yes_maybe_no": {"no": 0, "maybe": 1, "not sure": 1, "unsure": 1, "uncertain": 1, "yes": 2},
+}  # fmt: skip
+_SCALES["frequency"]["about half the time"] = 2.5
+# Whole scales as the tools offer them (smallest first within a family): answers that
+# fit one are drafted with all its points, so a point nobody chose still has its code.
+_FULL_SCALES: dict[str, list[tuple[str, ...]]] = {
+    "agreement": [
+        ("strongly disagree", "disagree", "agree", "strongly agree"),
+        ("strongly disagree", "disagree", "neither agree nor disagree", "agree", "strongly agree"),
+        ("strongly disagree", "disagree", "neutral", "agree", "strongly agree"),
+        ("strongly disagree", "somewhat disagree", "neither agree nor disagree", "somewhat agree", "strongly agree"),
+        ("strongly disagree", "disagree", "slightly disagree", "slightly agree", "agree", "strongly agree"),
+        ("strongly disagree", "disagree", "somewhat disagree", "neither agree nor disagree", "somewhat agree", "agree", "strongly agree"),
+    ],
+    "frequency": [
+        ("never", "rarely", "sometimes", "often", "always"),
+        ("never", "rarely", "sometimes", "very often", "always"),
+        ("never", "sometimes", "about half the time", "most of the time", "always"),
+    ],
+    "satisfaction": [
+        ("very dissatisfied", "dissatisfied", "satisfied", "very satisfied"),
+        ("very dissatisfied", "dissatisfied", "neutral", "satisfied", "very satisfied"),
+        ("very dissatisfied", "dissatisfied", "neither satisfied nor dissatisfied", "satisfied", "very satisfied"),
+        ("extremely dissatisfied", "somewhat dissatisfied", "neither satisfied nor dissatisfied", "somewhat satisfied", "extremely satisfied"),
+        ("extremely dissatisfied", "moderately dissatisfied", "slightly dissatisfied", "neither satisfied nor dissatisfied", "slightly satisfied", "moderately satisfied", "extremely satisfied"),
+    ],
+    "likelihood": [
+        ("very unlikely", "unlikely", "likely", "very likely"),
+        ("very unlikely", "unlikely", "neutral", "likely", "very likely"),
+        ("extremely unlikely", "somewhat unlikely", "neither likely nor unlikely", "somewhat likely", "extremely likely"),
+        ("definitely will not", "probably will not", "might or might not", "probably will", "definitely will"),
+    ],
+    "importance": [
+        ("not important", "slightly important", "moderately important", "important", "very important"),
+        ("not at all important", "slightly important", "moderately important", "very important", "extremely important"),
+    ],
+    "quality": [
+        ("poor", "fair", "good", "excellent"),
+        ("very poor", "poor", "fair", "good", "excellent"),
+        ("poor", "fair", "good", "very good", "excellent"),
+        ("terrible", "poor", "average", "good", "excellent"),
+    ],
+    "extent": [
+        ("not at all", "a little", "somewhat", "quite a bit", "very much"),
+        ("not at all", "a little", "moderately", "quite a bit", "extremely"),
+    ],
+    "yes_maybe_no": [("no", "maybe", "yes"), ("no", "not sure", "yes"), ("no", "unsure", "yes")],
 }  # fmt: skip
 # Answers that are not a point of any scale: user-missing, listed under `missing:`.
 _NON_ANSWERS = {
@@ -180,7 +226,8 @@ def draft_from_table(table: Table, *, title: str, source: str) -> DraftQuestionn
             # Qualtrics' typed "other" answers: free text whatever they look like.
             draft = Draft(id="", text="", type="text", comment="typed 'other' answers")
         draft.id = _unique_id(_slug(name if name != text else text), used_ids)
-        draft.text = text
+        # Qualtrics appends " - Selected Choice" to choice questions that have an other box.
+        draft.text = re.sub(r"\s+-\s+Selected Choice$", "", text) if column else text
         draft.column = column
         if _compact(name) in _METADATA or _compact(text) in _METADATA:
             draft.type, draft.choices, draft.codes, draft.other = "text", [], None, False
@@ -333,30 +380,41 @@ def _as_numbers(answered: dict[str, int]) -> list[float] | None:
 
 
 def _match_scale(answered: dict[str, int]) -> tuple[str, list[str], list[str]] | None:
-    """(scale name, labels in order, non-answers) when every answer is a wording of one scale."""
+    """(scale name, labels in order, non-answers) when every answer is a wording of one scale.
+
+    When the answers fit one of the tools' whole scales, its points nobody chose are added
+    (in its wording), so codes 1..k are those of the scale the respondents saw.
+    """
     keys = {v: scale_key(v) for v in answered}
     missing = [v for v, k in keys.items() if k in _NON_ANSWERS]
-    points = {v: k for v, k in keys.items() if k not in _NON_ANSWERS}
-    if len(points) < 2:
-        return None
+    points = {k: v for v, k in keys.items() if k not in _NON_ANSWERS}
+    if len(points) < 3 or len(points) < len(answered) - len(missing):
+        return None  # two points are a yes/no question; or two spellings of one point
     for name, scale in _SCALES.items():
-        if not all(k in scale for k in points.values()):
+        if not all(k in scale for k in points):
             continue
-        ranks = [scale[k] for k in points.values()]
+        ranks = [scale[k] for k in points]
         if len(set(ranks)) != len(ranks):
             continue  # two wordings of one point: not a clean scale
-        labels = sorted(points, key=lambda v: scale[points[v]])
-        low, high = (3, 3) if name == "yes_maybe_no" else (2, 7)
-        if name != "yes_maybe_no" and len(labels) < 3 and not _fits_canonical(points):
-            continue
-        if low <= len(labels) <= high:
+        whole = next((f for f in _FULL_SCALES[name] if set(points) <= set(f)), None)
+        if whole is not None:
+            labels = [points.get(k) or _unseen_point(k, i, points) for i, k in enumerate(whole)]
+        else:
+            labels = [points[k] for k in sorted(points, key=lambda k: scale[k])]
+        low = 3 if name == "yes_maybe_no" else 4
+        if low <= len(labels) <= 7:
             return name, labels, missing
     return None
 
 
-def _fits_canonical(points: dict[str, str]) -> bool:
-    """Two answers only: an ordinal guess needs them to be the two ends of a strong scale."""
-    return any(k.startswith(("strongly", "very", "extremely")) for k in points.values())
+def _unseen_point(key: str, position: int, points: dict[str, str]) -> str:
+    """A scale point nobody chose, worded like the others ("2 - Disagree" beside "1 - …")."""
+    label = key[:1].upper() + key[1:]
+    numbered = [_NUMBERED.match(v) for v in points.values()]
+    if all(numbered):
+        prefix = numbered[0][0]
+        return re.sub(r"\d+", str(position + 1), prefix, count=1) + label
+    return label
 
 
 def _match_multi(answered: dict[str, int]) -> tuple[str, list[str], int] | None:

@@ -116,12 +116,17 @@ def test_qualtrics_export_drafts_a_valid_questionnaire(tmp_path, cli) -> None:
     assert items["Q1"].type == "number" and items["Q1"].text == "How old are you?"
     assert items["Q2"].type == "ordinal"
     assert items["Q2"].labels == [
-        "Somewhat dissatisfied", "Neither satisfied nor dissatisfied",
-        "Somewhat satisfied", "Extremely satisfied",
-    ]  # fmt: skip
+        "Extremely dissatisfied",
+        "Somewhat dissatisfied",
+        "Neither satisfied nor dissatisfied",
+        "Somewhat satisfied",
+        "Extremely satisfied",
+    ]  # fmt: skip  (Qualtrics' 5 points; nobody chose the first)
     assert items["Q3_1"].type == "ordinal"
     assert items["Q3_1"].labels == ["Poor", "Fair", "Good", "Excellent"]
+    assert items["Q3_2"].labels == ["Poor", "Fair", "Good", "Excellent"]  # nobody chose Excellent
     assert items["Q4"].type == "multi" and set(items["Q4"].labels) == {"Email", "Phone", "Web chat"}
+    assert items["Q4"].text == "Which channels did you use?"  # without "- Selected Choice"
     assert items["Q5"].type == "single" and items["Q5_4_TEXT"].type == "text"
     assert not items["StartDate"].report and not items["IPAddress"].report
     # And it reads: counted by hand from the five rows.
@@ -163,6 +168,7 @@ def test_microsoft_forms_xlsx_drafts_a_valid_questionnaire(tmp_path, cli) -> Non
     ]
     assert by_text["How many years in post?"].type == "number"
     assert by_text["I feel valued at work."].labels == [
+        "Strongly disagree",  # nobody chose it: the 5-point scale's first point
         "Disagree",
         "Neither agree nor disagree",
         "Agree",
@@ -283,7 +289,13 @@ def test_duplicate_headers_draft_validates_and_reads(tmp_path, cli) -> None:
         (["Agree", "Strongly disagree", "Neutral", "Disagree", "Strongly agree"], "agreement",
          ["Strongly disagree", "Disagree", "Neutral", "Agree", "Strongly agree"]),
         (["Somewhat agree", "Agree", "Strongly agree", "Disagree"], "agreement",
-         ["Disagree", "Somewhat agree", "Agree", "Strongly agree"]),
+         ["Strongly disagree", "Disagree", "Somewhat disagree", "Neither agree nor disagree",
+          "Somewhat agree", "Agree", "Strongly agree"]),  # the 7-point scale, unseen points added
+        (["Agree", "Strongly agree", "Disagree"], "agreement",
+         ["Strongly disagree", "Disagree", "Agree", "Strongly agree"]),
+        (["Somewhat satisfied", "Extremely satisfied", "Somewhat dissatisfied"], "satisfaction",
+         ["Extremely dissatisfied", "Somewhat dissatisfied", "Neither satisfied nor dissatisfied",
+          "Somewhat satisfied", "Extremely satisfied"]),  # Qualtrics' 5 points
         (["Often", "Never", "Always", "Rarely", "Sometimes"], "frequency",
          ["Never", "Rarely", "Sometimes", "Often", "Always"]),
         (["Very likely", "Unlikely", "Likely", "Very unlikely"], "likelihood",
@@ -295,7 +307,7 @@ def test_duplicate_headers_draft_validates_and_reads(tmp_path, cli) -> None:
          ["Very poor", "Poor", "Fair", "Good", "Excellent"]),
         (["Yes", "No", "Maybe"], "yes_maybe_no", ["No", "Maybe", "Yes"]),
         (["1 - Strongly disagree", "5 - Strongly agree", "3 - Neutral", "4 - Agree"], "agreement",
-         ["1 - Strongly disagree", "3 - Neutral", "4 - Agree", "5 - Strongly agree"]),
+         ["1 - Strongly disagree", "2 - Disagree", "3 - Neutral", "4 - Agree", "5 - Strongly agree"]),
     ],
 )  # fmt: skip
 def test_response_scales_in_order(answers, name, order) -> None:
@@ -305,13 +317,19 @@ def test_response_scales_in_order(answers, name, order) -> None:
 def test_scale_with_dont_know_lists_it_as_missing() -> None:
     answers = dict.fromkeys(["Agree", "Disagree", "Strongly agree", "I don't know"], 3)
     assert _match_scale(answers) == (
-        "agreement", ["Disagree", "Agree", "Strongly agree"], ["I don't know"]
+        "agreement", ["Strongly disagree", "Disagree", "Agree", "Strongly agree"], ["I don't know"]
     )  # fmt: skip
 
 
 @pytest.mark.parametrize(
     "answers",
-    [["Yes", "No"], ["Female", "Male", "Other"], ["Agree", "Sometimes", "Never", "Always"]],
+    [
+        ["Yes", "No"],
+        ["Agree", "Disagree"],  # two points: a yes/no question as far as anyone can tell
+        ["Female", "Male", "Other"],
+        ["Agree", "Sometimes", "Never", "Always"],  # two scales mixed
+        ["Agree", "agree", "Disagree", "Strongly agree"],  # cells differ only in case
+    ],
 )
 def test_not_a_scale(answers) -> None:
     assert _match_scale(dict.fromkeys(answers, 2)) is None
