@@ -221,19 +221,18 @@ def draft_from_table(table: Table, *, title: str, source: str) -> DraftQuestionn
         ):
             respondent_id = name
             continue
-        draft = _guess(table, j, table.variables.get(j))
-        if name.upper().endswith("_TEXT") and draft.type != "number":
+        if _compact(name) in _METADATA or _compact(text) in _METADATA:
+            draft = Draft(id="", text="", type="text", report=False)
+            draft.comment = "metadata: read (rules may use it), not tabulated"
+        elif name.upper().endswith("_TEXT"):
             # Qualtrics' typed "other" answers: free text whatever they look like.
             draft = Draft(id="", text="", type="text", comment="typed 'other' answers")
+        else:
+            draft = _guess(table, j, table.variables.get(j))
         draft.id = _unique_id(_slug(name if name != text else text), used_ids)
         # Qualtrics appends " - Selected Choice" to choice questions that have an other box.
         draft.text = re.sub(r"\s+-\s+Selected Choice$", "", text) if column else text
         draft.column = column
-        if _compact(name) in _METADATA or _compact(text) in _METADATA:
-            draft.type, draft.choices, draft.codes, draft.other = "text", [], None, False
-            draft.separator, draft.missing = None, []
-            draft.report = False
-            draft.comment = "metadata: read (rules may use it), not tabulated"
         items.append(draft)
     if not items:
         raise SurveyError("has no columns to draft items from")

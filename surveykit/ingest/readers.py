@@ -69,27 +69,64 @@ def _check_file(path: Path) -> None:
         raise SurveyError("is a folder, not a responses file", file=path)
 
 
-def _table_from_rows(
-    path: Path, rows: list[list[str]], what: str
-) -> tuple[list[str], list[Column], int, int]:
-    """Headers, columns, row count and header records of ``rows`` (all cell texts)."""
-    import pyarrow as pa
+def _blank(value: object) -> bool:
+    return value is None or (value.__class__ is str and not value.strip())  # type: ignore[attr-defined]
 
-    while rows and not any(c.strip() for c in rows[-1]):
+
+def _table_from_rows(
+    path: Path, rows: list[list[object]], what: str
+) -> tuple[list[str], list[Column], int, int]:
+    """Headers, columns, row count and header records of a sheet's ``rows`` of values."""
+    while rows and all(_blank(v) for v in rows[-1]):
         rows.pop()  # formatted but empty rows at the end of a sheet are no responses
     if not rows:
         raise SurveyError(f"{what} is empty: expected a header row and responses", file=path)
     width = max(len(r) for r in rows)
-    while width > 0 and not any(len(r) >= width and r[width - 1].strip() for r in rows):
-        width -= 1
-    rows = [r[:width] + [""] * (width - len(r)) for r in rows]
-    headers, header_rows = header_layout(rows[:3])
-    body = rows[header_rows:]
-    columns = []
-    for j in range(width):
-        cells = pa.array([r[j] for r in body], type=pa.string()).dictionary_encode()
-        columns.append(Column([cells]))
-    return headers, columns, len(body), header_rows
+    rows = [r if len(r) == width else [*r, *[None] * (width - len(r))] for r in rows]
+    columns = list(zip(*rows, strict=True))
+    while columns and all(_blank(v) for v in columns[-1]):
+        columns.pop()  # empty columns right of the data
+    head = [[cell_text(c[i]) for c in columns] for i in range(min(3, len(rows)))]
+    headers, header_rows = header_layout(head or [[]])
+    out = [_column(values[header_rows:]) for values in columns]
+    return headers, out, len(rows) - header_rows, header_rows
+
+
+def _column(values: tuple[object, ...]) -> Column:
+    """One sheet column as a Column of cell texts.
+
+    Columns of one kind of value (texts; numbers; dates) are encoded by pyarrow and only
+    their distinct values are turned into text, in Python; mixed columns cell by cell.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    kinds = {v.__class__ for v in values} - {type(None)}
+    if kinds <= {str}:
+        cells = pa.array(values, type=pa.string()).fill_null("")
+        return Column([cells.dictionary_encode()])
+    if kinds <= {int, float} or kinds <= {dt.datetime} or kinds <= {dt.date}:
+        try:
+            coded = pa.array(values).dictionary_encode()
+        except (pa.ArrowException, OverflowError):
+            coded = None
+        if coded is not None:
+            distinct = coded.dictionary.to_pylist()
+            texts = pa.array([*map(cell_text, distinct), ""], type=pa.string())
+            indices = pc.fill_null(coded.indices, len(distinct))
+            return Column([pa.DictionaryArray.from_arrays(indices, texts)])
+    cache: dict[tuple[type, object], str] = {}
+    texts_per_cell = []
+    for v in values:
+        if v.__class__ is str:
+            texts_per_cell.append(v)
+            continue
+        key = (v.__class__, v)
+        text = cache.get(key)
+        if text is None:
+            text = cache[key] = cell_text(v)
+        texts_per_cell.append(text)
+    return Column([pa.array(texts_per_cell, type=pa.string()).dictionary_encode()])
 
 
 class SheetLocator:
@@ -134,11 +171,11 @@ def read_sheet(path: Path, sheet: str | None) -> Table:
         values = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
     except CalamineError as exc:
         raise SurveyError(f"cannot read sheet {sheet!r}: {exc}", file=path) from exc
-    rows = _texts(values)
+    rows = values
     skipped = 0
-    while rows and not any(c.strip() for c in rows[0]):
-        rows.pop(0)
+    while skipped < len(rows) and all(_blank(v) for v in rows[skipped]):
         skipped += 1
+    rows = rows[skipped:]
     headers, columns, n, header_rows = _table_from_rows(path, rows, f"sheet {sheet!r}")
     return Table(
         headers=headers,
@@ -147,22 +184,6 @@ def read_sheet(path: Path, sheet: str | None) -> Table:
         header_rows=header_rows,
         locate=SheetLocator(path, skipped + header_rows + 1),
     )
-
-
-def _texts(values: list[list[object]]) -> list[list[str]]:
-    """Every cell as text, converting each distinct non-text value once."""
-    cache: dict[tuple[type, object], str] = {}
-
-    def text(v: object) -> str:
-        if v.__class__ is str:
-            return v  # type: ignore[return-value]
-        key = (v.__class__, v)
-        out = cache.get(key)
-        if out is None:
-            out = cache[key] = cell_text(v)
-        return out
-
-    return [[text(v) for v in row] for row in values]
 
 
 def cell_text(value: object) -> str:
