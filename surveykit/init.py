@@ -292,7 +292,7 @@ def _guess(table: Table, j: int, variable: Variable | None) -> Draft:
         draft.choices = labels
         draft.separator = separator if separator not in _BUILT_IN_SEPARATORS else None
         draft.other = others > 0
-        draft.comment = f"select-all: parts joined by {separator.strip() or repr(separator)!r}"
+        draft.comment = f"select-all: parts joined by {separator!r}"
         if others:
             draft.comment += f"; {others} rare part(s) counted as Others"
         return draft
@@ -421,6 +421,8 @@ def _match_multi(answered: dict[str, int]) -> tuple[str, list[str], int] | None:
     n = sum(answered.values())
     best = None
     for separator in _SEPARATORS:
+        if separator == "," and all(v.count(",") == v.count(", ") for v in answered):
+            continue  # every comma is ", ": that separator says it better
         joined = {v: c for v, c in answered.items() if separator in v}
         if not joined or sum(joined.values()) < max(2, 0.05 * n):
             continue
