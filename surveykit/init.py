@@ -17,6 +17,7 @@ export costs about as much as reading it.
 from __future__ import annotations
 
 import json
+import keyword
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -597,7 +598,10 @@ def _slug(text: str) -> str:
         slug = f"{slug}_{w}" if slug else w
     if not slug[0].isalpha():
         slug = "q" + slug if slug[0].isdigit() else "item_" + slug
-    return slug
+    # Ids are names in show_if/where expressions, which are parsed as Python.
+    return (
+        slug + "_item" if keyword.iskeyword(slug) or slug in {"missing", "true", "false"} else slug
+    )
 
 
 def _unique_id(base: str, used: set[str]) -> str:

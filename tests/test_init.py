@@ -353,3 +353,36 @@ def test_labels_holding_the_separator_stay_whole() -> None:
     separator, labels, others = _match_multi(cells)
     assert separator == ", " and others == 0
     assert set(labels) == {"Provide hope", label, "Empower clients"}
+
+
+def test_surveymonkey_export_drafts_a_valid_questionnaire(tmp_path, cli) -> None:
+    from tests.test_readers import SURVEYMONKEY
+
+    (tmp_path / "responses.csv").write_text(SURVEYMONKEY, encoding="utf-8")
+    run = cli("init", tmp_path / "responses.csv", "-o", tmp_path / "questionnaire.yaml")
+    assert run.code == 0, run.err
+    assert cli("validate", tmp_path / "questionnaire.yaml").code == 0
+    q = load_questionnaire(tmp_path / "questionnaire.yaml")
+    assert q.respondent_id == "Respondent ID"
+    fruit = next(i for i in q.items if i.text == "Which fruits do you like?")
+    assert (fruit.type, fruit.labels, fruit.other) == ("multi", ["Apple", "Banana", "Cherry"], True)
+    tables = analyze(cli, tmp_path)
+    # By hand from the three rows: Apple 2, Banana 2, Cherry 1, one typed other (Kiwi).
+    assert {r[0]: r[1] for r in tables[fruit.id]["rows"]} == {
+        "Apple": 2, "Banana": 2, "Cherry": 1, "Others": 1,
+    }  # fmt: skip
+
+
+def test_google_forms_grid_rows_are_items_of_their_own(tmp_path) -> None:
+    path = tmp_path / "r.csv"
+    path.write_text(
+        "Timestamp,Rate us [Food],Rate us [Service]\n"
+        "2024/03/10 1:19:08 PM GMT+9,Good,Poor\n2024/03/10 1:20:08 PM GMT+9,Excellent,Fair\n"
+        "2024/03/10 1:21:08 PM GMT+9,Fair,Good\n",
+        encoding="utf-8",
+    )
+    draft = draft_questionnaire(path)
+    assert [(i.text, i.type) for i in draft.items] == [
+        ("Timestamp", "text"), ("Rate us [Food]", "ordinal"), ("Rate us [Service]", "ordinal"),
+    ]  # fmt: skip
+    assert draft.items[1].choices == ["Poor", "Fair", "Good", "Excellent"]
