@@ -92,6 +92,14 @@ def test_csv_round_trip_with_each_delimiter(tmp_path, delimiter, name) -> None:
     assert r.data["note"].tolist()[3] == "too long; sorry"
 
 
+def test_excel_unicode_text_is_utf16_with_tabs(tmp_path) -> None:
+    # Excel's "Unicode Text" (.txt): UTF-16 with a BOM, tab-separated, CRLF.
+    lines = ["\t".join(HEADER), *("\t".join(r) for r in ROWS)]
+    path = tmp_path / "responses.txt"
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("utf-16"))
+    expected_counts(read_responses(path, questionnaire(tmp_path)))
+
+
 def test_semicolon_file_through_the_cli(tmp_path, cli) -> None:
     write_csv(tmp_path / "responses.csv", ";")
     questionnaire(tmp_path)
