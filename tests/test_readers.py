@@ -458,6 +458,14 @@ def test_broken_files_are_one_line_errors(tmp_path, cli, name, data, message) ->
     assert run.code == 2 and message in run.err and run.err.count("\n") == 1
 
 
+def test_sav_with_a_wrong_encoding_is_a_one_line_error(tmp_path, cli) -> None:
+    write_sav(tmp_path / "responses.sav")
+    (tmp_path / "questionnaire.yaml").write_text("items:\n  - {id: note, type: text}\n", "utf-8")
+    run = cli("analyze", tmp_path / "responses.sav", "--encoding", "no-such-encoding")
+    assert run.code == 2 and run.err.count("\n") == 1
+    assert "cannot read as an SPSS file" in run.err and "--encoding" in run.err
+
+
 def test_sheet_option_on_a_csv_is_an_error(tmp_path, cli) -> None:
     write_csv(tmp_path / "responses.csv", ",")
     questionnaire(tmp_path)

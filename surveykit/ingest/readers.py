@@ -48,11 +48,13 @@ def read_responses_table(
     """The table of any responses file, by its suffix (CSV when the suffix is unknown)."""
     suffix = path.suffix.casefold()
     if suffix in SHEET_SUFFIXES:
+        if encoding is not None:
+            raise SurveyError("--encoding is for CSV files: a workbook knows its own", file=path)
         return read_sheet(path, sheet)
     if sheet is not None:
         raise SurveyError(f"--sheet is for .xlsx files, not {suffix or 'this file'}", file=path)
     if suffix in SPSS_SUFFIXES:
-        return read_sav(path)
+        return read_sav(path, encoding)
     if suffix == ".xls":
         raise SurveyError(
             "is an old Excel 97-2003 workbook; save it as .xlsx (or CSV) and read that", file=path
@@ -220,7 +222,7 @@ def cell_text(value: object) -> str:
     return str(value)
 
 
-def read_sav(path: Path) -> Table:
+def read_sav(path: Path, encoding: str | None = None) -> Table:
     """An SPSS ``.sav``/``.zsav`` file as a Table, through pyreadstat.
 
     Each variable's header is its name and its label (like Qualtrics' two header rows,
@@ -228,17 +230,23 @@ def read_sav(path: Path) -> Table:
     labelled 1 = "Female" is the choice "Female". User-missing codes (SPSS "missing
     values") read as their label when they have one (a questionnaire lists them under
     the item's ``missing:``), and as blank when they have none (99 in an age is then
-    missing, never a number in the mean).
+    missing, never a number in the mean). ``encoding`` is for old files that do not
+    record theirs (SPSS before version 16).
     """
     import pyreadstat
 
     _check_file(path)
     try:
         frame, meta = pyreadstat.read_sav(
-            str(path), user_missing=True, apply_value_formats=False, dates_as_pandas_datetime=False
+            str(path),
+            user_missing=True,
+            apply_value_formats=False,
+            dates_as_pandas_datetime=False,
+            encoding=encoding,
         )
-    except Exception as exc:  # pyreadstat raises its own ReadstatError and others
-        raise SurveyError(f"cannot read as an SPSS file: {exc}", file=path) from exc
+    except (pyreadstat.ReadstatError, pyreadstat.PyreadstatError, OSError) as exc:
+        hint = "; give its encoding with --encoding" if "character set" in str(exc) else ""
+        raise SurveyError(f"cannot read as an SPSS file: {exc}{hint}", file=path) from exc
     value_labels = meta.variable_value_labels or {}
     missing_ranges = meta.missing_ranges or {}
     measures = meta.variable_measure or {}
