@@ -558,17 +558,16 @@ def _blank_rows(table: Table) -> np.ndarray:
 
 
 def _is_unique_id(table: Table, j: int, blank_rows: np.ndarray) -> bool:
+    """Whether column ``j`` holds a different, non-blank id in every row that is not blank
+    (ids compared as the ingest compares them: white space around them ignored)."""
+    import pandas as pd
+
     column = table.column(j)
-    stripped = column.stripped()
-    codes = column.codes[~blank_rows]
-    if len(codes) == 0:
+    keys, distinct = pd.factorize(pd.Index(column.stripped(), dtype=object))
+    ids = keys[column.codes[~blank_rows]] if len(keys) else np.zeros(0, dtype=np.intp)
+    if len(ids) == 0 or np.asarray(distinct == "", dtype=bool)[ids].any():
         return False
-    if any(stripped[c] == "" for c in np.unique(codes)):
-        return False
-    texts = [stripped[c] for c in codes] if len(stripped) != len(column.uniques) else None
-    if texts is not None:
-        return len(set(texts)) == len(texts)
-    return len(np.unique(codes)) == len(codes)
+    return bool(np.bincount(ids, minlength=len(distinct)).max() == 1)
 
 
 def _split_header(header: str) -> tuple[str, str]:

@@ -386,3 +386,16 @@ def test_google_forms_grid_rows_are_items_of_their_own(tmp_path) -> None:
         ("Timestamp", "text"), ("Rate us [Food]", "ordinal"), ("Rate us [Service]", "ordinal"),
     ]  # fmt: skip
     assert draft.items[1].choices == ["Poor", "Fair", "Good", "Excellent"]
+
+
+@pytest.mark.parametrize(
+    ("ids", "unique"),
+    [(["R_1", "R_2", "R_3"], True), (["R_1", "R_2", "R_1"], False), (["R_1", "", "R_3"], False),
+     (["1", " 1", "2"], False)],  # " 1" is the id 1 again once spaces are ignored
+)  # fmt: skip
+def test_respondent_id_only_when_unique(tmp_path, ids, unique) -> None:
+    path = tmp_path / "r.csv"
+    path.write_text("ResponseId,Age\n" + "".join(f'"{i}",{30 + k}\n' for k, i in enumerate(ids)))
+    draft = draft_questionnaire(path)
+    assert (draft.respondent_id == "ResponseId") is unique
+    assert [i.text for i in draft.items] == (["Age"] if unique else ["ResponseId", "Age"])
