@@ -54,12 +54,12 @@ DelimiterOpt = Annotated[
     str | None,
     typer.Option(
         "--delimiter",
-        help="CSV delimiter: ',' ';' or tab [default: sniffed from the first rows; tab for .tsv].",
+        help="CSV delimiter: ',' ';' or tab (default: sniffed from the first rows; tab for .tsv).",
     ),
 ]
 SheetOpt = Annotated[
     str | None,
-    typer.Option("--sheet", help="Sheet of an .xlsx workbook to read [default: the first]."),
+    typer.Option("--sheet", help="Sheet of an .xlsx workbook to read (default: the first)."),
 ]
 
 def _version(value: bool) -> None:
