@@ -262,13 +262,17 @@ def _guess(table: Table, j: int, variable: Variable | None) -> Draft:
     if not answered:
         draft.comment = "no answers in the file: set the type"
         return draft
-    if variable is not None and variable.labels:
+    if variable is not None and set(variable.labels.values()) - set(variable.missing):
         return _from_value_labels(draft, answered, variable)
-    numbers = _as_numbers(answered)
-    if numbers is not None:
+    # An SPSS number whose only labels are its missing codes (999 = "No answer").
+    user_missing = [v for v in (variable.missing if variable else ()) if v in answered]
+    numbers = _as_numbers({v: c for v, c in answered.items() if v not in user_missing})
+    if numbers:
         lo, hi = min(numbers), max(numbers)
         draft.type = "number"
-        draft.comment = f"observed {_num(lo)} to {_num(hi)} in {n} answers: set min/max"
+        draft.missing = user_missing
+        counted = sum(c for v, c in answered.items() if v not in user_missing)
+        draft.comment = f"observed {_num(lo)} to {_num(hi)} in {counted} answers: set min/max"
         whole = all(float(x).is_integer() for x in numbers)
         if whole and len(numbers) <= 7 and lo >= 0 and hi <= 10:
             draft.comment += "; if these are codes of a rating scale, make it ordinal"

@@ -213,6 +213,23 @@ def test_sav_labels_become_text_and_choices(tmp_path) -> None:
     assert "type: ordinal" in text and '- {code: 3, label: "Satisfied"}' in text
 
 
+def test_sav_number_with_a_labelled_missing_code(tmp_path) -> None:
+    import pandas as pd
+    import pyreadstat
+
+    path = tmp_path / "r.sav"
+    pyreadstat.write_sav(
+        pd.DataFrame({"age": [34.0, 999.0, 51.0]}),
+        str(path),
+        variable_value_labels={"age": {999: "No answer"}},
+        missing_ranges={"age": [999]},
+        variable_measure={"age": "scale"},
+    )
+    (item,) = draft_questionnaire(path).items
+    assert (item.type, item.missing, item.choices) == ("number", ["No answer"], [])
+    assert item.comment.startswith("observed 34 to 51 in 2 answers")
+
+
 @needs_item_keys
 def test_sav_draft_validates_and_shows_user_missing_as_spss_does(tmp_path, cli) -> None:
     test_sav_labels_become_text_and_choices(tmp_path)
