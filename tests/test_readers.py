@@ -471,3 +471,13 @@ def test_sheet_option_on_a_csv_is_an_error(tmp_path, cli) -> None:
     questionnaire(tmp_path)
     run = cli("analyze", tmp_path / "responses.csv", "--sheet", "Data")
     assert run.code == 2 and "--sheet is for .xlsx files" in run.err
+
+
+def test_check_reads_a_semicolon_survey_folder(tmp_path, cli) -> None:
+    write_csv(tmp_path / "responses.csv", ";")
+    questionnaire(tmp_path)
+    assert cli("check", "--update", tmp_path).code == 0
+    assert cli("check", tmp_path).code == 0  # sniffed
+    assert cli("check", "--delimiter", ";", tmp_path).code == 0
+    run = cli("check", "--delimiter", ",", tmp_path)
+    assert run.code == 2 and "--delimiter ';'" in run.err
