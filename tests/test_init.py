@@ -13,15 +13,9 @@ import yaml
 from surveykit.ingest.columns import match_columns
 from surveykit.ingest.readers import read_responses_table
 from surveykit.init import _match_multi, _match_scale, draft_questionnaire, render
-from surveykit.questionnaire import _ITEM_KEYS, load_questionnaire
+from surveykit.questionnaire import load_questionnaire
 
 ROOT = Path(__file__).resolve().parent.parent
-# Keys of issue 9 items 1, 2 and 4 (separator, column {header, occurrence}, missing) land
-# from another branch; drafts that use them validate once they are there.
-needs_item_keys = pytest.mark.skipif(  # remove once branch i9-ingest is on main
-    not {"missing", "separator"} <= _ITEM_KEYS,
-    reason="needs the 'missing:'/'separator:'/'column: {header, occurrence}' keys (issue 9)",
-)
 
 
 def analyze(cli, folder: Path) -> dict:
@@ -230,7 +224,6 @@ def test_sav_number_with_a_labelled_missing_code(tmp_path) -> None:
     assert item.comment.startswith("observed 34 to 51 in 2 answers")
 
 
-@needs_item_keys
 def test_sav_draft_validates_and_shows_user_missing_as_spss_does(tmp_path, cli) -> None:
     test_sav_labels_become_text_and_choices(tmp_path)
     shutil.copy(tmp_path / "r.sav", tmp_path / "responses.sav")
@@ -272,7 +265,6 @@ def test_pipe_joined_answers_draft_a_separator(tmp_path) -> None:
     assert "type: multi" in text and 'separator: "|"' in text
 
 
-@needs_item_keys
 def test_pipe_joined_draft_counts_every_label(tmp_path, cli) -> None:
     test_pipe_joined_answers_draft_a_separator(tmp_path)
     (tmp_path / "responses.csv").write_text(
@@ -286,7 +278,6 @@ def test_pipe_joined_draft_counts_every_label(tmp_path, cli) -> None:
     }  # fmt: skip
 
 
-@needs_item_keys
 def test_duplicate_headers_draft_occurrences(tmp_path) -> None:
     path = tmp_path / "r.csv"
     path.write_text(
@@ -299,7 +290,6 @@ def test_duplicate_headers_draft_occurrences(tmp_path) -> None:
     assert 'column: {header: "Why or why not?", occurrence: 2}' in text
 
 
-@needs_item_keys
 def test_duplicate_headers_draft_validates_and_reads(tmp_path, cli) -> None:
     test_duplicate_headers_draft_occurrences(tmp_path)
     shutil.copy(tmp_path / "r.csv", tmp_path / "responses.csv")

@@ -16,12 +16,7 @@ import pytest
 from surveykit.errors import SurveyError
 from surveykit.ingest import read_responses
 from surveykit.ingest.readers import cell_text, read_responses_table
-from surveykit.questionnaire import _ITEM_KEYS, load_questionnaire
-
-# Blank rows are skipped by issue 9 item 3 (branch i9-ingest); remove once it is on main.
-needs_blank_rows = pytest.mark.skipif(
-    "missing" not in _ITEM_KEYS, reason="needs blank-row skipping (issue 9 item 3)"
-)
+from surveykit.questionnaire import load_questionnaire
 
 QUESTIONNAIRE = """\
 survey: {id: s, title: S}
@@ -261,7 +256,6 @@ def test_xlsx_round_trip(tmp_path) -> None:
     expected_counts(r)
 
 
-@needs_blank_rows
 def test_xlsx_blank_rows_are_no_responses_and_rows_keep_their_numbers(tmp_path) -> None:
     # A Qualtrics export re-saved in Excel: an empty row inside, and cleared cells (empty
     # strings, spaces) at the end.
