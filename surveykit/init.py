@@ -189,7 +189,11 @@ def draft_questionnaire(
     from surveykit.ingest.readers import read_responses_table
 
     table = read_responses_table(path, encoding, delimiter, sheet)
-    return draft_from_table(table, title=path.stem.replace("_", " "), source=path.name)
+    try:
+        return draft_from_table(table, title=path.stem.replace("_", " "), source=path.name)
+    except SurveyError as exc:
+        exc.file = exc.file or path
+        raise
 
 
 def draft_from_table(table: Table, *, title: str, source: str) -> DraftQuestionnaire:
@@ -236,7 +240,7 @@ def draft_from_table(table: Table, *, title: str, source: str) -> DraftQuestionn
         draft.column = column
         items.append(draft)
     if not items:
-        raise SurveyError("has no columns to draft items from")
+        raise SurveyError("has no named columns to draft items from (the header row is empty)")
     return DraftQuestionnaire(title=title, respondent_id=respondent_id, items=items, source=source)
 
 

@@ -406,3 +406,10 @@ def test_respondent_id_only_when_unique(tmp_path, ids, unique) -> None:
     draft = draft_questionnaire(path)
     assert (draft.respondent_id == "ResponseId") is unique
     assert [i.text for i in draft.items] == (["Age"] if unique else ["ResponseId", "Age"])
+
+
+def test_export_without_headers_is_a_one_line_error(tmp_path, cli) -> None:
+    (tmp_path / "r.csv").write_text(",,\n1,2,3\n", encoding="utf-8")
+    run = cli("init", tmp_path / "r.csv", "-o", tmp_path / "q.yaml")
+    assert run.code == 2 and run.err.count("\n") == 1
+    assert "r.csv: has no named columns" in run.err and not (tmp_path / "q.yaml").exists()
