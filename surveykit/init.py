@@ -503,31 +503,46 @@ def _merge_split_labels(cells: dict[str, list[str]], separator: str) -> dict[str
 
 # --- groups of option columns (SurveyMonkey, LimeSurvey, Kobo) --------------------------
 
-_OPTION = re.compile(r"^(?P<base>.+?)\s*\[(?P<key>[^\]]*)\]$")
+# "Base [key]" (SurveyMonkey, LimeSurvey, Google grids), "base/key" (Kobo, ODK),
+# "base___key" (REDCap checkboxes): as ingest/columns.py finds option columns.
+_OPTION = re.compile(r"^(?P<base>.+?)\s*(?:\[(?P<a>[^\]]*)\]|/(?P<b>[^/]+)|___(?P<c>.+))$")
 _TICKS = {"1", "y", "yes", "true", "checked", "selected", "x"}
+
+
+def _option_key(header: str) -> tuple[str, str] | None:
+    """(question, option) of an option column's header, or None."""
+    match = _OPTION.match(_split_header(header)[1])
+    if match is None:
+        return None
+    return match["base"].strip(), (match["a"] or match["b"] or match["c"] or "").strip()
+
+
 _OTHER_KEYS = {"other", "other text", "others", "other (please specify)"}
 
 
 def _option_groups(table: Table) -> dict[int, list[int]]:
-    """First column → columns of a select-all question exported one column per option:
-    ``Question [Option]`` headers whose cells are blank or the tick (the option's label,
-    1, Y, Yes, TRUE). Grid rows (cells hold other labels) are not grouped."""
+    """First column → columns of a select-all question exported one column per option
+    (``Question [Option]``, ``q/option``, ``q___1``) whose cells are blank or a tick (the
+    option's label, 1, Y, Yes, TRUE, Checked; 0, N, No, Unchecked count as not ticked).
+    Grid rows, whose cells hold other labels, are not grouped."""
+    from surveykit.ingest.columns import UNTICKED
+
     groups: dict[str, list[int]] = {}
     for j, header in enumerate(table.headers):
-        match = _OPTION.match(_split_header(header)[1])
-        if match:
-            groups.setdefault(_norm(match["base"]), []).append(j)
+        found = _option_key(header)
+        if found is not None:
+            groups.setdefault(_norm(found[0]), []).append(j)
     out: dict[int, list[int]] = {}
     for columns in groups.values():
         if len(columns) < 2:
             continue
         ticks = True
         for j in columns:
-            key = _OPTION.match(_split_header(table.headers[j])[1])["key"]
+            key = _option_key(table.headers[j])[1]  # type: ignore[index]
             if _norm(key) in _OTHER_KEYS:
                 continue
-            values = {v.casefold() for v in _counts(table, j)[0] if v not in ("", "0")}
-            if not values <= _TICKS | {key.strip().casefold()}:
+            values = {v.casefold() for v in _counts(table, j)[0]} - UNTICKED
+            if not values <= _TICKS | {key.casefold()}:
                 ticks = False
         if ticks:
             out[columns[0]] = columns
@@ -535,11 +550,10 @@ def _option_groups(table: Table) -> dict[int, list[int]]:
 
 
 def _option_group_item(table: Table, columns: list[int], used_ids: set[str]) -> Draft:
-    first = _OPTION.match(_split_header(table.headers[columns[0]])[1])
-    base = first["base"].strip()
+    base = _option_key(table.headers[columns[0]])[0]  # type: ignore[index]
     labels, other = [], False
     for j in columns:
-        key = _OPTION.match(_split_header(table.headers[j])[1])["key"].strip()
+        key = _option_key(table.headers[j])[1]  # type: ignore[index]
         if _norm(key) in _OTHER_KEYS:
             other = True
         else:
@@ -550,7 +564,7 @@ def _option_group_item(table: Table, columns: list[int], used_ids: set[str]) -> 
         type="multi",
         choices=_dedupe(labels),
         other=other,
-        comment=f"select-all exported as {len(columns)} columns 'question [option]'",
+        comment=f"select-all exported as {len(columns)} columns, one per option",
     )
 
 

@@ -413,3 +413,23 @@ def test_export_without_headers_is_a_one_line_error(tmp_path, cli) -> None:
     run = cli("init", tmp_path / "r.csv", "-o", tmp_path / "q.yaml")
     assert run.code == 2 and run.err.count("\n") == 1
     assert "r.csv: has no named columns" in run.err and not (tmp_path / "q.yaml").exists()
+
+
+@pytest.mark.parametrize(
+    ("header", "rows", "counts"),
+    [
+        # Kobo: q/option with 1/0; REDCap: field___code with Checked/Unchecked; LimeSurvey Y.
+        ("help/time,help/money,help/other", ["1,0,", "1,1,", "0,0,a nap"],
+         {"time": 2, "money": 1, "Others": 1}),
+        ("help___1,help___2", ["Checked,Unchecked", "Checked,Checked", "Unchecked,Unchecked"],
+         {"1": 2, "2": 1}),
+        ("help[SQ001],help[SQ002]", ["Y,", "Y,Y", ","], {"SQ001": 2, "SQ002": 1}),
+    ],
+)  # fmt: skip
+def test_one_column_per_option_drafts_one_multi_item(tmp_path, cli, header, rows, counts) -> None:
+    (tmp_path / "responses.csv").write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    assert cli("init", tmp_path / "responses.csv", "-o", tmp_path / "questionnaire.yaml").code == 0
+    (item,) = load_questionnaire(tmp_path / "questionnaire.yaml").items
+    assert (item.id, item.type) == ("help", "multi")
+    (table,) = analyze(cli, tmp_path).values()
+    assert {r[0]: r[1] for r in table["rows"]} == counts
