@@ -475,3 +475,38 @@ def test_check_reads_a_semicolon_survey_folder(tmp_path, cli) -> None:
     assert cli("check", "--delimiter", ";", tmp_path).code == 0
     run = cli("check", "--delimiter", ",", tmp_path)
     assert run.code == 2 and "--delimiter ';'" in run.err
+
+
+def test_sav_messages_name_the_case_without_a_line(tmp_path, cli) -> None:
+    import pandas as pd
+    import pyreadstat
+
+    ages = [30.0, 31, 32, 33, 34, 35, 36, 37, 38, 999999999]
+    pyreadstat.write_sav(
+        pd.DataFrame({"age": ages, "sex": [1.0, 2, 1, 2, 1, 2, 1, 2, 3, 1]}),
+        str(tmp_path / "responses.sav"),
+        variable_value_labels={"sex": {1: "Female", 2: "Male", 3: "Other"}},
+    )
+    (tmp_path / "questionnaire.yaml").write_text(
+        "items:\n  - {id: age, type: number}\n"
+        "  - {id: sex, type: single, choices: [Female, Male]}\n",
+        encoding="utf-8",
+    )
+    run = cli("analyze", tmp_path / "responses.sav")  # one bad cell: case 9 is "Other"
+    assert run.code == 2 and "row 9, column 'sex': 'Other' is not a choice" in run.err
+    assert "None" not in run.err
+    (tmp_path / "questionnaire.yaml").write_text(
+        "items:\n  - {id: age, type: number}\n"
+        "  - {id: sex, type: single, choices: [Female, Male, Other]}\n",
+        encoding="utf-8",
+    )
+    run = cli("analyze", tmp_path / "responses.sav")
+    assert run.code == 0, run.err
+    assert "999999999 in row 10, column 'age'" in run.out and "None" not in run.out
+    (tmp_path / "questionnaire.yaml").write_text(
+        "items:\n  - {id: age, type: number, max: 35}\n"
+        "  - {id: sex, type: single, choices: [Female, Male]}\n",
+        encoding="utf-8",
+    )
+    run = cli("analyze", tmp_path / "responses.sav")  # several bad cells: listed
+    assert run.code == 2 and "  row 7, column 'age': '36'" in run.err and "None" not in run.err
