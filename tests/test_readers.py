@@ -510,3 +510,23 @@ def test_sav_messages_name_the_case_without_a_line(tmp_path, cli) -> None:
     )
     run = cli("analyze", tmp_path / "responses.sav")  # several bad cells: listed
     assert run.code == 2 and "  row 7, column 'age': '36'" in run.err and "None" not in run.err
+
+
+def test_semicolon_file_lines_count_quoted_line_breaks(tmp_path) -> None:
+    # Row 2's answer spans two lines; row 3's age is bad: it starts on line 5.
+    path = tmp_path / "responses.csv"
+    path.write_text(
+        'Age;Sex\n34;Female\n51;"Male; or\nnot"\n17x;Male\n',
+        encoding="utf-8",
+    )
+    q = questionnaire(
+        tmp_path,
+        """\
+        items:
+          - {id: age, text: Age, type: number}
+          - {id: sex, text: Sex, type: text}
+        """,
+    )
+    with pytest.raises(SurveyError) as info:
+        read_responses(path, q)
+    assert (info.value.row, info.value.line) == (3, 5)
