@@ -412,7 +412,39 @@ def _match_scale(answered: dict[str, int]) -> tuple[str, list[str], list[str]] |
         low = 3 if name == "yes_maybe_no" else 4
         if low <= len(labels) <= 7:
             return name, labels, missing
+    labels = _match_degrees(points)
+    if labels is not None and 4 <= len(labels) <= 7:
+        return "degree", labels, missing
     return None
+
+
+# "Not at all / Not so / Somewhat / Very / Extremely <word>" (SurveyMonkey) and "Not at all /
+# Slightly / Moderately / Very / Extremely <word>" (Qualtrics), for any word: satisfied,
+# likely, important, confident, familiar…
+_DEGREES = {
+    "not at all": 0, "not so": 1, "not very": 1, "slightly": 1, "a little": 1, "somewhat": 2,
+    "moderately": 2, "fairly": 2, "very": 3, "extremely": 4, "completely": 4,
+}  # fmt: skip
+_DEGREE_SCALES = [
+    ("not at all", "not so", "somewhat", "very", "extremely"),
+    ("not at all", "slightly", "moderately", "very", "extremely"),
+]
+_DEGREE = re.compile(r"^(" + "|".join(sorted(_DEGREES, key=len, reverse=True)) + r") (\S.*)$")
+
+
+def _match_degrees(points: dict[str, str]) -> list[str] | None:
+    """Labels in order when every answer is a degree of one word ("Very satisfied")."""
+    found = {k: _DEGREE.match(k) for k in points}
+    if not all(found.values()) or len({m[2] for m in found.values()}) != 1:
+        return None
+    degrees = {m[1]: points[k] for k, m in found.items()}  # type: ignore[index]
+    if len({_DEGREES[d] for d in degrees}) != len(degrees):
+        return None
+    word = next(iter(found.values()))[2]  # type: ignore[index]
+    whole = next((f for f in _DEGREE_SCALES if set(degrees) <= set(f)), None)
+    if whole is None:
+        return sorted(degrees.values(), key=lambda v: _DEGREES[_DEGREE.match(scale_key(v))[1]])
+    return [degrees.get(d) or f"{d[:1].upper()}{d[1:]} {word}" for d in whole]
 
 
 def _unseen_point(key: str, position: int, points: dict[str, str]) -> str:

@@ -320,6 +320,13 @@ def test_duplicate_headers_draft_validates_and_reads(tmp_path, cli) -> None:
         (["Good", "Excellent", "Poor", "Fair", "Very poor"], "quality",
          ["Very poor", "Poor", "Fair", "Good", "Excellent"]),
         (["Yes", "No", "Maybe"], "yes_maybe_no", ["No", "Maybe", "Yes"]),
+        (["Very confident", "Not so confident", "Extremely confident"], "degree",
+         ["Not at all confident", "Not so confident", "Somewhat confident", "Very confident",
+          "Extremely confident"]),  # SurveyMonkey's wording, for any word
+        (["Slightly familiar", "Not at all familiar", "Very familiar", "Moderately familiar"],
+         "degree",
+         ["Not at all familiar", "Slightly familiar", "Moderately familiar", "Very familiar",
+          "Extremely familiar"]),  # Qualtrics' wording
         (["1 - Strongly disagree", "5 - Strongly agree", "3 - Neutral", "4 - Agree"], "agreement",
          ["1 - Strongly disagree", "2 - Disagree", "3 - Neutral", "4 - Agree", "5 - Strongly agree"]),
     ],
