@@ -443,6 +443,7 @@ def test_zsav_and_labels_in_the_table(tmp_path) -> None:
         ("r.xlsx", b"not a zip", "cannot read as an Excel workbook"),
         ("r.sav", b"not spss", "cannot read as an SPSS file"),
         ("r.xls", b"\xd0\xcf\x11\xe0", "old Excel 97-2003 workbook"),
+        ("r.ods", b"PK\x03\x04", "is an OpenDocument spreadsheet; save it as .xlsx"),
     ],
 )
 def test_broken_files_are_one_line_errors(tmp_path, cli, name, data, message) -> None:

@@ -27,6 +27,13 @@ from surveykit.ingest.csvfile import (
 
 SHEET_SUFFIXES = (".xlsx", ".xlsm")
 SPSS_SUFFIXES = (".sav", ".zsav")
+# Spreadsheets surveykit does not read (untested here), named so the message says what to do.
+_UNREAD = {
+    ".xls": "an old Excel 97-2003 workbook",
+    ".xlsb": "a binary Excel workbook",
+    ".ods": "an OpenDocument spreadsheet",
+    ".numbers": "an Apple Numbers file",
+}
 _DELIMITER_WORDS = {"comma": ",", "semicolon": ";", "tab": "\t", "\\t": "\t"}
 
 
@@ -55,9 +62,9 @@ def read_responses_table(
         raise SurveyError(f"--sheet is for .xlsx files, not {suffix or 'this file'}", file=path)
     if suffix in SPSS_SUFFIXES:
         return read_sav(path, encoding)
-    if suffix == ".xls":
+    if suffix in _UNREAD:
         raise SurveyError(
-            "is an old Excel 97-2003 workbook; save it as .xlsx (or CSV) and read that", file=path
+            f"is {_UNREAD[suffix]}; save it as .xlsx (or CSV) and read that", file=path
         )
     if suffix == ".tsv" and delimiter is None:
         delimiter = "\t"
