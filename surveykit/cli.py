@@ -54,13 +54,17 @@ DelimiterOpt = Annotated[
     str | None,
     typer.Option(
         "--delimiter",
-        help="CSV delimiter: ',' ';' or tab (default: sniffed from the first rows; tab for .tsv).",
+        help="CSV delimiter: ',' ';' or tab (also: comma, semicolon).",
+        show_default="sniffed from the first rows; tab for .tsv",
     ),
 ]
 SheetOpt = Annotated[
     str | None,
-    typer.Option("--sheet", help="Sheet of an .xlsx workbook to read (default: the first)."),
+    typer.Option(
+        "--sheet", help="Sheet of an .xlsx workbook to read.", show_default="the first sheet"
+    ),
 ]
+
 
 def _version(value: bool) -> None:
     if value:
