@@ -18,6 +18,7 @@ from surveykit.ingest import Responses
 from surveykit.plan import Plan, ScaleSpec, TableSpec, TestSpec
 from surveykit.questionnaire import OTHERS, Item
 from surveykit.result import ROW_DATA, Result, Table, TestReport
+from surveykit.settings import Settings, resolve
 from surveykit.tables import block_table, crosstab_table, item_table, numeric_summary
 
 TEST_NAMES = {
@@ -29,10 +30,17 @@ TEST_NAMES = {
 }
 
 
-def analyse(responses: Responses, plan: Plan | None = None) -> Result:
-    """Tables and tests for ``responses``; without a plan, one table per reported item."""
+def analyse(
+    responses: Responses, plan: Plan | None = None, settings: Settings | None = None
+) -> Result:
+    """Tables and tests for ``responses``; without a plan, one table per reported item.
+
+    ``settings`` are the run's resolved options (:func:`surveykit.settings.resolve`);
+    by default the plan's. Small-cell protection is not applied here.
+    """
     from surveykit import progress
 
+    settings = settings or resolve(plan)
     plan = plan or Plan()
     items = {item.id: item for item in responses.questionnaire.items}
     notes = list(responses.notes)
@@ -58,7 +66,7 @@ def analyse(responses: Responses, plan: Plan | None = None) -> Result:
         for spec in plan.tests:
             tests.append(_run_test(responses, spec, items, plan))
             bar.advance()
-    tests = _adjust(tests, plan.adjust)
+    tests = _adjust(tests, settings.adjust)
     return Result(
         survey=responses.questionnaire.id,
         title=responses.questionnaire.title,
@@ -73,7 +81,7 @@ def analyse(responses: Responses, plan: Plan | None = None) -> Result:
         tables=tables,
         tests=tests,
         notes=notes,
-        options={"alpha": plan.alpha, "missing": plan.missing, "adjust": plan.adjust},
+        options=replace(settings, min_cell=None).to_options(),
         data_issues=[issue.to_dict() for issue in responses.data_issues],
     )
 

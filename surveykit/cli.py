@@ -86,13 +86,27 @@ def _options(
     """Survey questionnaires in YAML, exported responses in, SPSS-quality tables and tests out."""
 
 
+MinCellOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--min-cell",
+        min=1,
+        help="Show counts below N as '< N' and withhold what would give them away.",
+        show_default="the plan's report.min_cell, else no suppression",
+    ),
+]
+
+
 def _load(
     responses: Path,
     questionnaire: Path | None,
     plan: Path | None,
     encoding: str | None,
-    delimiter: str | None,
-    sheet: str | None,
+    delimiter: str | None = None,
+    sheet: str | None = None,
+    *,
+    min_cell: int | None = None,
+    with_quotes: bool = False,
 ):
     from surveykit.ingest.readers import parse_delimiter
     from surveykit.pipeline import find_inputs, run_survey
@@ -105,7 +119,9 @@ def _load(
         encoding=encoding,
         delimiter=parse_delimiter(delimiter),
         sheet=sheet,
-    ).result
+        min_cell=min_cell,
+        with_quotes=with_quotes,
+    )
 
 
 @app.command()
@@ -116,6 +132,7 @@ def analyze(
     format: Annotated[
         str, typer.Option("--format", "-f", help="Output format: terminal or json.")
     ] = "terminal",
+    min_cell: MinCellOpt = None,
     encoding: EncodingOpt = None,
     delimiter: DelimiterOpt = None,
     sheet: SheetOpt = None,
@@ -123,7 +140,7 @@ def analyze(
     """Read RESPONSES, apply the questionnaire's rules and print tables and tests."""
     if format not in ("terminal", "json"):
         raise typer.BadParameter(f"must be terminal or json, got {format!r}", param_hint="--format")
-    result = _load(responses, questionnaire, plan, encoding, delimiter, sheet)
+    result = _load(responses, questionnaire, plan, encoding, delimiter, sheet, min_cell=min_cell)
     if format == "json":
         from surveykit.render.json import render_json
 
@@ -163,37 +180,19 @@ def report(
             show_default="print md, html and json; docx and csv need it",
         ),
     ] = None,
-    min_cell: Annotated[
-        int | None,
-        typer.Option(
-            "--min-cell",
-            min=1,
-            help="Show counts below N as '< N' and hide what would give them away.",
-            show_default="the plan's report.min_cell, else no suppression",
-        ),
-    ] = None,
+    min_cell: MinCellOpt = None,
     encoding: EncodingOpt = None,
     delimiter: DelimiterOpt = None,
     sheet: SheetOpt = None,
 ) -> None:
     """Write a publication-ready report: numbered tables, APA results, figures, quotes."""
-    from surveykit.ingest.readers import parse_delimiter
-    from surveykit.pipeline import find_inputs, run_survey
     from surveykit.report import write_report
 
-    q_path, p_path = find_inputs(responses, questionnaire, plan)
-    run = run_survey(
-        responses,
-        q_path,
-        p_path,
-        encoding=encoding,
-        delimiter=parse_delimiter(delimiter),
-        sheet=sheet,
-        with_quotes=True,
-    )
-    if min_cell is None and run.plan is not None:
-        min_cell = run.plan.min_cell
-    text = write_report(run.result, format, output, min_cell=min_cell, quotes=run.quotes)
+    result = _load(
+        responses, questionnaire, plan, encoding, delimiter, sheet,
+        min_cell=min_cell, with_quotes=True,
+    )  # fmt: skip
+    text = write_report(result, format, output)
     if text is not None:
         sys.stdout.write(text)
     else:

@@ -1,16 +1,17 @@
-"""Files in, Result out: the one sequence every command runs."""
+"""Files in, Result out: the one sequence every command runs.
+
+questionnaire → ingest → analyses → quotes → small-cell protection → one frozen
+Result. Every output (terminal, JSON, every report format, ``check``) renders
+that Result and nothing else.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from surveykit.errors import SurveyError
 from surveykit.result import Result
-
-if TYPE_CHECKING:
-    from surveykit.plan import Plan
 
 
 def find_inputs(
@@ -33,15 +34,6 @@ def find_inputs(
     return q_path, p_path if (plan is not None or p_path.exists()) else None
 
 
-@dataclass(frozen=True)
-class SurveyRun:
-    """What one run produced: the result, open-ended quotes (if asked for) and the plan."""
-
-    result: Result
-    quotes: Any = None
-    plan: Plan | None = None
-
-
 def run_survey(
     responses: Path,
     questionnaire: Path,
@@ -50,21 +42,31 @@ def run_survey(
     encoding: str | None = None,
     delimiter: str | None = None,
     sheet: str | None = None,
+    min_cell: int | None = None,
     with_quotes: bool = False,
-) -> SurveyRun:
-    """Load, ingest and analyse; with ``with_quotes``, also collect open-ended answers."""
+) -> Result:
+    """Load, ingest, analyse, collect quotes (``with_quotes``) and protect small cells.
+
+    ``min_cell`` (the command-line flag) wins over the plan's ``report.min_cell``;
+    the settings used are recorded in ``Result.options``.
+    """
     from surveykit.analyses import analyse
     from surveykit.ingest import read_responses
     from surveykit.plan import load_plan
     from surveykit.questionnaire import load_questionnaire
+    from surveykit.settings import resolve
 
     q = load_questionnaire(questionnaire)
     the_plan = load_plan(plan, q) if plan is not None else None
+    settings = resolve(the_plan, min_cell=min_cell)
     data = read_responses(responses, q, encoding=encoding, delimiter=delimiter, sheet=sheet)
-    result = analyse(data, the_plan)
-    quotes = None
+    result = analyse(data, the_plan, settings)
     if with_quotes:
         from surveykit.quotes import collect_quotes
 
-        quotes = collect_quotes(data)
-    return SurveyRun(result=result, quotes=quotes, plan=the_plan)
+        result = replace(result, quotes=collect_quotes(data))
+    if settings.min_cell is not None:
+        from surveykit.suppression import suppress
+
+        result = suppress(result, settings.min_cell)
+    return result

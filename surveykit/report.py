@@ -1,517 +1,98 @@
-"""``surveykit report``: one document model built from a Result, one renderer per format.
+"""``surveykit report``: one table of renderers, one writer.
 
-:func:`build_report` turns a :class:`~surveykit.result.Result` into a
-:class:`Report` whose cells are already formatted strings (via
-``render/numbers.py``), whose tables are numbered and whose figures are PNG
-bytes. The renderers in ``surveykit/render`` (markdown, html, docx, csv_out)
-only lay that model out, so every format shows the same numbers. JSON is the
-exact ``render_json`` document of ``analyze --format json``.
+The document model is :mod:`surveykit.render.document`; each format's renderer
+lays it out, and every file goes through :func:`surveykit.files.write_atomic`
+(CSV through its folder writer). JSON is the ``analyze --format json`` document
+of the same Result.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
 
-from surveykit.dates import report_date
 from surveykit.errors import SurveyError
 from surveykit.files import write_atomic
-from surveykit.quotes import QuoteBlock
-from surveykit.render.apa import apa
-from surveykit.render.numbers import fmt_cell, fmt_num, fmt_p
-from surveykit.result import ROW_DATA, ROW_HEADING, Result, TestReport
+from surveykit.result import Result
 
-FORMATS = ("md", "html", "docx", "json", "csv")
-TEXT_FORMATS = ("md", "html", "json")
 
-TEST_TITLES = {
-    "t-test": "Independent-samples t-test",
-    "anova": "One-way ANOVA",
-    "chi-square": "Chi-square test of independence",
-    "mann-whitney": "Mann–Whitney U test",
-    "kruskal": "Kruskal–Wallis test",
+def _json(result: Result, output: Path | None, generated: date | None) -> str | bytes:
+    from surveykit.render.json import render_json
+
+    return render_json(result)
+
+
+def _markdown(result: Result, output: Path | None, generated: date | None) -> str | bytes:
+    from surveykit.render.document import build_report
+    from surveykit.render.markdown import render_markdown, write_markdown
+
+    # Figures are drawn only where they can be shown: not when Markdown goes to stdout.
+    report = build_report(result, generated=generated, figures=output is not None)
+    if output is None:
+        return render_markdown(report, figure_dir=None)
+    write_markdown(report, output)
+    return b""
+
+
+def _html(result: Result, output: Path | None, generated: date | None) -> str | bytes:
+    from surveykit.render.document import build_report
+    from surveykit.render.html import render_html
+
+    return render_html(build_report(result, generated=generated))
+
+
+def _docx(result: Result, output: Path | None, generated: date | None) -> str | bytes:
+    from surveykit.render.document import build_report
+    from surveykit.render.docx import render_docx
+
+    return render_docx(build_report(result, generated=generated))
+
+
+def _csv(result: Result, output: Path | None, generated: date | None) -> str | bytes:
+    from surveykit.render.csv_out import write_csv_folder
+    from surveykit.render.document import build_report
+
+    assert output is not None
+    write_csv_folder(build_report(result, generated=generated, figures=False), output)
+    return b""
+
+
+# format → (renderer, what it writes when it needs --output, or None for text formats).
+# A renderer returns text or bytes for write_atomic; b"" means it wrote its own files
+# (Markdown's figures folder, the CSV folder) through the same atomic writer.
+RENDERERS: dict[
+    str, tuple[Callable[[Result, Path | None, date | None], str | bytes], str | None]
+] = {
+    "md": (_markdown, None),
+    "html": (_html, None),
+    "docx": (_docx, "a Word document"),
+    "json": (_json, None),
+    "csv": (_csv, "a folder of CSV files"),
 }
-_ADJUST_NAMES = {
-    "holm": "Holm's step-down method",
-    "bonferroni": "the Bonferroni correction",
-    "fdr_bh": "the Benjamini–Hochberg false discovery rate procedure",
-}
-_GROUP_KEYS = (
-    ("n", "n"),
-    ("mean", "Mean"),
-    ("sd", "SD"),
-    ("ci95", "95% CI"),
-    ("median", "Median"),
-    ("mean_rank", "Mean rank"),
-)
-
-
-@dataclass(frozen=True)
-class Figure:
-    """A numbered figure: caption, alt text and the PNG image."""
-
-    number: int
-    caption: str
-    png: bytes
-    alt: str = ""
-
-    @property
-    def filename(self) -> str:
-        """File name used when the figure is written beside a report."""
-        return f"fig{self.number}.png"
-
-
-@dataclass(frozen=True)
-class ReportTable:
-    """A numbered table ready to lay out: every cell is a display string.
-
-    ``align`` holds "l" or "r" per column; ``row_kinds`` follow
-    :mod:`surveykit.result` (data, heading, missing, total); ``tests`` are APA
-    sentences of the tests that relate to this table; ``figures`` follow it.
-    """
-
-    number: int
-    id: str
-    title: str
-    columns: list[str]
-    rows: list[list[str]]
-    row_kinds: list[str]
-    align: list[str]
-    kind: str
-    notes: list[str] = field(default_factory=list)
-    tests: list[str] = field(default_factory=list)
-    figures: list[Figure] = field(default_factory=list)
-
-    @property
-    def caption(self) -> str:
-        """``Table 1 Respondents``."""
-        return f"Table {self.number} {self.title}"
-
-
-@dataclass(frozen=True)
-class Report:
-    """Everything a renderer lays out, in reading order."""
-
-    title: str
-    generated: str
-    methods: list[str]
-    data_notes: list[str]
-    tables: list[ReportTable]
-    test_tables: list[ReportTable]
-    test_figures: list[Figure]
-    quotes: list[QuoteBlock]
-
-    @property
-    def all_tables(self) -> list[ReportTable]:
-        """Result tables then test tables, in number order."""
-        return [*self.tables, *self.test_tables]
-
-    @property
-    def figures(self) -> list[Figure]:
-        """Every figure in number order."""
-        return [f for t in self.tables for f in t.figures] + list(self.test_figures)
-
-
-# --- entry point ------------------------------------------------------------------
+FORMATS = tuple(RENDERERS)
 
 
 def write_report(
-    result: Result,
-    fmt: str,
-    output: Path | None,
-    *,
-    min_cell: int | None = None,
-    generated: date | None = None,
-    quotes: list[QuoteBlock] | None = None,
+    result: Result, fmt: str, output: Path | None, *, generated: date | None = None
 ) -> str | None:
     """Render ``result`` as ``fmt`` (md, html, docx, json, csv).
 
     With ``output`` the report is written there (csv: a folder of CSV files)
     atomically and None is returned; without it, text formats are returned as
-    a string. ``min_cell`` applies small-cell suppression first; ``quotes``
-    adds the open-ended answers appendix (md, html, docx).
+    a string. The Result is rendered as it is: small-cell protection and quotes
+    were applied by the pipeline (:func:`surveykit.pipeline.run_survey`).
     """
     fmt = fmt.lower().lstrip(".")
-    if fmt not in FORMATS:
+    if fmt not in RENDERERS:
         raise SurveyError(f"unknown report format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    if output is None and fmt not in TEXT_FORMATS:
-        what = "a Word document" if fmt == "docx" else "a folder of CSV files"
-        raise SurveyError(f"--format {fmt} writes {what}; give --output PATH")
-    if min_cell is not None:
-        from surveykit.suppression import suppress
-
-        result = suppress(result, min_cell)
-    if fmt == "json":
-        from surveykit.render.json import render_json
-
-        text = render_json(result)
-        if output is None:
-            return text
-        write_atomic(output, text.encode("utf-8"))
-        return None
-    # Figures are only drawn where they can be shown: not in CSV, not when Markdown goes to stdout.
-    report = build_report(
-        result,
-        generated=generated,
-        quotes=quotes,
-        figures=fmt != "csv" and not (fmt == "md" and output is None),
-    )
-    if fmt == "md":
-        from surveykit.render.markdown import render_markdown, write_markdown
-
-        if output is None:
-            return render_markdown(report, figure_dir=None)
-        write_markdown(report, output)
-    elif fmt == "html":
-        from surveykit.render.html import render_html
-
-        text = render_html(report)
-        if output is None:
-            return text
-        write_atomic(output, text.encode("utf-8"))
-    elif fmt == "docx":
-        from surveykit.render.docx import render_docx
-
-        assert output is not None
-        write_atomic(output, render_docx(report))
-    else:
-        from surveykit.render.csv_out import write_csv_folder
-
-        assert output is not None
-        write_csv_folder(report, output)
+    render, needs_output = RENDERERS[fmt]
+    if output is None and needs_output:
+        raise SurveyError(f"--format {fmt} writes {needs_output}; give --output PATH")
+    data = render(result, output, generated)
+    if output is None:
+        assert isinstance(data, str)
+        return data
+    if data != b"":
+        write_atomic(output, data)
     return None
-
-
-# --- building the document model ------------------------------------------------------
-
-
-def _home_tables(result: Result) -> dict[int, str]:
-    """The one table each test is reported under: the first holding both its variables,
-    else the first holding its dependent variable, else the first holding its grouping."""
-    home: dict[int, str] = {}
-    for i, test in enumerate(result.tests):
-        for wanted in ({test.dv, test.by}, {test.dv}, {test.by}):
-            table = next((t for t in result.tables if wanted <= set(t.items)), None)
-            if table is not None:
-                home[i] = table.id
-                break
-    return home
-
-
-def build_report(
-    result: Result,
-    *,
-    generated: date | None = None,
-    quotes: list[QuoteBlock] | None = None,
-    figures: bool = True,
-) -> Report:
-    """The formatted, numbered document for ``result`` (figures drawn unless ``figures=False``)."""
-    generated = generated or report_date()
-    tests = [(t, test_dict(t)) for t in result.tests]
-    counter = _Numbers()
-    tables: list[ReportTable] = []
-    home = _home_tables(result)
-    for table in result.tables:
-        sentences = [
-            test_sentence(t, d) for i, (t, d) in enumerate(tests) if home.get(i) == table.id
-        ]
-        figs: list[Figure] = []
-        if figures:
-            figs = _table_figures(table, counter)
-        tables.append(
-            ReportTable(
-                number=counter.table(),
-                id=table.id,
-                title=table.title,
-                columns=list(table.columns),
-                rows=[
-                    [fmt_cell(c, v) for c, v in zip(table.columns, row, strict=True)]
-                    for row in table.rows
-                ],
-                row_kinds=list(table.row_kinds) or [ROW_DATA] * len(table.rows),
-                align=["l" if i == 0 or _is_text_column(table, i) else "r" for i in range(len(table.columns))],
-                kind=table.kind,
-                notes=list(table.notes),
-                tests=sentences,
-                figures=figs,
-            )
-        )  # fmt: skip
-    test_tables = _test_tables(tests, counter)
-    test_figures: list[Figure] = []
-    if figures:
-        from surveykit.render.figures import anova_means
-
-        for t, d in tests:
-            if t.kind == "anova" and not t.error:
-                png = anova_means(d, dv_label=t.dv_label or t.dv, by_label=t.by_label or t.by)
-                if png is not None:
-                    title = f"Mean {t.dv_label or t.dv} by {t.by_label or t.by} with 95% CI"
-                    test_figures.append(Figure(counter.figure(), title, png, alt=title))
-    return Report(
-        title=result.title or result.survey,
-        generated=f"{generated.day} {generated:%B %Y}",
-        methods=methods_paragraphs(result),
-        data_notes=list(result.notes),
-        tables=tables,
-        test_tables=test_tables,
-        test_figures=test_figures,
-        quotes=list(quotes or []),
-    )
-
-
-class _Numbers:
-    """Running table and figure numbers, so numbering follows reading order."""
-
-    def __init__(self) -> None:
-        self._table = 0
-        self._figure = 0
-
-    def table(self) -> int:
-        self._table += 1
-        return self._table
-
-    def figure(self) -> int:
-        self._figure += 1
-        return self._figure
-
-
-def _is_text_column(table: Any, index: int) -> bool:
-    # Crosstab tables carry labels in their first two columns and an item id in "Summary item".
-    column = table.columns[index]
-    return column == "Summary item" or (table.kind == "crosstab" and index == 1)
-
-
-def _table_figures(table: Any, counter: _Numbers) -> list[Figure]:
-    from surveykit.render import figures as figs
-
-    out = []
-    if table.kind == "multi":
-        png = figs.multi_bars(table)
-        if png is not None:
-            out.append(Figure(counter.figure(), f"{table.title} (percent of respondents)", png,
-                              alt=f"Horizontal bar chart: {table.title}"))  # fmt: skip
-    elif table.kind == "block" and figs.likert_segments(table):
-        png = figs.likert_diverging(table)
-        if png is not None:
-            out.append(Figure(counter.figure(), f"{table.title}: distribution of answers", png,
-                              alt=f"Diverging stacked bar chart: {table.title}"))  # fmt: skip
-    return out
-
-
-# --- tests ------------------------------------------------------------------------------
-
-
-def test_dict(test: TestReport) -> dict[str, Any]:
-    """A test's JSON form with its APA line."""
-    d = test.to_dict()
-    d["apa"] = apa(d)
-    return d
-
-
-def test_sentence(test: TestReport, d: dict[str, Any] | None = None) -> str:
-    """``One-way ANOVA of Work engagement by Department: F(4, 229) = 2.87, p = .024, η² = .05.``"""
-    d = d or test_dict(test)
-    title = TEST_TITLES.get(test.kind, test.kind)
-    text = f"{title} of {test.dv_label or test.dv} by {test.by_label or test.by}: {d['apa']}"
-    return text if text.endswith(".") else text + "."
-
-
-def _group_n(d: dict[str, Any]) -> str:
-    if d.get("suppressed"):
-        return "not shown"
-    groups = d.get("groups") or []
-    if groups:
-        return "; ".join(f"{g.get('label', '')} {fmt_cell('n', g.get('n'))}" for g in groups)
-    if d.get("n") is not None:
-        return f"N = {fmt_cell('n', d['n'])}"
-    observed = d.get("observed")
-    if observed:
-        return f"N = {int(sum(sum(row) for row in observed))}"
-    return ""
-
-
-def _test_tables(
-    tests: list[tuple[TestReport, dict[str, Any]]], counter: _Numbers
-) -> list[ReportTable]:
-    if not tests:
-        return []
-    summary_rows = [
-        [TEST_TITLES.get(t.kind, t.kind), t.dv_label or t.dv, t.by_label or t.by, _group_n(d), d["apa"]]
-        for t, d in tests
-    ]  # fmt: skip
-    notes = ["p values in APA style; adjusted p values are shown in parentheses."]
-    out = [
-        ReportTable(
-            number=counter.table(), id="tests", title="Tests of association and group differences",
-            columns=["Test", "Outcome", "Grouped by", "Groups (n)", "Result"], rows=summary_rows,
-            row_kinds=[ROW_DATA] * len(summary_rows), align=["l"] * 5, kind="tests", notes=notes,
-        )
-    ]  # fmt: skip
-    # Group descriptives of every test that reports groups (means for parametric tests,
-    # medians or mean ranks for rank tests), so the sentences can be read against them.
-    with_groups = [(t, d) for t, d in tests if d.get("groups")]
-    if with_groups:
-        keys = [
-            k for k, _ in _GROUP_KEYS if any(k in g for _, d in with_groups for g in d["groups"])
-        ]
-        columns = ["", *[label for k, label in _GROUP_KEYS if k in keys]]
-        rows: list[list[str]] = []
-        kinds: list[str] = []
-        for t, d in with_groups:
-            rows.append(
-                [
-                    f"{t.dv_label or t.dv} by {t.by_label or t.by} ({TEST_TITLES.get(t.kind, t.kind)})"
-                ]
-                + [""] * len(keys)
-            )
-            kinds.append(ROW_HEADING)
-            for g in d["groups"]:
-                rows.append([str(g.get("label", "")), *[_group_cell(k, g.get(k)) for k in keys]])
-                kinds.append(ROW_DATA)
-        out.append(
-            ReportTable(
-                number=counter.table(), id="test_groups", title="Group statistics for the tests",
-                columns=columns, rows=rows, row_kinds=kinds, align=["l"] + ["r"] * len(keys),
-                kind="test_groups", notes=["SD with n − 1; 95% CI of the group mean."],
-            )
-        )  # fmt: skip
-    for t, d in tests:
-        posthoc = d.get("posthoc") or {}
-        tukey = posthoc.get("tukey") or []
-        gh = {(r["a"], r["b"]): r for r in posthoc.get("games_howell") or []}
-        if t.kind != "anova" or not tukey:
-            continue
-        rows = []
-        for r in tukey:
-            other = gh.get((r["a"], r["b"]), {})
-            rows.append([
-                f"{r['a']} − {r['b']}", fmt_num(r.get("diff")), fmt_num(r.get("se")),
-                _ci(r.get("ci95")), _p(r.get("p_adj")), _p(other.get("p_adj")),
-            ])  # fmt: skip
-        out.append(
-            ReportTable(
-                number=counter.table(), id=f"posthoc_{t.dv}_{t.by}",
-                title=f"Post-hoc comparisons of {t.dv_label or t.dv} by {t.by_label or t.by}",
-                columns=["Pair", "Difference", "SE", "95% CI (Tukey)", "p Tukey", "p Games–Howell"],
-                rows=rows, row_kinds=[ROW_DATA] * len(rows), align=["l"] + ["r"] * 5,
-                kind="posthoc",
-                notes=["Tukey HSD assumes equal variances; Games–Howell does not. p values adjusted for all pairs."],
-            )
-        )  # fmt: skip
-    return out
-
-
-def _p(value: Any) -> str:
-    # Suppressed cells arrive as strings ("< 5") and are shown as they are.
-    return value if isinstance(value, str) else fmt_p(value)
-
-
-def _ci(ci: Any) -> str:
-    if isinstance(ci, str):
-        return ci
-    if not ci or ci[0] is None:
-        return ""
-    return f"[{fmt_num(ci[0])}, {fmt_num(ci[1])}]"
-
-
-def _group_cell(key: str, value: Any) -> str:
-    if key == "ci95":
-        return _ci(value)
-    return fmt_cell("n" if key == "n" else "x", value)
-
-
-# --- methods ------------------------------------------------------------------------------
-
-
-def methods_paragraphs(result: Result) -> list[str]:
-    """A short methods section stated only from facts recorded in the Result."""
-    paragraphs = []
-    text = f"Of {result.received} responses received, "
-    if result.excluded:
-        counts = Counter(e.get("reason") or e.get("rule") for e in result.exclusions)
-        rules = "; ".join(f"{reason}: {n}" for reason, n in counts.items())
-        text += (
-            f"{result.excluded} were excluded ({rules}), leaving {result.analysed} for analysis."
-        )
-    else:
-        text += f"none were excluded; all {result.analysed} were analysed."
-    paragraphs.append(text)
-    if result.data_issues:
-        paragraphs.append(data_issues_sentence(result))
-
-    if result.tests:
-        kinds = Counter(TEST_TITLES.get(t.kind, t.kind) for t in result.tests)
-        run = "; ".join(name if n == 1 else f"{name} ({n} tests)" for name, n in kinds.items())
-        text = f"Tests run: {run}."
-        alpha = result.options.get("alpha")
-        if alpha is not None:
-            text += f" Significance was judged at α = {fmt_num(alpha)}."
-        adjust = result.options.get("adjust")
-        if adjust and adjust != "none":
-            text += (
-                f" p values were adjusted for {len(result.tests)} tests with "
-                f"{_ADJUST_NAMES.get(adjust, adjust)}."
-            )
-        paragraphs.append(text)
-    missing = result.options.get("missing")
-    if missing == "listwise":
-        paragraphs.append(
-            "Missing data: tables use every respondent who answered the item; tests use only "
-            "respondents who answered every variable used in any planned test (listwise deletion)."
-        )
-    elif missing:
-        paragraphs.append(
-            "Missing data: each table and test uses every respondent who answered the items "
-            "involved (pairwise deletion); missing and not-applicable answers are counted in the "
-            "tables."
-        )
-    min_cell = result.options.get("min_cell")
-    if min_cell:
-        text = (
-            f"Small cells: counts below {min_cell} are shown as \u201c< {min_cell}\u201d, with the "
-            "percentages and group statistics that would reveal them; cells marked \u201cx\u201d "
-            "are withheld as well so that the small counts cannot be worked out from totals."
-        )
-        if any(t.stats.get("suppressed") for t in result.tests):
-            text += (
-                f" Tests with a group of fewer than {min_cell} respondents are not shown, "
-                "as their statistics would reveal the group's size."
-            )
-        paragraphs.append(text)
-    return paragraphs
-
-
-def data_issues_sentence(result: Result) -> str:
-    """'3 values of Age outside 15–80 … were set to missing', from the Result's data issues."""
-    labels: dict[str, str] = {}
-    for t in result.tables:
-        if len(t.items) == 1:
-            labels.setdefault(t.items[0], t.title)
-        elif t.kind == "block":  # one heading row per item, in order
-            headings = [r[0] for r, k in zip(t.rows, t.row_kinds, strict=True) if k == ROW_HEADING]
-            for item, heading in zip(t.items, headings, strict=False):
-                labels.setdefault(item, str(heading))
-    counts = Counter((d["item"], d["reason"]) for d in result.data_issues)
-    parts = []
-    for (item, reason), n in counts.items():
-        name = labels.get(item, item)
-        if reason == "not a number":
-            parts.append(f"{n} non-numeric {_plural(n, 'value')} of {name}")
-        elif reason == "not a choice":
-            verb = "is" if n == 1 else "are"
-            parts.append(f"{n} {_plural(n, 'answer')} to {name} that {verb} not among its choices")
-        else:
-            parts.append(f"{n} {_plural(n, 'value')} of {name} {reason}")
-    listed = ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0]
-    total = len(result.data_issues)
-    return (
-        f"{listed[0].upper()}{listed[1:]} {'was' if total == 1 else 'were'} set to missing "
-        "as invalid answers and left out of the analysis."
-    )
-
-
-def _plural(n: int, word: str) -> str:
-    return word if n == 1 else word + "s"

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from surveykit.quotes import QuoteBlock
 
 ROW_DATA = "data"
 ROW_HEADING = "heading"  # an item's name in a stacked (Table-1 style) block
@@ -84,7 +87,12 @@ class TestReport:
 
 @dataclass(frozen=True)
 class Result:
-    """Everything an analysis produced."""
+    """Everything every output shows: tables, tests, notes, quotes and the settings used.
+
+    ``options`` holds the resolved settings (alpha, missing, adjust and, when
+    small-cell protection was applied, min_cell); ``quotes`` the redacted
+    open-ended answers for the report appendix (empty unless collected).
+    """
 
     survey: str
     title: str
@@ -99,6 +107,7 @@ class Result:
     source: str = ""
     data_issues: list[dict[str, Any]] = field(default_factory=list)
     """Cells set to missing by ``invalid: missing``: {row, line, column, item, value, reason}."""
+    quotes: list[QuoteBlock] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """The public JSON document."""

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import re
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -14,16 +15,22 @@ import pytest
 from surveykit.errors import SurveyError
 from surveykit.quotes import collect_quotes
 from surveykit.render.csv_out import neutralise, table_csv
-from surveykit.report import ReportTable, build_report, write_report
+from surveykit.render.document import ReportTable, build_report
+from surveykit.render.json import render_json
+from surveykit.report import write_report
 from surveykit.suppression import suppress
 from tests.report_support import STAFF, staff_responses, staff_result
 
 DAY = date(2025, 3, 14)
 
 
+def _quoted():
+    return replace(staff_result(), quotes=collect_quotes(staff_responses()))
+
+
 @pytest.fixture(scope="module")
 def report():
-    return build_report(staff_result(), generated=DAY, quotes=collect_quotes(staff_responses()))
+    return build_report(_quoted(), generated=DAY)
 
 
 def test_tables_numbered_in_plan_order_then_tests(report) -> None:
@@ -77,8 +84,7 @@ def test_markdown_stdout_omits_figures() -> None:
 
 def test_markdown_file_writes_figures_beside_it(tmp_path: Path) -> None:
     out = tmp_path / "report.md"
-    quotes = collect_quotes(staff_responses())
-    assert write_report(staff_result(), "md", out, generated=DAY, quotes=quotes) is None
+    assert write_report(_quoted(), "md", out, generated=DAY) is None
     text = out.read_text(encoding="utf-8")
     links = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", text)
     assert links == [f"report_figures/fig{i}.png" for i in range(1, 5)]
@@ -89,9 +95,7 @@ def test_markdown_file_writes_figures_beside_it(tmp_path: Path) -> None:
 
 def test_html_is_self_contained(tmp_path: Path) -> None:
     out = tmp_path / "r.html"
-    write_report(
-        staff_result(), "html", out, generated=DAY, quotes=collect_quotes(staff_responses())
-    )
+    write_report(_quoted(), "html", out, generated=DAY)
     text = out.read_text(encoding="utf-8")
     assert text.count("<table") == len(build_report(staff_result(), figures=False).all_tables)
     assert text.count('src="data:image/png;base64,') == 4
@@ -101,8 +105,6 @@ def test_html_is_self_contained(tmp_path: Path) -> None:
 
 
 def test_html_escapes_labels() -> None:
-    from dataclasses import replace
-
     result = staff_result()
     table = replace(result.tables[3], title="<b>x</b> & y")
     text = write_report(replace(result, tables=[table], tests=[]), "html", None)
@@ -126,7 +128,7 @@ def test_report_json_is_the_analyze_document(cli, tmp_path: Path) -> None:
 
 
 def test_json_with_min_cell_is_suppressed() -> None:
-    text = write_report(staff_result(), "json", None, min_cell=10)
+    text = write_report(suppress(staff_result(), 10), "json", None)
     doc = json.loads(text)
     assert doc["options"]["min_cell"] == 10
     assert "< 10" in text
@@ -134,7 +136,7 @@ def test_json_with_min_cell_is_suppressed() -> None:
 
 def test_tests_with_a_small_group_are_not_shown_in_any_format(tmp_path: Path) -> None:
     # Department groups of 33 and 35: at --min-cell 40 the ANOVA and Kruskal–Wallis go.
-    doc = json.loads(write_report(staff_result(), "json", None, min_cell=40))
+    doc = json.loads(write_report(suppress(staff_result(), 40), "json", None))
     withheld = [t for t in doc["tests"] if t.get("suppressed")]
     assert {t["kind"] for t in withheld} == {"anova", "kruskal"}
     reason = "a group has fewer than 40 respondents (small-cell suppression)"
@@ -147,11 +149,11 @@ def test_tests_with_a_small_group_are_not_shown_in_any_format(tmp_path: Path) ->
     groups = next(t for t in report.test_tables if t.id == "test_groups")
     assert not any("Department" in r[0] for r in groups.rows)  # no group statistics
     assert not any(t.id.startswith("posthoc_") for t in report.test_tables)
-    text = write_report(staff_result(), "md", None, min_cell=40)
+    text = write_report(suppress(staff_result(), 40), "md", None)
     assert "F(4, 231)" not in text and "H(4)" not in text
     assert f"One-way ANOVA of Work engagement by Department: not shown: {reason}." in text
     assert "Tests with a group of fewer than 40 respondents are not shown" in text
-    html = write_report(staff_result(), "html", None, min_cell=40)
+    html = write_report(suppress(staff_result(), 40), "html", None)
     assert f"not shown: {reason}" in html and "F(4, 231)" not in html
 
 
@@ -159,9 +161,7 @@ def test_docx_has_a_word_table_per_table_and_the_figures(tmp_path: Path) -> None
     import docx
 
     out = tmp_path / "r.docx"
-    write_report(
-        staff_result(), "docx", out, generated=DAY, quotes=collect_quotes(staff_responses())
-    )
+    write_report(_quoted(), "docx", out, generated=DAY)
     doc = docx.Document(str(out))
     expected = build_report(staff_result(), figures=False)
     assert len(doc.tables) == len(expected.all_tables)
@@ -186,8 +186,6 @@ def test_csv_folder_one_file_per_table(tmp_path: Path) -> None:
 
 
 def test_csv_rerun_removes_stale_table_files_only(tmp_path: Path) -> None:
-    from dataclasses import replace
-
     out = tmp_path / "tables"
     write_report(staff_result(), "csv", out)
     longer = sorted(p.name for p in out.iterdir())
@@ -258,10 +256,10 @@ def test_atomic_write_keeps_old_file_on_failure(
 
 
 def test_min_cell_reaches_every_format(tmp_path: Path) -> None:
-    text = write_report(staff_result(), "md", None, min_cell=10)
+    text = write_report(suppress(staff_result(), 10), "md", None)
     assert "< 10" in text and "Small-cell suppression" in text
     assert "Small cells: counts below 10" in text
-    write_report(staff_result(), "docx", tmp_path / "r.docx", min_cell=10)
+    write_report(suppress(staff_result(), 10), "docx", tmp_path / "r.docx")
     assert (tmp_path / "r.docx").stat().st_size > 10_000
 
 

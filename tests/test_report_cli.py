@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -92,3 +95,42 @@ def test_report_csv_folder_name_too_long_is_a_one_line_error(cli, tmp_path) -> N
     responses = ROOT / "surveys" / "staff_wellbeing" / "responses.csv"
     line = _one_line_error(cli("report", responses, "-f", "csv", "-o", tmp_path / ("c" * 300)))
     assert line.endswith(": cannot write: File name too long")
+
+
+def _survey_copy(tmp_path: Path, name: str, min_cell: int | None) -> Path:
+    folder = tmp_path / name
+    shutil.copytree(ROOT / "surveys" / name, folder, ignore=shutil.ignore_patterns("expected"))
+    if min_cell is not None:
+        plan = folder / "analysis.yaml"
+        plan.write_text(plan.read_text() + f"\nreport: {{min_cell: {min_cell}}}\n")
+    return folder
+
+
+@pytest.mark.parametrize("min_cell", [None, 5, 40])
+@pytest.mark.parametrize("name", ["singapore_pss", "staff_wellbeing"])
+def test_analyze_report_and_check_show_one_result(cli, tmp_path, name, min_cell) -> None:
+    # The issue: report: {min_cell: 40} in the plan changed report --format json but not
+    # analyze --format json, and check said "ok" against an unprotected result.
+    folder = _survey_copy(tmp_path, name, min_cell)
+    responses = folder / "responses.csv"
+    analyzed = cli("analyze", responses, "--format", "json")
+    reported = cli("report", responses, "--format", "json")
+    assert analyzed.code == reported.code == 0, (analyzed.err, reported.err)
+    assert analyzed.out == reported.out
+    assert cli("check", folder, "--update").code == 0
+    stored = (folder / "expected" / "result.json").read_text(encoding="utf-8")
+    assert stored == analyzed.out
+    doc = json.loads(stored)
+    assert doc["options"].get("min_cell") == min_cell
+    marked = f'"< {min_cell}"' in stored
+    assert marked == (min_cell is not None)
+    # check's stored Markdown report is the protected one too.
+    md = (folder / "expected" / "report.md").read_text(encoding="utf-8")
+    assert (f"< {min_cell}" in md) == (min_cell is not None)
+    assert cli("check", folder).code == 0
+
+
+def test_min_cell_flag_wins_over_the_plan(cli, tmp_path) -> None:
+    folder = _survey_copy(tmp_path, "staff_wellbeing", 40)
+    run = cli("analyze", folder / "responses.csv", "--format", "json", "--min-cell", "5")
+    assert run.code == 0 and json.loads(run.out)["options"]["min_cell"] == 5

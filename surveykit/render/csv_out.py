@@ -17,7 +17,7 @@ from pathlib import Path
 
 from surveykit.errors import SurveyError
 from surveykit.files import cannot_write, make_folder
-from surveykit.report import Report, ReportTable
+from surveykit.render.document import Report, ReportTable
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")

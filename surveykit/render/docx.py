@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from surveykit.report import Figure, Report, ReportTable
+from surveykit.render.document import Figure, Report, ReportTable
 from surveykit.result import ROW_HEADING, ROW_MISSING, ROW_TOTAL
 
 

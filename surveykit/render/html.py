@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 from html import escape
 
-from surveykit.report import Figure, Report, ReportTable
+from surveykit.render.document import Figure, Report, ReportTable
 from surveykit.result import ROW_HEADING, ROW_MISSING, ROW_TOTAL
 
 _CSS = """

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from surveykit.files import check_target, make_folder, write_atomic
-from surveykit.report import Report, ReportTable
+from surveykit.render.document import Report, ReportTable
 from surveykit.result import ROW_HEADING, ROW_MISSING, ROW_TOTAL
 
 _INDENT = "\u2003"  # an em space survives Markdown renderers that trim leading blanks
