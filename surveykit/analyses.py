@@ -17,7 +17,18 @@ from surveykit.errors import StatisticsError
 from surveykit.ingest import Responses
 from surveykit.plan import Plan, ScaleSpec, TableSpec, TestSpec
 from surveykit.questionnaire import OTHERS, Item
-from surveykit.result import ROW_DATA, Result, Table, TestReport
+from surveykit.result import (
+    COEFFICIENT,
+    COUNT,
+    INTEGER,
+    LABEL,
+    ROW_DATA,
+    STATISTIC,
+    Column,
+    Result,
+    Table,
+    TestReport,
+)
 from surveykit.settings import Settings, resolve
 from surveykit.tables import block_table, crosstab_table, item_table, numeric_summary
 
@@ -144,7 +155,15 @@ def _add_scales(
     table = Table(
         id="scales",
         title="Scale scores and reliability",
-        columns=["", "Items", "n", "Mean", "SD", "Median", "Min", "Max", "Cronbach's α", "α n"],
+        columns=[
+            Column("", LABEL),
+            Column("Items", INTEGER),
+            Column("n", COUNT),
+            *(Column(c, STATISTIC, of="n") for c in ("Mean", "SD", "Median", "Min", "Max")),
+            # α is computed from the complete cases, counted in "α n".
+            Column("Cronbach's α", COEFFICIENT, of="α n"),
+            Column("α n", COUNT),
+        ],
         rows=rows,
         kind="scales",
         row_kinds=[ROW_DATA] * len(rows),

@@ -18,27 +18,126 @@ ROW_HEADING = "heading"  # an item's name in a stacked (Table-1 style) block
 ROW_MISSING = "missing"  # missing / not applicable rows
 ROW_TOTAL = "total"
 
+# What a column holds. Formatting and small-cell protection key on these, never on header text.
+LABEL = "label"  # the row's label (category, item, group)
+TEXT = "text"  # other text: a crosstab's row level, the summarised item
+COUNT = "count"  # a count of respondents
+INTEGER = "integer"  # a whole number that is not a count of respondents (items in a scale)
+PERCENT = "percent"  # a percentage of the count column named by ``of``
+STATISTIC = "statistic"  # mean, SD, median, min, max of the group counted in ``of``
+COEFFICIENT = "coefficient"  # a statistic bounded by 1 (Cronbach's α), of the group in ``of``
+P_VALUE = "p"
+INTERVAL = "interval"
+ROLES = (LABEL, TEXT, COUNT, INTEGER, PERCENT, STATISTIC, COEFFICIENT, P_VALUE, INTERVAL)
+
+
+class Column(str):
+    """A column header that knows what its cells hold.
+
+    It is the header text (a ``str``, so JSON and comparisons see the name) with
+    a ``role`` (one of :data:`ROLES`); ``of`` names the count column a percent
+    is a share of, or whose group a statistic describes (a count may be ``of`` a
+    larger count it cannot exceed); ``base`` says what a percent's denominator
+    is ("table": the table's ``percent_base``, status rows of all analysed;
+    "column": the column's total); ``total`` marks a count that sums its row.
+    """
+
+    role: str
+    of: str | None
+    base: str | None
+    total: bool
+
+    def __new__(
+        cls,
+        name: str,
+        role: str,
+        of: str | None = None,
+        base: str | None = None,
+        *,
+        total: bool = False,
+    ) -> Column:
+        if role not in ROLES:
+            raise ValueError(f"unknown column role {role!r}")
+        self = super().__new__(cls, name)
+        self.role, self.of, self.base, self.total = role, of, base, total
+        return self
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_column, (str(self), self.role, self.of, self.base, self.total))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The column's role in the JSON document."""
+        out: dict[str, Any] = {"role": self.role}
+        if self.of is not None:
+            out["of"] = self.of
+        if self.base is not None:
+            out["base"] = self.base
+        if self.total:
+            out["total"] = True
+        return out
+
+
+def _column(name: str, role: str, of: str | None, base: str | None, total: bool) -> Column:
+    return Column(name, role, of, base, total=total)
+
+
+@dataclass(frozen=True)
+class Note:
+    """A table note that states respondent counts: ``text`` with ``{name}`` for each count.
+
+    Keeping the counts apart from the prose lets small-cell protection treat
+    them like cells (hide one below N) without reading the sentence. ``item``
+    is the item the note is about, when it is about one.
+    """
+
+    text: str
+    counts: dict[str, Any] = field(default_factory=dict)
+    item: str | None = None
+
+    def __str__(self) -> str:
+        return self.text.format_map(self.counts)
+
+
+def literal(text: str) -> str:
+    """``text`` (a label) made safe inside a :class:`Note` template."""
+    return text.replace("{", "{{").replace("}", "}}")
+
 
 @dataclass(frozen=True)
 class Table:
     """One output table.
 
+    ``columns`` are :class:`Column` headers carrying each column's role;
     ``rows`` are lists whose first cell is the row label; other cells are numbers
     or None (nothing to show). ``row_kinds`` says how each row is meant (data,
     heading, missing, total); ``kind`` names the table's shape (frequency,
-    multi, numeric, text, block, crosstab, contingency); ``items`` lists the
-    item ids it describes; ``percent_base`` is the denominator of % columns.
+    multi, numeric, text, block, crosstab, contingency, scales); ``items`` lists
+    the item ids it describes (a block's in the order of its headings);
+    ``percent_base`` is the denominator of % columns; ``notes`` are text or
+    :class:`Note` objects.
     """
 
     id: str
     title: str
-    columns: list[str]
+    columns: list[Column]
     rows: list[list[Any]]
     kind: str
     row_kinds: list[str] = field(default_factory=list)
     items: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    notes: list[str | Note] = field(default_factory=list)
     percent_base: int | None = None
+
+    def __post_init__(self) -> None:
+        untyped = [c for c in self.columns if not isinstance(c, Column)]
+        if untyped:
+            raise TypeError(f"table {self.id!r}: columns {untyped!r} have no role")
+
+    def column(self, role: str, of: str | None = None) -> int | None:
+        """Index of the first column with ``role`` (and ``of``), or None."""
+        for j, c in enumerate(self.columns):
+            if c.role == role and (of is None or c.of == of):
+                return j
+        return None
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-able form."""
@@ -47,11 +146,12 @@ class Table:
             "title": self.title,
             "kind": self.kind,
             "items": list(self.items),
-            "columns": list(self.columns),
+            "columns": [str(c) for c in self.columns],
+            "column_roles": [c.to_dict() for c in self.columns],
             "rows": [[_plain(v) for v in row] for row in self.rows],
             "row_kinds": list(self.row_kinds),
             "percent_base": self.percent_base,
-            "notes": list(self.notes),
+            "notes": [str(n) for n in self.notes],
         }
 
 

@@ -29,24 +29,23 @@ suppressed observed counts; see docs/reports.md for what that can still reveal.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from surveykit.errors import SurveyError
 from surveykit.result import (
+    COUNT,
     ROW_DATA,
     ROW_HEADING,
     ROW_MISSING,
     ROW_TOTAL,
+    Note,
     Result,
     Table,
     TestReport,
 )
 
 SECONDARY = "x"
-_NUMERIC_STATS = ("Mean", "SD", "Median", "Min", "Max")
-_MULTI_NOTE = re.compile(r"^(?P<label>.*): Percent of respondents \(n = (?P<base>\d+)\)")
 
 Cell = tuple[int, int]
 
@@ -182,6 +181,11 @@ def _range(problem: CountProblem, cell: Cell, min_cell: int) -> tuple[float, flo
 # --- tables --------------------------------------------------------------------------------
 
 
+def _count_columns(table: Table) -> list[int]:
+    """The count columns modelled as cells: every count that is not part of another count."""
+    return [j for j, c in enumerate(table.columns) if c.role == COUNT and c.of is None]
+
+
 def table_problem(table: Table, analysed: int) -> CountProblem:
     """The counts of ``table`` and the equations a reader can rely on."""
     kinds = table.row_kinds or [ROW_DATA] * len(table.rows)
@@ -189,16 +193,17 @@ def table_problem(table: Table, analysed: int) -> CountProblem:
         return _contingency_problem(table, kinds)
     if table.kind == "crosstab":
         return _crosstab_problem(table)
-    if table.kind == "scales":
-        col = table.columns.index("n")
-        return CountProblem(
-            {(i, col): int(r[col]) for i, r in enumerate(table.rows) if _is_num(r[col])}
-        )
-    if "n" not in table.columns:
-        return CountProblem({})
-    col = table.columns.index("n")
-    values = {(i, col): int(r[col]) for i, r in enumerate(table.rows) if _is_num(r[col])}
+    values = {
+        (i, j): int(r[j])
+        for j in _count_columns(table)
+        for i, r in enumerate(table.rows)
+        if _is_num(r[j])
+    }
     problem = CountProblem(values)
+    if table.kind not in ("frequency", "numeric", "multi", "block"):
+        return problem  # counts of separate groups (scales): nothing adds them up
+    col = table.column(COUNT)
+    assert col is not None
     if table.kind in ("frequency", "numeric"):
         total = table.percent_base if table.kind == "frequency" and table.percent_base else analysed
         problem.equations.append(Equation([(1, c) for c in values], total))
@@ -211,17 +216,18 @@ def table_problem(table: Table, analysed: int) -> CountProblem:
         if missing and table.percent_base is not None:
             problem.equations.append(Equation(missing, analysed - table.percent_base))
     elif table.kind == "block":
-        bases = {}
-        for note in table.notes:
-            m = _MULTI_NOTE.match(note)
-            if m:
-                bases[m["label"]] = int(m["base"])
-        for label, rows in _segments(table, kinds):
+        # A select-all item's note states its base; its status rows add up to analysed − base.
+        bases = {
+            n.item: n.counts["base"]
+            for n in table.notes
+            if isinstance(n, Note) and n.item is not None and _is_num(n.counts.get("base"))
+        }
+        for item, (_label, rows) in zip(table.items, _segments(table, kinds), strict=True):
             cells = [(i, col) for i in rows if (i, col) in values]
-            if label in bases:
+            if item in bases:
                 missing = [(1, c) for c in cells if kinds[c[0]] == ROW_MISSING]
                 if missing:
-                    problem.equations.append(Equation(missing, analysed - bases[label]))
+                    problem.equations.append(Equation(missing, analysed - bases[item]))
             elif cells:
                 problem.equations.append(Equation([(1, c) for c in cells], analysed))
     return problem
@@ -238,18 +244,17 @@ def _segments(table: Table, kinds: list[str]) -> list[tuple[str, list[int]]]:
 
 
 def _contingency_problem(table: Table, kinds: list[str]) -> CountProblem:
-    ncol = len(table.columns)
     values = {
         (i, j): int(row[j])
         for i, row in enumerate(table.rows)
-        for j in range(1, ncol)
+        for j in _count_columns(table)
         if _is_num(row[j])
     }
     problem = CountProblem(values)
     data_rows = [i for i, k in enumerate(kinds) if k != ROW_TOTAL]
     total_rows = [i for i, k in enumerate(kinds) if k == ROW_TOTAL]
-    total_col = ncol - 1 if table.columns[-1] == "Total" else None
-    inner_cols = [j for j in range(1, ncol) if j != total_col]
+    total_col = next((j for j, c in enumerate(table.columns) if c.role == COUNT and c.total), None)
+    inner_cols = [j for j in _count_columns(table) if j != total_col]
     for i in [*data_rows, *total_rows]:
         if total_col is not None:
             terms = [(1, (i, j)) for j in inner_cols] + [(-1, (i, total_col))]
@@ -268,7 +273,7 @@ def _crosstab_cells(table: Table) -> dict[Cell, list[int]]:
     level, item); the cell's n and "% of column" repeat on each of them, so the
     copies are one count: counted once in the equations, hidden or shown together.
     """
-    n_col = table.columns.index("n")
+    n_col = _count_columns(table)[0]
     first: dict[tuple[Any, Any], int] = {}
     copies: dict[Cell, list[int]] = {}
     for i, row in enumerate(table.rows):
@@ -281,7 +286,7 @@ def _crosstab_cells(table: Table) -> dict[Cell, list[int]]:
 
 
 def _crosstab_problem(table: Table) -> CountProblem:
-    col_label, row_label, n_col = 0, 1, table.columns.index("n")
+    col_label, row_label, n_col = 0, 1, _count_columns(table)[0]
     cells = list(_crosstab_cells(table))
     values = {c: int(table.rows[c[0]][n_col]) for c in cells}
     problem = CountProblem(values)
@@ -303,35 +308,23 @@ def _suppress_table(table: Table, min_cell: int, analysed: int) -> Table:
     small = marker(min_cell)
     rows = [list(r) for r in table.rows]
     extra: dict[str, int] = {}
-    pct_cols = [j for j, c in enumerate(table.columns) if c.startswith("%")]
     copies = _crosstab_cells(table) if table.kind == "crosstab" else {}
     for cell in sorted(problem.hidden):
         j = cell[1]
-        mark = small if cell in problem.primary else SECONDARY
+        primary = cell in problem.primary
         # Every row repeating a crosstab cell is hidden with it, or the copy gives it away.
         for i in copies.get(cell, [cell[0]]):
-            rows[i][j] = mark
-            # A percentage of a known base gives its count back, so it goes with it.
-            for p in pct_cols:
-                if rows[i][p] is not None and table.kind not in ("contingency",):
-                    rows[i][p] = mark
-            if cell in problem.primary:
-                _hide_group_stats(table, rows[i], small, extra)
-            elif table.kind == "crosstab":
-                # "Summary n" cannot exceed n, so it would bound a hidden n. One below
-                # N is left for the loop below, which hides it and its statistics as "< N".
-                summary_n = table.columns.index("Summary n")
-                value = rows[i][summary_n]
-                if value is not None and not (_is_num(value) and value < min_cell):
-                    rows[i][summary_n] = SECONDARY
-    # Statistics of small groups whose count itself is shown (crosstab Summary n, α n).
-    for row in rows:
-        for count_col, stat_cols in _stat_groups(table):
-            if _is_num(row[count_col]) and row[count_col] < min_cell:
-                row[count_col] = small
-                for s in stat_cols:
-                    if row[s] is not None:
-                        row[s] = small
+            rows[i][j] = small if primary else SECONDARY
+            _hide_dependants(table, rows[i], j, primary, min_cell)
+    # Groups smaller than N counted in a part-count (a crosstab cell's "Summary n"):
+    # the count and the group's statistics are withheld.
+    for k, column in enumerate(table.columns):
+        if column.role != COUNT or column.of is None:
+            continue
+        for row in rows:
+            if _is_num(row[k]) and row[k] < min_cell:
+                row[k] = small
+                _hide_dependants(table, row, k, True, min_cell)
                 extra["group"] = extra.get("group", 0) + 1
     if not problem.hidden and not extra:
         return table
@@ -339,26 +332,30 @@ def _suppress_table(table: Table, min_cell: int, analysed: int) -> Table:
     return replace(table, rows=rows, notes=[*table.notes, note])
 
 
-def _stat_groups(table: Table) -> list[tuple[int, list[int]]]:
-    cols = table.columns
-    if table.kind == "crosstab":
-        return [(cols.index("Summary n"), [cols.index(c) for c in ("Mean", "SD", "Min", "Max")])]
-    if table.kind == "scales":
-        return [(cols.index("α n"), [cols.index("Cronbach's α")])]
-    return []
+def _hide_dependants(table: Table, row: list[Any], j: int, primary: bool, min_cell: int) -> None:
+    """Hide what would give the hidden count in column ``j`` back, by the columns' roles.
 
-
-def _hide_group_stats(table: Table, row: list[Any], small: str, extra: dict[str, int]) -> None:
-    cols = table.columns
-    if table.kind == "crosstab":
-        names = ("Summary n", "Mean", "SD", "Min", "Max")
-    elif table.kind == "scales":
-        names = ("Mean", "SD", "Median", "Min", "Max", "Cronbach's α", "α n")
-    else:
-        names = _NUMERIC_STATS
-    for name in names:
-        if name in cols and row[cols.index(name)] is not None:
-            row[cols.index(name)] = small
+    Its percentages always (a share of a known base gives the count); for a count
+    below N, the statistics of its group too and any part-count; for a further
+    (complementary) count, a part-count that cannot exceed it, unless that part is
+    itself below N (then the caller hides it and its statistics as a small group).
+    """
+    name = table.columns[j]
+    small = marker(min_cell)
+    for k, column in enumerate(table.columns):
+        if column.of != name or row[k] is None or k == j:
+            continue
+        if column.role == "percent":
+            if table.kind != "contingency":
+                row[k] = small if primary else SECONDARY
+        elif column.role == COUNT:
+            if primary:
+                row[k] = small
+                _hide_dependants(table, row, k, True, min_cell)
+            elif not (_is_num(row[k]) and row[k] < min_cell):
+                row[k] = SECONDARY
+        elif primary and column.role in ("statistic", "coefficient"):
+            row[k] = small
 
 
 def _note(problem: CountProblem, min_cell: int, extra: dict[str, int]) -> str:

@@ -14,12 +14,33 @@ import pandas as pd
 from surveykit.errors import SurveyError
 from surveykit.ingest import Responses
 from surveykit.questionnaire import OTHERS, Item
-from surveykit.result import ROW_DATA, ROW_HEADING, ROW_MISSING, ROW_TOTAL, Table
+from surveykit.result import (
+    COUNT,
+    LABEL,
+    PERCENT,
+    ROW_DATA,
+    ROW_HEADING,
+    ROW_MISSING,
+    ROW_TOTAL,
+    STATISTIC,
+    TEXT,
+    Column,
+    Note,
+    Table,
+    literal,
+)
 
 NOT_APPLICABLE = "Not applicable"
 MISSING = "Missing"
-NUMERIC_COLUMNS = ["n", "Mean", "SD", "Median", "Min", "Max"]
 MULTI_NOTE = "Percent of respondents (n = {base}); respondents could choose more than one."
+STUB = Column("", LABEL)
+N = Column("n", COUNT)
+PCT = Column("%", PERCENT, of="n", base="table")
+# Statistics of the respondents counted in the row's n.
+NUMERIC_COLUMNS = [
+    N,
+    *(Column(name, STATISTIC, of="n") for name in ("Mean", "SD", "Median", "Min", "Max")),
+]
 
 
 def numeric_summary(values: pd.Series | np.ndarray, shift: float = 0.0) -> list[float | int | None]:
@@ -75,10 +96,10 @@ def _present(responses: Responses, item: Item) -> pd.Series:
     return responses.data[item.id].notna()
 
 
-def item_rows(responses: Responses, item: Item) -> tuple[list[list], list[str], list[str], int]:
+def item_rows(responses: Responses, item: Item) -> tuple[list[list], list[str], list[Note], int]:
     """The rows of one item's table, their kinds, its notes and its % base."""
     base = responses.analysed
-    notes: list[str] = []
+    notes: list[Note] = []
     rows: list[list] = []
     kinds: list[str] = []
     present = _present(responses, item)
@@ -106,7 +127,7 @@ def item_rows(responses: Responses, item: Item) -> tuple[list[list], list[str], 
             n = int(counts[label])
             rows.append([label, n, _pct(n, base)])
             kinds.append(ROW_DATA)
-        notes.append(MULTI_NOTE.format(base=base))
+        notes.append(Note(MULTI_NOTE, {"base": base}, item=item.id))
     elif item.type == "text":
         n = int(present.sum())
         rows.append(["Answered", n, _pct(n, base)])
@@ -157,13 +178,13 @@ def item_table(
             rows.append([label, n, None, None, None, None, None])
             kinds.append(ROW_MISSING)
         return Table(
-            id=table_id, title=title, columns=["", *NUMERIC_COLUMNS], rows=rows,
+            id=table_id, title=title, columns=[STUB, *NUMERIC_COLUMNS], rows=rows,
             kind="numeric", row_kinds=kinds, items=[item.id],
         )  # fmt: skip
     rows, kinds, notes, base = item_rows(responses, item)
     kind = {"multi": "multi", "text": "text"}.get(item.type, "frequency")
     return Table(
-        id=table_id, title=title, columns=["", "n", "%"], rows=rows, kind=kind,
+        id=table_id, title=title, columns=[STUB, N, PCT], rows=rows, kind=kind,
         row_kinds=kinds, items=[item.id], notes=notes, percent_base=base,
     )  # fmt: skip
 
@@ -176,10 +197,10 @@ def block_table(responses: Responses, items: Sequence[Item], table_id: str, titl
     """
     has_numbers = any(item.type == "number" for item in items)
     width = 3 + (len(NUMERIC_COLUMNS) - 1 if has_numbers else 0)
-    columns = ["", "n", "%", *(NUMERIC_COLUMNS[1:] if has_numbers else [])]
+    columns = [STUB, N, PCT, *(NUMERIC_COLUMNS[1:] if has_numbers else [])]
     rows: list[list] = []
     kinds: list[str] = []
-    notes: list[str] = []
+    notes: list[str | Note] = []
     for item in items:
         rows.append([item.label] + [None] * (width - 1))
         kinds.append(ROW_HEADING)
@@ -194,7 +215,9 @@ def block_table(responses: Responses, items: Sequence[Item], table_id: str, titl
         item_rows_, item_kinds, item_notes, _base = item_rows(responses, item)
         rows.extend(r + [None] * (width - 3) for r in item_rows_)
         kinds.extend(item_kinds)
-        notes.extend(f"{item.label}: {note}" for note in item_notes)
+        notes.extend(
+            Note(f"{literal(item.label)}: {n.text}", n.counts, item=n.item) for n in item_notes
+        )
     return Table(
         id=table_id, title=title, columns=columns, rows=rows, kind="block", row_kinds=kinds,
         items=[i.id for i in items], notes=notes, percent_base=responses.analysed,
@@ -231,16 +254,23 @@ def crosstab_table(
     counts = pd.DataFrame(
         grid.reshape(len(row_levels), len(col_levels)), index=row_levels, columns=col_levels
     )
-    notes = []
+    notes: list[str | Note] = []
     dropped = int((~both).sum())
     if dropped:
         notes.append(
-            f"{dropped} respondent(s) with a missing answer to either item are not counted."
+            Note(
+                "{dropped} respondent(s) with a missing answer to either item are not counted.",
+                {"dropped": dropped},
+            )
         )
     if isinstance(summarise, Item):
         summarise = [summarise]
     if not summarise:
-        columns = ["", *col_levels, "Total"]
+        columns = [
+            STUB,
+            *(Column(str(level), COUNT) for level in col_levels),
+            Column("Total", COUNT, total=True),
+        ]
         rows = [
             [label, *map(int, counts.loc[label]), int(counts.loc[label].sum())]
             for label in row_levels
@@ -252,8 +282,13 @@ def crosstab_table(
             items=[row_item.id, col_item.id], notes=notes, percent_base=int(both.sum()),
         )  # fmt: skip
     per_column = summarise if isinstance(summarise, dict) else dict.fromkeys(col_levels, summarise)
-    columns = [col_item.label, row_item.label, "n", "% of column", "Summary item", "Summary n",
-               "Mean", "SD", "Min", "Max"]  # fmt: skip
+    columns = [
+        Column(col_item.label, LABEL), Column(row_item.label, TEXT), N,
+        Column("% of column", PERCENT, of="n", base="column"), Column("Summary item", TEXT),
+        # The respondents of the cell who answered the summarised item: at most the cell's n.
+        Column("Summary n", COUNT, of="n"),
+        *(Column(name, STATISTIC, of="Summary n") for name in ("Mean", "SD", "Min", "Max")),
+    ]  # fmt: skip
     rows = []
     kinds = []
     for j, col in enumerate(col_levels):

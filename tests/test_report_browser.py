@@ -8,12 +8,14 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from surveykit.quotes import collect_quotes
-from surveykit.report import build_report, write_report
+from surveykit.render.document import build_report
+from surveykit.report import write_report
 from tests.report_support import SINGAPORE, STAFF, survey_result
 
 CHROMIUM = next(
@@ -42,9 +44,9 @@ def _chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
 @pytest.mark.parametrize("folder", SURVEYS)
 def test_html_report_renders_in_chromium(folder: Path, tmp_path: Path) -> None:
     result, responses = survey_result(folder)
-    quotes = collect_quotes(responses)
+    result = replace(result, quotes=collect_quotes(responses))
     html = tmp_path / "report.html"
-    write_report(result, "html", html, quotes=quotes)
+    write_report(result, "html", html)
     expected = build_report(result, figures=True)
 
     dom = _chromium(tmp_path, "--dump-dom", html.as_uri())

@@ -22,8 +22,22 @@ import pytest
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from surveykit.errors import SurveyError
-from surveykit.result import ROW_DATA, ROW_HEADING, ROW_MISSING, ROW_TOTAL, Result, Table
+from surveykit.result import (
+    COUNT,
+    LABEL,
+    PERCENT,
+    ROW_DATA,
+    ROW_HEADING,
+    ROW_MISSING,
+    ROW_TOTAL,
+    STATISTIC,
+    TEXT,
+    Column,
+    Result,
+    Table,
+)
 from surveykit.suppression import SECONDARY, suppress
+from surveykit.tables import PCT, STUB, N
 from tests.report_support import SINGAPORE, staff_result, survey_result
 
 # --- an independent model of what a reader knows ------------------------------------
@@ -165,7 +179,7 @@ def _assert_protected(
     hidden_total = 0
     for before, after in zip(original.tables, shown.tables, strict=True):
         _assert_no_small_value_shown(before, after, min_cell)
-        if skip_flagged and any("could still be derived" in note for note in after.notes):
+        if skip_flagged and any("could still be derived" in str(note) for note in after.notes):
             continue  # the note admits it: every cell of a row and column is hidden
         ranges = _ranges(before, after, original.analysed, min_cell)
         for cell, (lo, hi) in ranges.items():
@@ -217,7 +231,7 @@ def test_suppress_returns_a_new_result_and_notes_each_affected_table() -> None:
     assert shown.options["min_cell"] == 10
     for a, b in zip(original.tables, shown.tables, strict=True):
         changed = a.rows != b.rows
-        noted = any(n.startswith("Small-cell suppression") for n in b.notes)
+        noted = any(str(n).startswith("Small-cell suppression") for n in b.notes)
         assert changed == noted, a.id
 
 
@@ -287,7 +301,9 @@ def _contingency(counts: list[list[int]]) -> Table:
     totals = [sum(col) for col in zip(*counts, strict=True)]
     rows.append(["Total", *totals, sum(totals)])
     return Table(
-        id="ct", title="ct", columns=["", *[f"c{j}" for j in range(len(counts[0]))], "Total"],
+        id="ct", title="ct",
+        columns=[STUB, *[Column(f"c{j}", COUNT) for j in range(len(counts[0]))],
+                 Column("Total", COUNT, total=True)],
         rows=rows, kind="contingency", row_kinds=[ROW_DATA] * len(counts) + [ROW_TOTAL],
         items=["a", "b"], percent_base=sum(totals),
     )  # fmt: skip
@@ -297,7 +313,7 @@ def _frequency(counts: list[int]) -> Table:
     base = sum(counts)
     rows = [[f"v{i}", n, 100 * n / base] for i, n in enumerate(counts)]
     return Table(
-        id="f", title="f", columns=["", "n", "%"], rows=rows, kind="frequency",
+        id="f", title="f", columns=[STUB, N, PCT], rows=rows, kind="frequency",
         row_kinds=[ROW_DATA] * len(rows), items=["a"], percent_base=base,
     )  # fmt: skip
 
@@ -394,8 +410,11 @@ def test_figures_skip_suppressed_values() -> None:
 
 def _crosstab(counts: dict[tuple[str, str], int], items: list[str]) -> Table:
     """Rows per (column level, row level, item), the cell's n repeated on each."""
-    columns = ["C", "R", "n", "% of column", "Summary item", "Summary n",
-               "Mean", "SD", "Min", "Max"]  # fmt: skip
+    columns = [
+        Column("C", LABEL), Column("R", TEXT), N, Column("% of column", PERCENT, of="n", base="column"),
+        Column("Summary item", TEXT), Column("Summary n", COUNT, of="n"),
+        *(Column(name, STATISTIC, of="Summary n") for name in ("Mean", "SD", "Min", "Max")),
+    ]  # fmt: skip
     col_totals: dict[str, int] = {}
     for (col, _), n in counts.items():
         col_totals[col] = col_totals.get(col, 0) + n

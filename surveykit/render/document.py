@@ -18,7 +18,16 @@ from typing import TYPE_CHECKING, Any
 from surveykit.dates import report_date
 from surveykit.render.json import test_document
 from surveykit.render.numbers import fmt_cell, fmt_num, fmt_p
-from surveykit.result import ROW_DATA, ROW_HEADING, Result, TestReport
+from surveykit.result import (
+    COUNT,
+    LABEL,
+    ROW_DATA,
+    ROW_HEADING,
+    STATISTIC,
+    TEXT,
+    Result,
+    TestReport,
+)
 
 if TYPE_CHECKING:
     from surveykit.quotes import QuoteBlock
@@ -175,13 +184,13 @@ def build_report(result: Result, *, generated: date | None = None, figures: bool
                 title=table.title,
                 columns=list(table.columns),
                 rows=[
-                    [fmt_cell(c, v) for c, v in zip(table.columns, row, strict=True)]
+                    [fmt_cell(c.role, v) for c, v in zip(table.columns, row, strict=True)]
                     for row in table.rows
                 ],
                 row_kinds=list(table.row_kinds) or [ROW_DATA] * len(table.rows),
-                align=["l" if i == 0 or _is_text_column(table, i) else "r" for i in range(len(table.columns))],
+                align=["l" if c.role in (LABEL, TEXT) else "r" for c in table.columns],
                 kind=table.kind,
-                notes=list(table.notes),
+                notes=[str(n) for n in table.notes],
                 tests=sentences,
                 figures=figs,
             )
@@ -242,12 +251,6 @@ class _Numbers:
         return self._figure
 
 
-def _is_text_column(table: Any, index: int) -> bool:
-    # Crosstab tables carry labels in their first two columns and an item id in "Summary item".
-    column = table.columns[index]
-    return column == "Summary item" or (table.kind == "crosstab" and index == 1)
-
-
 def _table_figures(table: Any, counter: _Numbers) -> list[Figure]:
     from surveykit.render import figures as figs
 
@@ -281,9 +284,9 @@ def _group_n(d: dict[str, Any]) -> str:
         return "not shown"
     groups = d.get("groups") or []
     if groups:
-        return "; ".join(f"{g.get('label', '')} {fmt_cell('n', g.get('n'))}" for g in groups)
+        return "; ".join(f"{g.get('label', '')} {fmt_cell(COUNT, g.get('n'))}" for g in groups)
     if d.get("n") is not None:
-        return f"N = {fmt_cell('n', d['n'])}"
+        return f"N = {fmt_cell(COUNT, d['n'])}"
     observed = d.get("observed")
     if observed:
         return f"N = {int(sum(sum(row) for row in observed))}"
@@ -377,7 +380,7 @@ def _ci(ci: Any) -> str:
 def _group_cell(key: str, value: Any) -> str:
     if key == "ci95":
         return _ci(value)
-    return fmt_cell("n" if key == "n" else "x", value)
+    return fmt_cell(COUNT if key == "n" else STATISTIC, value)
 
 
 # --- methods ------------------------------------------------------------------------------
@@ -472,7 +475,7 @@ def _test_detail(test: TestReport, d: dict[str, Any]) -> TestDetail:
             rows=[
                 [
                     str(g.get("label", "")),
-                    *[fmt_cell(k if k == "n" else "x", g.get(k)) for k in keys],
+                    *[fmt_cell(COUNT if k == "n" else STATISTIC, g.get(k)) for k in keys],
                 ]
                 for g in groups
             ],

@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from surveykit.result import COEFFICIENT, COUNT, INTEGER, LABEL, P_VALUE, PERCENT, TEXT
+
 
 def fmt_count(value: Any) -> str:
     """An integer count, or blank."""
@@ -53,19 +55,20 @@ def fmt_stat(value: Any, decimals: int = 2, *, leading_zero: bool = True) -> str
     return text
 
 
-_COUNT_COLUMNS = {"n", "Items", "α n", "Summary n", "Total"}
-
-
-def fmt_cell(column: str, value: Any) -> str:
-    """A table cell formatted by what its column holds."""
+def fmt_cell(role: str, value: Any) -> str:
+    """A table cell formatted by its column's role (see :mod:`surveykit.result`)."""
     if value is None:
         return ""
     if isinstance(value, str):
-        return value
-    if column in _COUNT_COLUMNS or (isinstance(value, int) and not isinstance(value, bool)):
+        return value  # labels, and the marks of withheld cells
+    if role in (COUNT, INTEGER):
         return fmt_count(value)
-    if column.startswith("%"):
+    if role == PERCENT:
         return fmt_pct(value)
-    if column == "Cronbach's α":
+    if role == COEFFICIENT:
         return fmt_stat(value, 3, leading_zero=False)
+    if role == P_VALUE:
+        return fmt_p(value)
+    if role in (LABEL, TEXT):
+        return str(value)
     return fmt_num(value)
