@@ -25,9 +25,11 @@ from surveykit.result import (
     ROW_DATA,
     STATISTIC,
     Column,
+    Note,
     Result,
     Table,
     TestReport,
+    literal,
 )
 from surveykit.settings import Settings, resolve
 from surveykit.tables import block_table, crosstab_table, item_table, numeric_summary
@@ -147,10 +149,17 @@ def _add_scales(
             [scale.label, len(scale.items), n, mean, sd, median, lo, hi, alpha, len(complete)]
         )
         rev = f", reversed: {', '.join(scale.reverse)}" if scale.reverse else ""
+        # The count of complete cases is a Note count, so small-cell protection sees it.
         notes.append(
-            f"{scale.label} = {scale.score} of {', '.join(scale.items)}{rev}; scored when at "
-            f"least {need} of {len(scale.items)} items are answered. α from {len(complete)} "
-            "complete cases."
+            Note(
+                literal(
+                    f"{scale.label} = {scale.score} of {', '.join(scale.items)}{rev}; scored when "
+                    f"at least {need} of {len(scale.items)} items are answered. α from "
+                )
+                + "{complete} complete cases.",
+                {"complete": len(complete)},
+                item=scale.id,
+            )
         )
     table = Table(
         id="scales",

@@ -68,5 +68,5 @@ def run_survey(
     if settings.min_cell is not None:
         from surveykit.suppression import suppress
 
-        result = suppress(result, settings.min_cell)
+        result = suppress(result, settings.min_cell, symbol=settings.symbol)
     return result

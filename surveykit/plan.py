@@ -68,6 +68,7 @@ class Plan:
     missing: str = "pairwise"
     adjust: str = "none"
     min_cell: int | None = None
+    symbol: str = "[c]"  # marks withheld cells that are not counts below min_cell
     path: Path | None = None
 
 
@@ -131,7 +132,7 @@ def _build(doc: Any, questionnaire: Questionnaire, path: Path) -> Plan:
         raise SurveyError(
             "'report:' must be a mapping such as {min_cell: 5}", line=doc.line_of("report")
         )
-    reject_unknown_keys(report, {"min_cell"}, "report")
+    reject_unknown_keys(report, {"min_cell", "symbol"}, "report")
     min_cell = report.get("min_cell")
     if min_cell is not None and (
         isinstance(min_cell, bool) or not isinstance(min_cell, int) or min_cell < 2
@@ -140,9 +141,15 @@ def _build(doc: Any, questionnaire: Questionnaire, path: Path) -> Plan:
             f"report.min_cell must be a whole number of at least 2, got {min_cell!r}",
             line=report.line_of("min_cell"),
         )
+    symbol = report.get("symbol", "[c]")
+    if not isinstance(symbol, str) or not symbol.strip() or symbol.lstrip().startswith("<"):
+        raise SurveyError(
+            f"report.symbol must be a short text such as \"[c]\" (not '< N'), got {symbol!r}",
+            line=report.line_of("symbol"),
+        )
     return Plan(
         tables=tuple(tables), scales=scales, tests=tests, alpha=float(alpha), missing=missing,
-        adjust=adjust, min_cell=min_cell, path=path,
+        adjust=adjust, min_cell=min_cell, symbol=symbol, path=path,
     )  # fmt: skip
 
 

@@ -40,12 +40,13 @@ class Quote:
 
 @dataclass(frozen=True)
 class QuoteBlock:
-    """The answers to one text item."""
+    """The answers to one text item (``withheld``: why they are not shown, if they are not)."""
 
     item: str
     label: str
     question: str
     quotes: list[Quote] = field(default_factory=list)
+    withheld: str | None = None
 
     @property
     def answered(self) -> int:

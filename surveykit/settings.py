@@ -34,6 +34,7 @@ class Settings:
             out["variance"] = self.variance
         if self.min_cell is not None:
             out["min_cell"] = self.min_cell
+            out["symbol"] = self.symbol
         return out
 
 
@@ -47,4 +48,5 @@ def resolve(plan: Plan | None, *, min_cell: int | None = None) -> Settings:
         adjust=plan.adjust,
         variance=getattr(plan, "variance", None),
         min_cell=min_cell if min_cell is not None else plan.min_cell,
+        symbol=plan.symbol,
     )

@@ -2,18 +2,23 @@
 
 :func:`suppress` returns a new :class:`~surveykit.result.Result` in which
 
-* every count below N (zero included) and its percentage is replaced by ``"< N"``
-  (primary suppression), as are the statistics of groups smaller than N
-  (numeric rows, crosstab cells);
-* a test with a group smaller than N is withheld whole: only its kind, dv and by
-  are kept, with ``error`` saying why (its statistics would give the group's size
-  and mean back);
-* further cells are replaced by ``"x"`` (complementary suppression) so that no
+* every count below N (zero included) is replaced by ``"< N"`` (primary
+  suppression); its percentage and the statistics of a group smaller than N
+  (numeric rows, crosstab cells) by the confidential mark (``[c]`` by default);
+  a percentage or mean is never shown as ``< N``;
+* a test is withheld whole when a group is smaller than N, or when a table of
+  one of its variables has withheld cells (its group sizes, means and statistic
+  would give them back): only its kind, dv and by are kept, with ``error``
+  saying why;
+* counts stated in notes (a select-all item's base, respondents with a missing
+  answer) are cells too; quotes of an item answered by fewer than N respondents,
+  or whose counts are withheld, are withheld;
+* further cells are replaced by the mark (complementary suppression) so that no
   hidden count can be recovered from the counts still shown and the totals a
   reader knows: the respondents analysed (frequency, numeric and block tables),
   the Total row and column (contingency tables), column totals implied by the
   "% of column" figures and row totals published elsewhere (crosstabs), the
-  table total of a chi-square (its expected counts give the margins away).
+  item bases in notes.
 
 Each table is modelled as linear equations over its counts. After the usual
 rule (an equation with one hidden cell gets a second one, the next-smallest),
@@ -23,8 +28,7 @@ largest feasible values must differ, otherwise the next-smallest shown cell
 of one of its equations is hidden too. These equation systems (one sum per
 item; row and column sums) are totally unimodular, so the LP bounds are
 attained by integer tables and "bounds differ" means "at least two integer
-solutions". A chi-square's statistic (χ², V, Fisher's p) is kept beside its
-suppressed observed counts; see docs/reports.md for what that can still reveal.
+solutions". See docs/reports.md for what is still not protected.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from surveykit.errors import SurveyError
+from surveykit.quotes import QuoteBlock
 from surveykit.result import (
     COUNT,
     ROW_DATA,
@@ -43,9 +48,10 @@ from surveykit.result import (
     Result,
     Table,
     TestReport,
+    literal,
 )
 
-SECONDARY = "x"
+SECONDARY = "[c]"  # the default mark of every withheld cell that is not a small count
 
 Cell = tuple[int, int]
 
@@ -78,15 +84,45 @@ class CountProblem:
         return self.primary | self.secondary
 
 
-def suppress(result: Result, min_cell: int) -> Result:
-    """A copy of ``result`` with small cells (below ``min_cell``) and their complements hidden."""
+def suppress(result: Result, min_cell: int, *, symbol: str = SECONDARY) -> Result:
+    """A copy of ``result`` with small cells (below ``min_cell``) and what would reveal them hidden.
+
+    ``symbol`` marks every withheld cell that is not a count below N.
+    """
     if isinstance(min_cell, bool) or not isinstance(min_cell, int) or min_cell < 2:
         raise SurveyError(f"--min-cell must be a whole number of at least 2, not {min_cell!r}")
-    tables = [_suppress_table(t, min_cell, result.analysed) for t in result.tables]
-    tests = [_suppress_test(t, min_cell) for t in result.tests]
-    return replace(
-        result, tables=tables, tests=tests, options={**result.options, "min_cell": min_cell}
-    )
+    if not symbol.strip() or symbol.lstrip().startswith("<") or _looks_numeric(symbol):
+        raise SurveyError(
+            f"the mark of withheld cells must be text that is not a number or '< N', got {symbol!r}"
+        )
+    marks = _Marks(min_cell, symbol)
+    tables, hidden_items = [], set()
+    for table in result.tables:
+        shown, items = _suppress_table(table, marks, result.analysed)
+        tables.append(shown)
+        hidden_items |= items
+    tests = [_suppress_test(t, marks, hidden_items) for t in result.tests]
+    quotes = [_suppress_quotes(b, marks, hidden_items) for b in result.quotes]
+    options = {**result.options, "min_cell": min_cell, "symbol": symbol}
+    return replace(result, tables=tables, tests=tests, quotes=quotes, options=options)
+
+
+@dataclass(frozen=True)
+class _Marks:
+    min_cell: int
+    symbol: str
+
+    @property
+    def small(self) -> str:
+        return marker(self.min_cell)
+
+
+def _looks_numeric(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 # --- protection ------------------------------------------------------------------------
@@ -186,8 +222,51 @@ def _count_columns(table: Table) -> list[int]:
     return [j for j, c in enumerate(table.columns) if c.role == COUNT and c.of is None]
 
 
+def note_cells(table: Table) -> dict[Cell, tuple[int, str]]:
+    """The counts stated in the table's notes, as cells: (−1 − k, 0) → (note index, name)."""
+    out: dict[Cell, tuple[int, str]] = {}
+    for i, note in enumerate(table.notes):
+        if isinstance(note, Note):
+            for name, value in note.counts.items():
+                if _is_num(value):
+                    out[(-1 - len(out), 0)] = (i, name)
+    return out
+
+
 def table_problem(table: Table, analysed: int) -> CountProblem:
-    """The counts of ``table`` and the equations a reader can rely on."""
+    """The counts of ``table`` (its notes' counts included) and the equations a reader can rely on."""
+    problem = _cells_problem(table, analysed)
+    kinds = table.row_kinds or [ROW_DATA] * len(table.rows)
+    for cell, (i, name) in note_cells(table).items():
+        note = table.notes[i]
+        assert isinstance(note, Note)
+        problem.values[cell] = int(note.counts[name])
+        col = table.column(COUNT)
+        if name == "base" and col is not None:
+            # A select-all item's base: its status rows (missing, not asked) make up the rest.
+            if table.kind == "multi":
+                rows = range(len(table.rows))
+            else:
+                segments = dict(zip(table.items, _segments(table, kinds), strict=False))
+                rows = segments.get(note.item, ("", []))[1]
+            missing = [
+                (1, (r, col))
+                for r in rows
+                if kinds[r] == ROW_MISSING and (r, col) in problem.values
+            ]
+            problem.equations.append(Equation([(1, cell), *missing], analysed))
+        elif name == "dropped" and table.kind == "contingency":
+            # Respondents not counted + the table's grand total = everyone analysed.
+            total = [(r, j) for (r, j) in problem.values if r >= 0 and kinds[r] == ROW_TOTAL
+                     and table.columns[j].total]  # fmt: skip
+            if total:
+                problem.equations.append(Equation([(1, cell), (1, total[0])], analysed))
+        # Any other note count (a crosstab's missing answers, whose column totals the
+        # "% of column" figures give away; α's complete cases) stands alone.
+    return problem
+
+
+def _cells_problem(table: Table, analysed: int) -> CountProblem:
     kinds = table.row_kinds or [ROW_DATA] * len(table.rows)
     if table.kind == "contingency":
         return _contingency_problem(table, kinds)
@@ -207,28 +286,13 @@ def table_problem(table: Table, analysed: int) -> CountProblem:
     if table.kind in ("frequency", "numeric"):
         total = table.percent_base if table.kind == "frequency" and table.percent_base else analysed
         problem.equations.append(Equation([(1, c) for c in values], total))
-    elif table.kind == "multi":
-        # Options overlap (several may be chosen), so only the status rows add up:
-        # missing + not applicable = analysed − the percent base given in the note.
-        missing = [
-            (1, (i, col)) for i, k in enumerate(kinds) if k == ROW_MISSING and (i, col) in values
-        ]
-        if missing and table.percent_base is not None:
-            problem.equations.append(Equation(missing, analysed - table.percent_base))
     elif table.kind == "block":
-        # A select-all item's note states its base; its status rows add up to analysed − base.
-        bases = {
-            n.item: n.counts["base"]
-            for n in table.notes
-            if isinstance(n, Note) and n.item is not None and _is_num(n.counts.get("base"))
-        }
+        # Each item's rows add up to everyone analysed, except a select-all item's, whose
+        # options overlap: its status rows and its base (a note count) do (table_problem).
+        based = {n.item for n in table.notes if isinstance(n, Note) and "base" in n.counts}
         for item, (_label, rows) in zip(table.items, _segments(table, kinds), strict=True):
             cells = [(i, col) for i in rows if (i, col) in values]
-            if item in bases:
-                missing = [(1, c) for c in cells if kinds[c[0]] == ROW_MISSING]
-                if missing:
-                    problem.equations.append(Equation(missing, analysed - bases[item]))
-            elif cells:
+            if cells and item not in based:
                 problem.equations.append(Equation([(1, c) for c in cells], analysed))
     return problem
 
@@ -303,19 +367,26 @@ def _crosstab_problem(table: Table) -> CountProblem:
     return problem
 
 
-def _suppress_table(table: Table, min_cell: int, analysed: int) -> Table:
+def _suppress_table(table: Table, marks: _Marks, analysed: int) -> tuple[Table, set[str]]:
+    """The table with its withheld cells marked, and the items whose counts were withheld."""
+    min_cell, small = marks.min_cell, marks.small
     problem = protect(table_problem(table, analysed), min_cell)
-    small = marker(min_cell)
     rows = [list(r) for r in table.rows]
+    notes = list(table.notes)
     extra: dict[str, int] = {}
     copies = _crosstab_cells(table) if table.kind == "crosstab" else {}
+    in_notes = note_cells(table)
     for cell in sorted(problem.hidden):
-        j = cell[1]
         primary = cell in problem.primary
+        if cell in in_notes:
+            i, name = in_notes[cell]
+            notes[i] = _mark_note(notes[i], name, small if primary else marks.symbol)
+            continue
+        j = cell[1]
         # Every row repeating a crosstab cell is hidden with it, or the copy gives it away.
         for i in copies.get(cell, [cell[0]]):
-            rows[i][j] = small if primary else SECONDARY
-            _hide_dependants(table, rows[i], j, primary, min_cell)
+            rows[i][j] = small if primary else marks.symbol
+            _hide_dependants(table, rows[i], j, primary, marks, extra)
     # Groups smaller than N counted in a part-count (a crosstab cell's "Summary n"):
     # the count and the group's statistics are withheld.
     for k, column in enumerate(table.columns):
@@ -324,117 +395,164 @@ def _suppress_table(table: Table, min_cell: int, analysed: int) -> Table:
         for row in rows:
             if _is_num(row[k]) and row[k] < min_cell:
                 row[k] = small
-                _hide_dependants(table, row, k, True, min_cell)
+                _hide_dependants(table, row, k, True, marks, extra)
                 extra["group"] = extra.get("group", 0) + 1
     if not problem.hidden and not extra:
-        return table
-    note = _note(problem, min_cell, extra)
-    return replace(table, rows=rows, notes=[*table.notes, note])
+        return table, set()
+    notes.append(_note(problem, marks, extra))
+    return replace(table, rows=rows, notes=notes), _items_of(table, problem, in_notes)
 
 
-def _hide_dependants(table: Table, row: list[Any], j: int, primary: bool, min_cell: int) -> None:
+def _mark_note(note: str | Note, name: str, mark: str) -> Note:
+    assert isinstance(note, Note)
+    text = note.text
+    if mark.startswith("<"):
+        text = text.replace(f"= {{{name}}}", f"{{{name}}}")  # "(n < 5)", not "(n = < 5)"
+    return replace(note, text=text, counts={**note.counts, name: mark})
+
+
+def _items_of(
+    table: Table, problem: CountProblem, in_notes: dict[Cell, tuple[int, str]]
+) -> set[str]:
+    """The items whose counts have a withheld cell in ``table``."""
+    if table.kind in ("contingency", "crosstab"):
+        return set(table.items[:2])
+    if table.kind != "block":
+        return set(table.items)
+    kinds = table.row_kinds or [ROW_DATA] * len(table.rows)
+    segment_of = {
+        r: item
+        for item, (_label, rows) in zip(table.items, _segments(table, kinds), strict=True)
+        for r in rows
+    }
+    out = {segment_of[r] for r, _ in problem.hidden if r >= 0 and r in segment_of}
+    for cell in problem.hidden & set(in_notes):
+        note = table.notes[in_notes[cell][0]]
+        if isinstance(note, Note) and note.item:
+            out.add(note.item)
+    return out
+
+
+def _hide_dependants(
+    table: Table, row: list[Any], j: int, primary: bool, marks: _Marks, extra: dict[str, int]
+) -> None:
     """Hide what would give the hidden count in column ``j`` back, by the columns' roles.
 
     Its percentages always (a share of a known base gives the count); for a count
     below N, the statistics of its group too and any part-count; for a further
     (complementary) count, a part-count that cannot exceed it, unless that part is
     itself below N (then the caller hides it and its statistics as a small group).
+    A percentage or statistic is never shown as ``< N``: it gets the mark.
     """
     name = table.columns[j]
-    small = marker(min_cell)
     for k, column in enumerate(table.columns):
         if column.of != name or row[k] is None or k == j:
             continue
         if column.role == "percent":
-            if table.kind != "contingency":
-                row[k] = small if primary else SECONDARY
+            row[k] = marks.symbol
+            extra["pct"] = 1
         elif column.role == COUNT:
             if primary:
-                row[k] = small
-                _hide_dependants(table, row, k, True, min_cell)
-            elif not (_is_num(row[k]) and row[k] < min_cell):
-                row[k] = SECONDARY
+                row[k] = marks.small
+                _hide_dependants(table, row, k, True, marks, extra)
+            elif not (_is_num(row[k]) and row[k] < marks.min_cell):
+                row[k] = marks.symbol
         elif primary and column.role in ("statistic", "coefficient"):
-            row[k] = small
+            row[k] = marks.symbol
+            extra["stats"] = 1
 
 
-def _note(problem: CountProblem, min_cell: int, extra: dict[str, int]) -> str:
+def _note(problem: CountProblem, marks: _Marks, extra: dict[str, int]) -> Note:
+    n, c = marks.min_cell, marks.symbol
     parts = []
-    if problem.primary:
-        parts.append(
-            f"{len(problem.primary)} count(s) below {min_cell} shown as \u201c< {min_cell}\u201d"
-        )
-    if extra.get("group"):
-        parts.append(f"statistics of {extra['group']} group(s) smaller than {min_cell} withheld")
+    if problem.primary or extra.get("group"):
+        parts.append(f"counts below {n} are shown as \u201c< {n}\u201d")
+    hidden = []
+    if extra.get("pct"):
+        hidden.append("percentages of withheld counts")
+    if extra.get("stats"):
+        hidden.append(f"statistics of groups smaller than {n}")
     if problem.secondary:
-        parts.append(
-            f"{len(problem.secondary)} further count(s) shown as \u201cx\u201d so that the small "
-            "counts cannot be worked out from totals"
+        hidden.append(
+            f"{len(problem.secondary)} further count(s), so that the small counts cannot be "
+            "worked out from totals"
         )
+    if hidden:
+        parts.append(f"\u201c{c}\u201d marks other withheld numbers: " + "; ".join(hidden))
     text = "Small-cell suppression: " + "; ".join(parts) + "."
     if problem.unprotected:
         text += f" {len(problem.unprotected)} hidden count(s) could still be derived from public totals."
-    return text
+    return Note(literal(text))
 
 
 # --- tests ------------------------------------------------------------------------------
 
 
 def withheld_reason(min_cell: int) -> str:
-    """Why a test with a small group is not shown (its ``error``; APA: "not computed: …")."""
+    """Why a test with a small group is not shown (its ``error``; APA: "not shown: …")."""
     return f"a group has fewer than {min_cell} respondents (small-cell suppression)"
 
 
-def _suppress_test(test: TestReport, min_cell: int) -> TestReport:
+def disclosing_reason(test: TestReport, hidden_items: set[str]) -> str:
+    """Why a test of a variable with withheld cells is not shown."""
+    named = [(test.dv, test.dv_label), (test.by, test.by_label)]
+    names = " and ".join(dict.fromkeys(label or i for i, label in named if i in hidden_items))
+    return (
+        f"cells of {names} are withheld in a table, and this test's statistics would "
+        "give them back (small-cell suppression)"
+    )
+
+
+def _withhold(test: TestReport, reason: str) -> TestReport:
+    # Only what was planned (kind, dv, by) is kept.
+    return replace(test, stats={"suppressed": True}, error=reason, p_adjusted=None)
+
+
+def _suppress_test(test: TestReport, marks: _Marks, hidden_items: set[str]) -> TestReport:
     if test.error or not test.stats:
         return test
-    stats = dict(test.stats)
-    small = marker(min_cell)
-    notes = []
+    stats = test.stats
     groups = stats.get("groups") or []
     empty = any("has no non-missing values" in str(n) for n in stats.get("notes") or [])
-    if empty or any(_is_num(g.get("n")) and g["n"] < min_cell for g in groups):
+    if empty or any(_is_num(g.get("n")) and g["n"] < marks.min_cell for g in groups):
         # Withhold the whole test. Hiding the small group's row is not enough: t with
         # Cohen's d gives n1·n2/(n1 + n2) and df gives n1 + n2, U with the rank-biserial
         # r gives n1·n2, F's df give N, and the mean differences and CIs give the small
         # group's mean back. An empty group (left out, with a note) is a count of 0.
-        # Only what was planned (kind, dv, by) is kept.
-        return replace(
-            test,
-            stats={"suppressed": True},
-            error=withheld_reason(min_cell),
-            p_adjusted=None,
-        )
+        return _withhold(test, withheld_reason(marks.min_cell))
     observed = stats.get("observed")
     if observed:
         matrix = [[int(v) for v in row] for row in observed]
-        problem = CountProblem(
-            {(i, j): v for i, row in enumerate(matrix) for j, v in enumerate(row)}
-        )
-        # The expected counts give the row and column totals away.
-        for i, row in enumerate(matrix):
-            problem.equations.append(Equation([(1, (i, j)) for j in range(len(row))], sum(row)))
-        for j in range(len(matrix[0]) if matrix else 0):
-            problem.equations.append(
-                Equation([(1, (i, j)) for i in range(len(matrix))], sum(r[j] for r in matrix))
+        if any(v < marks.min_cell for row in matrix for v in row):
+            # χ² with the margins (from the expected counts) pins a hidden cell of a 2 × 2
+            # table, and narrows it down in larger ones: the test goes with the counts.
+            return _withhold(
+                test,
+                f"its table has counts below {marks.min_cell}, which its statistics would "
+                "give back (small-cell suppression)",
             )
-        protect(problem, min_cell)
-        if problem.hidden:
-            shown: list[list[Any]] = [list(row) for row in observed]
-            for i, j in problem.primary:
-                shown[i][j] = small
-            for i, j in problem.secondary:
-                shown[i][j] = SECONDARY
-            stats["observed"] = shown
-            stats.setdefault("n", sum(map(sum, matrix)))
-            notes.append(
-                f"Small-cell suppression: {len(problem.primary)} observed count(s) below {min_cell} "
-                f"withheld, and {len(problem.secondary)} more so they cannot be worked out."
-            )
-    if not notes:
-        return test
-    stats["notes"] = [*(stats.get("notes") or []), *notes]
-    return replace(test, stats=stats)
+    if {test.dv, test.by} & hidden_items:
+        # Group sizes, means and SDs of a scored item per group give the crosstab of the
+        # two variables back (three answer levels: n, mean and SD are three equations).
+        return _withhold(test, disclosing_reason(test, hidden_items))
+    return test
+
+
+# --- quotes -------------------------------------------------------------------------------
+
+
+def _suppress_quotes(block: QuoteBlock, marks: _Marks, hidden_items: set[str]) -> QuoteBlock:
+    """A block answered by fewer than N respondents, or whose counts are withheld, is withheld.
+
+    Each quote is tagged with its respondents, so the answers themselves count them.
+    """
+    if block.answered >= marks.min_cell and block.item not in hidden_items:
+        return block
+    if block.answered < marks.min_cell:
+        why = f"fewer than {marks.min_cell} respondents answered; small-cell suppression"
+    else:
+        why = "the number who answered is withheld in a table; small-cell suppression"
+    return replace(block, quotes=[], withheld=why)
 
 
 def _is_num(value: Any) -> bool:

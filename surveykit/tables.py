@@ -303,13 +303,14 @@ def crosstab_table(
             cell = counted & (cell_of == i * len(col_levels) + j)
             for target, values, shift in arrays:
                 sn, mean, sd, _median, lo, hi = numeric_summary(values[cell], shift)
-                rows.append([col, row, n, _pct(n, col_total), target.id, sn, mean, sd, lo, hi])
+                rows.append([col, row, n, _pct(n, col_total), target.label, sn, mean, sd, lo, hi])
                 kinds.append(ROW_DATA)
             if not arrays:
                 rows.append([col, row, n, _pct(n, col_total), None, None, None, None, None, None])
                 kinds.append(ROW_DATA)
-    used = {t.id for targets in per_column.values() for t in targets or []}
-    notes.append("Summary statistics of " + ", ".join(sorted(used)) + " per cell (SD with n − 1).")
+    used = {t.id: t for targets in per_column.values() for t in targets or []}
+    labels = "; ".join(literal(used[i].label) for i in sorted(used))
+    notes.append(Note(f"Summary statistics per cell (SD with n − 1): {labels}."))
     return Table(
         id=table_id, title=title, columns=columns, rows=rows, kind="crosstab", row_kinds=kinds,
         items=[row_item.id, col_item.id, *sorted(used)], notes=notes, percent_base=int(both.sum()),

@@ -146,7 +146,7 @@ def test_crosstab_summarises_several_items(cli, make_survey) -> None:
     """
     t = table(doc(cli, make_survey(ROWS6, plan=plan)), "t")
     yes_yes = [r for r in t["rows"] if r[:2] == ["Yes", "Yes"]]
-    assert len(yes_yes) == 2 and all(r[4] == "age" and r[6] == 31.5 for r in yes_yes)
+    assert len(yes_yes) == 2 and all(r[4] == "What is your age?" and r[6] == 31.5 for r in yes_yes)
 
 
 def test_summarise_by_column_label_checked(cli, make_survey) -> None:

@@ -16,7 +16,6 @@ from surveykit.errors import SurveyError
 from surveykit.quotes import collect_quotes
 from surveykit.render.csv_out import neutralise, table_csv
 from surveykit.render.document import ReportTable, build_report
-from surveykit.render.json import render_json
 from surveykit.report import write_report
 from surveykit.suppression import suppress
 from tests.report_support import STAFF, staff_responses, staff_result
@@ -137,22 +136,31 @@ def test_json_with_min_cell_is_suppressed() -> None:
 def test_tests_with_a_small_group_are_not_shown_in_any_format(tmp_path: Path) -> None:
     # Department groups of 33 and 35: at --min-cell 40 the ANOVA and Kruskal–Wallis go.
     doc = json.loads(write_report(suppress(staff_result(), 40), "json", None))
-    withheld = [t for t in doc["tests"] if t.get("suppressed")]
-    assert {t["kind"] for t in withheld} == {"anova", "kruskal"}
     reason = "a group has fewer than 40 respondents (small-cell suppression)"
+    withheld = [t for t in doc["tests"] if t.get("error") == reason]
+    assert {t["kind"] for t in withheld} == {"anova", "kruskal"}
     assert all(t["apa"] == f"not shown: {reason}" for t in withheld)
+    # The others: the χ² table has counts below 40, and the outcomes of the rest have
+    # withheld cells (Missing rows) that their group sizes would give back.
+    others = {t["kind"]: t["error"] for t in doc["tests"] if t not in withheld}
+    assert others["chi-square"].startswith("its table has counts below 40")
+    assert others["t-test"].startswith("cells of Work engagement are withheld in a table")
+    assert others["mann-whitney"].startswith("cells of Raise problems with manager")
     report = build_report(suppress(staff_result(), 40), figures=False)
     tests = next(t for t in report.test_tables if t.id == "tests")
     for row in tests.rows:
         if row[0] in ("One-way ANOVA", "Kruskal–Wallis test"):
             assert row[3:] == ["not shown", f"not shown: {reason}"]
-    groups = next(t for t in report.test_tables if t.id == "test_groups")
-    assert not any("Department" in r[0] for r in groups.rows)  # no group statistics
+    # Every test is withheld: no group statistics at all.
+    assert not any(t.id == "test_groups" for t in report.test_tables)
     assert not any(t.id.startswith("posthoc_") for t in report.test_tables)
     text = write_report(suppress(staff_result(), 40), "md", None)
     assert "F(4, 231)" not in text and "H(4)" not in text
     assert f"One-way ANOVA of Work engagement by Department: not shown: {reason}." in text
-    assert "Tests with a group of fewer than 40 respondents are not shown" in text
+    assert (
+        "Tests with a group of fewer than 40 respondents, or of variables with withheld cells, "
+        "are not shown" in text
+    )
     html = write_report(suppress(staff_result(), 40), "html", None)
     assert f"not shown: {reason}" in html and "F(4, 231)" not in html
 
@@ -272,3 +280,71 @@ def test_written_files_are_not_private(tmp_path: Path) -> None:
     umask = os.umask(0)
     os.umask(umask)
     assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~umask
+
+
+@pytest.mark.parametrize("folder", ["singapore_pss", "staff_wellbeing"])
+def test_every_sample_table_is_readable_at_80_columns(folder: str) -> None:
+    # The issue: an 80-column terminal cut Table 3's labels to "Prese… / curre… / years…".
+    from rich.console import Console
+
+    from surveykit.render.terminal import render_terminal
+    from tests.report_support import ROOT, survey_result
+
+    result, _ = survey_result(ROOT / "surveys" / folder)
+    console = Console(width=80, record=True, markup=False, highlight=False, color_system=None)
+    render_terminal(result, console)
+    text = console.export_text()
+    assert "…" not in text
+    assert max(len(line) for line in text.splitlines()) <= 80
+    # Labels wrap: every word of every label is there, if over several lines.
+    words = set(text.split())
+    for table in result.tables:
+        for column in table.columns:
+            if column.role in ("label", "text"):
+                cells = [str(r[table.columns.index(column)]) for r in table.rows]
+                for word in " ".join(cells).split():
+                    if len(word) <= 10:  # longer words fold over lines
+                        assert word in words, (table.id, word)
+
+
+def test_tests_and_crosstabs_name_items_by_label() -> None:
+    from surveykit.render.document import build_report
+    from tests.report_support import SINGAPORE, survey_result
+
+    result, _ = survey_result(SINGAPORE)
+    report = build_report(result, figures=False)
+    table3 = next(t for t in report.tables if t.id == "table3")
+    items = {row[4] for row in table3.rows}
+    assert items == {
+        "Duration of work experience with clients with mental health conditions, in years",
+        "Duration of work experience with PSS, in years",
+    }
+    assert not any("years_experience" in n for n in table3.notes)
+    titles = [d.title for d in report.test_details]
+    assert titles[0] == (
+        "Independent-samples t-test: Would you accept PSS as a mental healthcare profession? "
+        "by Presence of PSS at current workplace"
+    )
+    # JSON keeps the ids where they are keys.
+    assert result.tests[0].to_dict()["dv"] == "accept_pss"
+
+
+def test_adjust_none_says_nothing_of_adjustment() -> None:
+    from surveykit.render.document import build_report
+    from tests.report_support import SINGAPORE, survey_result
+
+    result, _ = survey_result(SINGAPORE)  # its plan: adjust: none
+    assert result.options["adjust"] == "none"
+    report = build_report(result, figures=False)
+    text = " ".join([*report.methods, *(n for t in report.all_tables for n in t.notes)])
+    assert "adjusted p" not in text and "p values were adjusted" not in text
+    assert next(t for t in report.test_tables if t.id == "tests").notes == [
+        "p values in APA style."
+    ]
+    # With Holm (the staff survey), the note names the method and the number of tests.
+    staff = build_report(staff_result(), figures=False)
+    note = next(t for t in staff.test_tables if t.id == "tests").notes[0]
+    assert note == (
+        "p values in APA style; p values adjusted for 5 tests with Holm's step-down method "
+        "are shown in parentheses."
+    )

@@ -198,10 +198,13 @@ CELL_STATS = [
 def test_crosstab_group_statistics(doc, key, table_id, half, answer) -> None:
     column = "Yes" if half == "with_pss" else "No"
     rows = {(r[0], r[1], r[4]): r for r in table(doc, table_id)["rows"]}
-    experience = rows[(column, answer, "years_experience")]
-    location = rows[
-        (column, answer, "years_with_pss" if half == "with_pss" else "years_experience")
-    ]
+    # Crosstabs name the summarised items by their labels.
+    experience_label = (
+        "Duration of work experience with clients with mental health conditions, in years"
+    )
+    with_pss_label = "Duration of work experience with PSS, in years"
+    experience = rows[(column, answer, experience_label)]
+    location = rows[(column, answer, with_pss_label if half == "with_pss" else experience_label)]
     figure = PUB[key][half][answer]
     ours = {
         "mean": location[6], "sd": location[7],

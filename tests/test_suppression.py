@@ -13,8 +13,12 @@ random tables are also checked by plain brute-force enumeration.
 
 from __future__ import annotations
 
+import csv
+import io
 import itertools
+import json
 import random
+import re
 from dataclasses import replace
 
 import numpy as np
@@ -22,6 +26,7 @@ import pytest
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from surveykit.errors import SurveyError
+from surveykit.render.csv_out import neutralise
 from surveykit.result import (
     COUNT,
     LABEL,
@@ -38,9 +43,55 @@ from surveykit.result import (
 )
 from surveykit.suppression import SECONDARY, suppress
 from surveykit.tables import PCT, STUB, N
-from tests.report_support import SINGAPORE, staff_result, survey_result
+from tests.report_support import SINGAPORE, STAFF, staff_result, survey_result
 
 # --- an independent model of what a reader knows ------------------------------------
+
+NOTE_ROW = "note"  # a count a note states, added to the table as a row of its own
+_NOTE_COUNTS = [
+    re.compile(r"^(?P<label>.*?):? ?Percent of respondents \(n(?: =)? (?P<v>[^)]+)\)"),
+    re.compile(r"^(?P<label>)(?P<v>.+?) respondent\(s\) with a missing answer"),
+]
+
+
+def _note_counts(notes: list) -> list[tuple[str, str]]:
+    """(label, shown value) of every count a reader finds in the notes' text."""
+    out = []
+    for note in notes:
+        for pattern in _NOTE_COUNTS:
+            m = pattern.match(str(note))
+            if m:
+                out.append((m["label"], m["v"]))
+    return out
+
+
+def with_note_rows(table: Table) -> Table:
+    """``table`` with each count stated in its notes appended as a row (in its count column)."""
+    found = _note_counts(table.notes)
+    if not found:
+        return table
+    col = 1 if table.kind == "contingency" else table.columns.index("n")
+    rows = [list(r) for r in table.rows]
+    for label, value in found:
+        row = [None] * len(table.columns)
+        row[0] = label
+        row[col] = int(value) if value.isdigit() else value
+        rows.append(row)
+    kinds = list(table.row_kinds or [ROW_DATA] * len(table.rows)) + [NOTE_ROW] * len(found)
+    return replace(table, rows=rows, row_kinds=kinds)
+
+
+def shown_table(doc: dict) -> Table:
+    """A table as the JSON document shows it (what a reader of any format sees)."""
+    columns = [
+        Column(name, r["role"], r.get("of"), r.get("base"), total=r.get("total", False))
+        for name, r in zip(doc["columns"], doc["column_roles"], strict=True)
+    ]
+    return Table(
+        id=doc["id"], title=doc["title"], columns=columns, rows=doc["rows"], kind=doc["kind"],
+        row_kinds=doc["row_kinds"], items=doc["items"], notes=doc["notes"],
+        percent_base=doc["percent_base"],
+    )  # fmt: skip
 
 
 def _reader_equations(
@@ -60,29 +111,34 @@ def _reader_equations(
     if original.kind == "contingency":
         ncol = len(original.columns)
         for i in range(len(rows)):
-            terms = [(1, (i, j)) for j in range(1, ncol - 1)] + [(-1, (i, ncol - 1))]
-            eqs.append((terms, 0))
+            if kinds[i] != NOTE_ROW:
+                terms = [(1, (i, j)) for j in range(1, ncol - 1)] + [(-1, (i, ncol - 1))]
+                eqs.append((terms, 0))
         t = kinds.index(ROW_TOTAL)
         for j in range(1, ncol):
-            terms = [(1, (i, j)) for i in range(len(rows)) if i != t] + [(-1, (t, j))]
-            eqs.append((terms, 0))
+            terms = [(1, (i, j)) for i in range(len(rows)) if i != t and kinds[i] != NOTE_ROW]
+            eqs.append(([*terms, (-1, (t, j))], 0))
     elif original.kind == "crosstab":
         # A crosstab summarising several items repeats each cell's n on one row per
         # item: the cell is counted once, and every copy equals it.
         n = original.columns.index("n")
         first: dict[tuple, int] = {}
         for i, r in enumerate(rows):
-            first.setdefault((r[0], r[1]), i)
+            if kinds[i] != NOTE_ROW:
+                first.setdefault((r[0], r[1]), i)
+        for i, k in enumerate(kinds):
+            if k == NOTE_ROW:  # missing answers + every cell = everyone analysed
+                eqs.append(([(1, (i, n)), *[(1, (c, n)) for c in first.values()]], analysed))
         for key in (0, 1):
-            for value in {r[key] for r in rows}:
+            for value in {r[key] for i, r in enumerate(rows) if kinds[i] != NOTE_ROW}:
                 terms = [(1, (i, n)) for cell, i in first.items() if cell[key] == value]
                 eqs.append((terms, total(terms)))
         for i, r in enumerate(rows):
-            if first[(r[0], r[1])] != i:
+            if kinds[i] != NOTE_ROW and first[(r[0], r[1])] != i:
                 eqs.append(([(1, (i, n)), (-1, (first[(r[0], r[1])], n))], 0))
     elif original.kind in ("frequency", "numeric"):
         n = original.columns.index("n")
-        eqs.append(([(1, (i, n)) for i in range(len(rows))], analysed))
+        eqs.append(([(1, (i, n)) for i in range(len(rows)) if kinds[i] != NOTE_ROW], analysed))
     elif original.kind == "block":
         n = original.columns.index("n")
         multi = {note.split(":")[0] for note in original.notes if "Percent of respondents" in note}
@@ -94,7 +150,14 @@ def _reader_equations(
                 return
             if label in multi:
                 missing = [(1, (i, n)) for i in segment if kinds[i] == ROW_MISSING]
-                if missing:
+                base = [
+                    (1, (i, n))
+                    for i, k in enumerate(kinds)
+                    if k == NOTE_ROW and rows[i][0] == label
+                ]
+                if base:
+                    eqs.append((base + missing, analysed))
+                elif missing:
                     eqs.append((missing, total(missing)))
             else:
                 eqs.append(([(1, (i, n)) for i in segment], analysed))
@@ -103,14 +166,23 @@ def _reader_equations(
             if kind == ROW_HEADING:
                 close()
                 label, segment = rows[i][0], []
-            else:
+            elif kind != NOTE_ROW:
                 segment.append(i)
         close()
     elif original.kind == "multi":
         n = original.columns.index("n")
         missing = [(1, (i, n)) for i, k in enumerate(kinds) if k == ROW_MISSING]
-        if missing:
+        base = [(1, (i, n)) for i, k in enumerate(kinds) if k == NOTE_ROW]
+        if base:  # the note's base + the status rows = everyone analysed
+            eqs.append((base + missing, analysed))
+        elif missing:
             eqs.append((missing, total(missing)))
+    if original.kind == "contingency":
+        # The note's respondents with a missing answer + the grand total = everyone analysed.
+        t = kinds.index(ROW_TOTAL)
+        for i, k in enumerate(kinds):
+            if k == NOTE_ROW:
+                eqs.append(([(1, (i, 1)), (1, (t, len(original.columns) - 1))], analysed))
     return eqs
 
 
@@ -126,6 +198,12 @@ def _hidden(shown: Table) -> dict[tuple[int, int], str]:
         for j in count_cols
         if isinstance(row[j], str) and row[j] and (row[j] == SECONDARY or row[j].startswith("<"))
     }
+
+
+def _json_tables(shown: Result) -> list[Table]:
+    from surveykit.render.json import render_json
+
+    return [shown_table(t) for t in json.loads(render_json(shown))["tables"]]
 
 
 def _ranges(
@@ -177,8 +255,14 @@ def _assert_protected(
     original: Result, shown: Result, min_cell: int, *, skip_flagged: bool = False
 ) -> int:
     hidden_total = 0
-    for before, after in zip(original.tables, shown.tables, strict=True):
+    # What a reader sees is the JSON document (every other format shows the same cells),
+    # with the counts its notes state added as cells of their own.
+    for before, after in zip(original.tables, _json_tables(shown), strict=True):
         _assert_no_small_value_shown(before, after, min_cell)
+        before, after = with_note_rows(before), with_note_rows(after)
+        for value in (r[1 if after.kind == "contingency" else after.columns.index("n")]
+                      for r, k in zip(after.rows, after.row_kinds, strict=True) if k == NOTE_ROW):  # fmt: skip
+            assert not (isinstance(value, int) and value < min_cell), (after.id, value)
         if skip_flagged and any("could still be derived" in str(note) for note in after.notes):
             continue  # the note admits it: every cell of a row and column is hidden
         ranges = _ranges(before, after, original.analysed, min_cell)
@@ -197,6 +281,12 @@ def _assert_no_small_value_shown(before: Table, after: Table, min_cell: int) -> 
         if c in ("n", "Total", "Summary n", "α n") or (before.kind == "contingency" and j > 0)
     ]
     pcts = [j for j, c in enumerate(before.columns) if c.startswith("%")]
+    # A percentage, mean, SD, min, max or α is never shown as "< N" (a reader would take
+    # "< 5" in a % column as "under 5 %"): withheld, it carries the confidential mark.
+    for j, c in enumerate(after.columns):
+        if c.role in ("percent", "statistic", "coefficient"):
+            for row in after.rows:
+                assert not (isinstance(row[j], str) and row[j].startswith("<")), (after.id, c, row)
     # A crosstab's "% of column" is of its n; a small "Summary n" beside a shown n is fine.
     bases = [before.columns.index("n")] if before.kind == "crosstab" else counts
     for i, (b, a) in enumerate(zip(before.rows, after.rows, strict=True)):
@@ -246,13 +336,17 @@ def test_tests_with_a_small_group_are_withheld_whole() -> None:
             "error": "a group has fewer than 40 respondents (small-cell suppression)",
         }  # fmt: skip
         assert test.p is None and test.p_adjusted is None
-    # Groups of 100 and more: the t-test and Mann–Whitney test are shown as they were.
+    # The outcomes of the t-test and Mann–Whitney test have withheld cells at N = 40 (their
+    # Missing rows): the group sizes would give them back. The χ² table has small cells.
+    for kind in ("t-test", "mann-whitney", "chi-square"):
+        assert by_kind[kind].stats == {"suppressed": True} and by_kind[kind].p_adjusted is None
+    assert by_kind["t-test"].error.startswith("cells of Work engagement are withheld in a table")
+    assert by_kind["chi-square"].error.startswith("its table has counts below 40")
+    # At N = 3 no table of their variables withholds a cell: shown as they were.
+    shown3 = {t.kind: t for t in suppress(staff_result(), 3).tests}
     original = {t.kind: t for t in staff_result().tests}
-    for kind in ("t-test", "mann-whitney"):
-        assert by_kind[kind] == original[kind]
-    chisq = by_kind["chi-square"]
-    assert any(v == "< 40" for row in chisq.stats["observed"] for v in row)
-    assert chisq.stats["n"] == 240
+    for kind in ("t-test", "mann-whitney", "anova", "kruskal"):
+        assert shown3[kind] == original[kind]
 
 
 def _numbers(value) -> list[float]:
@@ -450,9 +544,14 @@ def test_crosstab_copies_of_a_cell_count_once_and_hide_together(items: list[str]
         if copies[0][2] == SECONDARY:
             assert all(r[5] == SECONDARY for r in copies)  # Summary n would bound n
     small = [r for r in after.rows if (r[0], r[1]) == ("Y", "A")]
-    assert all(v == "< 5" for r in small for v in (r[2], r[3], *r[5:]))
-    note = after.notes[-1]
-    assert note.startswith("Small-cell suppression: 1 count(s) below 5"), note
+    # The counts (n, Summary n) show "< 5"; its % and statistics carry the mark, never "< 5".
+    assert all(r[2] == r[5] == "< 5" for r in small)
+    assert all(v == SECONDARY for r in small for v in (r[3], *r[6:]))
+    note = str(after.notes[-1])
+    assert note.startswith("Small-cell suppression: counts below 5 are shown as \u201c< 5\u201d"), (
+        note
+    )
+    assert "statistics of groups smaller than 5" in note
 
 
 @pytest.mark.parametrize("seed", range(20))
@@ -479,3 +578,188 @@ def test_singapore_crosstabs_nothing_recoverable(min_cell: int) -> None:
     assert any(t.kind == "crosstab" for t in original.tables)
     shown = suppress(original, min_cell)
     assert _assert_protected(original, shown, min_cell, skip_flagged=True) > 0
+
+
+# --- every output of both sample surveys -------------------------------------------------
+
+
+def _protected_run(folder, min_cell: int) -> Result:
+    from surveykit.pipeline import run_survey
+
+    plan = folder / "analysis.yaml"
+    return run_survey(
+        folder / "responses.csv", folder / "questionnaire.yaml", plan if plan.exists() else None,
+        min_cell=min_cell, with_quotes=True,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("min_cell", [3, 5, 10])
+@pytest.mark.parametrize("folder", [SINGAPORE, STAFF])
+def test_no_percentage_or_statistic_is_shown_as_a_small_count(folder, min_cell, tmp_path) -> None:
+    from surveykit.render.document import build_report
+    from surveykit.report import write_report
+
+    shown = _protected_run(folder, min_cell)
+    small = f"< {min_cell}"
+    report = build_report(shown, figures=False)
+    roles = {t.id: t.columns for t in shown.tables}
+    for table in report.all_tables:
+        for j, column in enumerate(table.columns):
+            role = roles[table.id][j].role if table.id in roles else None
+            is_count = role == "count" or (role is None and column in ("n", "Groups (n)"))
+            if is_count:
+                continue
+            for row in table.rows:
+                assert not row[j].startswith(small), (table.id, column, row)
+    # The CSV files hold exactly the document's cells.
+    write_report(shown, "csv", tmp_path / "csv")
+    files = sorted((tmp_path / "csv").iterdir())
+    assert len(files) == len(report.all_tables)
+    for path, table in zip(files, report.all_tables, strict=True):
+        rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+        # Text a spreadsheet would run as a formula gets a leading "'" (render/csv_out.py).
+        assert [[neutralise(c) for c in r] for r in table.rows] == rows[1:], path.name
+
+
+@pytest.mark.parametrize("min_cell", [3, 5, 10])
+@pytest.mark.parametrize("folder", [SINGAPORE, STAFF])
+def test_sample_surveys_nothing_recoverable_from_json_notes_tests_or_appendix(
+    folder, min_cell
+) -> None:
+    original, _ = survey_result(folder)
+    shown = _protected_run(folder, min_cell)
+    _assert_protected(original, shown, min_cell, skip_flagged=True)
+    _assert_tests_and_quotes_disclose_nothing(shown, min_cell)
+
+
+def _assert_tests_and_quotes_disclose_nothing(shown: Result, min_cell: int) -> None:
+    """Shown tests and quote counts never touch a withheld count (read from the JSON)."""
+    from surveykit.render.json import render_json
+
+    doc = json.loads(render_json(shown))
+    marks = (f"< {min_cell}", shown.options["symbol"])
+    withheld_items: set[str] = set()
+    for t in doc["tables"]:
+        hidden_rows = [i for i, row in enumerate(t["rows"]) if any(v in marks for v in row)]
+        noted = [n for n in t["notes"] if re.search(r"\(n (< \d+|= \S+\])\)| respondent\(s\)", n)]
+        noted = [n for n in noted if any(m in n for m in marks)]
+        if t["kind"] == "block":
+            # A block stacks items: a withheld cell is its segment's item's.
+            segment, of_row = -1, {}
+            for i, kind in enumerate(t["row_kinds"]):
+                segment += kind == ROW_HEADING
+                of_row[i] = t["items"][segment]
+            withheld_items |= {of_row[i] for i in hidden_rows}
+            withheld_items |= {i for n in noted for i, lab in zip(t["items"], [
+                r[0] for r, k in zip(t["rows"], t["row_kinds"], strict=True) if k == ROW_HEADING
+            ], strict=True) if n.startswith(f"{lab}:")}  # fmt: skip
+        elif hidden_rows or noted:
+            withheld_items |= set(
+                t["items"][:2] if "cross" in t["kind"] or t["kind"] == "contingency" else t["items"]
+            )
+    for test in doc["tests"]:
+        if test.get("suppressed"):
+            assert set(test) == {"kind", "dv", "by", "suppressed", "error", "apa"}
+            continue
+        # A shown test: every group and cell at least N, and no variable with withheld cells
+        # (its group sizes, means and statistic would give them back).
+        for group in test.get("groups") or []:
+            assert group["n"] >= min_cell
+        for row in test.get("observed") or []:
+            assert all(isinstance(v, int) and v >= min_cell for v in row)
+        assert not ({test["dv"], test["by"]} & withheld_items), test
+    for block in shown.quotes:
+        if block.withheld is None:
+            assert block.answered >= min_cell and block.item not in withheld_items
+        else:
+            assert block.quotes == []
+
+
+# --- the fixture of the hardening issue: every other number that gave a hidden count away ---
+
+LEAK_QUESTIONNAIRE = """\
+survey:
+  id: leak
+  title: Disclosure fixture
+items:
+  - {id: grp, text: Group, type: single, choices: [A, B]}
+  - {id: score, text: Score, type: number}
+  - {id: x, text: Smoker, type: single, choices: ["Yes", "No"]}
+  - {id: q, text: Exercise, type: single, choices: ["Yes", "No"]}
+  - {id: helps, text: Help wanted, type: multi, choices: [Money, Time, Advice], show_if: 'x == "Yes"'}
+  - {id: why, text: "Why?", type: text, show_if: 'grp == "B"'}
+"""
+LEAK_PLAN = """\
+tables:
+  - {id: t1, title: Groups, describe: [grp, score]}
+  - {id: t2, title: Smoker by exercise, crosstab: {rows: x, columns: q}}
+  - {id: t3, title: Help wanted, describe: [helps]}
+tests:
+  - {ttest: score, by: grp}
+  - {chisq: x, by: q}
+"""
+
+
+def _leak_survey(folder, rng: random.Random | None = None):
+    """60 respondents: group B has 3; 3 left Smoker blank; Smoker No × Exercise Yes = 2;
+    39 were asked Help wanted (the Smokers); 3 answered Why? (group B)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "questionnaire.yaml").write_text(LEAK_QUESTIONNAIRE)
+    (folder / "analysis.yaml").write_text(LEAK_PLAN)
+    lines = ["Group,Score,Smoker,Exercise,Help wanted,Why?"]
+    for i in range(60):
+        grp = "B" if i < 3 else "A"
+        x = "" if i >= 57 else ("Yes" if i < 39 else "No")
+        q = "Yes" if i < 20 or i in (50, 51) else "No"
+        helps = ["Money;Time", "Advice", "Money", ""][i % 4] if x == "Yes" else ""
+        if rng is not None:
+            helps = (
+                rng.choice(["Money;Time", "Advice", "Money", "Time;Advice", ""])
+                if x == "Yes"
+                else ""
+            )
+        why = f"Reason {i}" if grp == "B" else ""
+        lines.append(f"{grp},{i % 10 + 1},{x},{q},{helps},{why}")
+    (folder / "responses.csv").write_text("\n".join(lines) + "\n")
+    return folder
+
+
+def test_the_hardening_fixture_leaks_nothing(tmp_path) -> None:
+    from surveykit.report import write_report
+
+    folder = _leak_survey(tmp_path / "leak")
+    shown = _protected_run(folder, 5)
+    by_kind = {t.kind: t for t in shown.tests}
+    # A t-test's group sizes: group B has 3.
+    assert (
+        by_kind["t-test"].error == "a group has fewer than 5 respondents (small-cell suppression)"
+    )
+    # χ² beside the table's margins pins the hidden 2 × 2 cell: the test goes.
+    assert by_kind["chi-square"].stats == {"suppressed": True}
+    assert "its table has counts below 5" in by_kind["chi-square"].error
+    md = write_report(shown, "md", None)
+    # The crosstab's note of respondents with a missing answer (3).
+    assert "3 respondent(s) with a missing answer" not in md
+    assert "< 5 respondent(s) with a missing answer" in md
+    # The appendix's "(3 answers)" under an item shown only to group B.
+    assert "(3 answers)" not in md and "Reason 1" not in md
+    assert "answers not shown: fewer than 5 respondents answered" in md
+    original, _ = survey_result(folder)
+    _assert_protected(original, shown, 5)
+    _assert_tests_and_quotes_disclose_nothing(shown, 5)
+    # The select-all note "(n = 39)" at N = 40.
+    shown40 = _protected_run(folder, 40)
+    text = write_report(shown40, "md", None)
+    assert "(n = 39)" not in text and "Percent of respondents (n < 40)" in text
+    _assert_protected(original, shown40, 40, skip_flagged=True)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_random_fixtures_leak_nothing(tmp_path, seed: int) -> None:
+    rng = random.Random(seed)
+    folder = _leak_survey(tmp_path / "leak", rng)
+    original, _ = survey_result(folder)
+    for min_cell in (3, 5, 10):
+        shown = _protected_run(folder, min_cell)
+        _assert_protected(original, shown, min_cell, skip_flagged=True)
+        _assert_tests_and_quotes_disclose_nothing(shown, min_cell)

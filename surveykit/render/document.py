@@ -11,7 +11,7 @@ and every format shows the same thing.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -21,11 +21,13 @@ from surveykit.render.numbers import fmt_cell, fmt_num, fmt_p
 from surveykit.result import (
     COUNT,
     LABEL,
+    PERCENT,
     ROW_DATA,
     ROW_HEADING,
     STATISTIC,
     TEXT,
     Result,
+    Table,
     TestReport,
 )
 
@@ -62,6 +64,7 @@ class Figure:
     caption: str
     png: bytes
     alt: str = ""
+    notes: list[str] = field(default_factory=list)
 
     @property
     def filename(self) -> str:
@@ -94,6 +97,16 @@ class ReportTable:
     def caption(self) -> str:
         """``Table 1 Respondents``."""
         return f"Table {self.number} {self.title}"
+
+
+@dataclass(frozen=True)
+class QuoteSection:
+    """The appendix entry of one text item: ``count`` is "40 answers" or why none are shown."""
+
+    label: str
+    question: str
+    count: str
+    quotes: list[tuple[str, str]]  # (answer, respondent tag)
 
 
 @dataclass(frozen=True)
@@ -130,7 +143,7 @@ class Report:
     tables: list[ReportTable]
     test_tables: list[ReportTable]
     test_figures: list[Figure]
-    quotes: list[QuoteBlock]
+    quotes: list[QuoteSection]
     respondents: str = ""
     exclusions: list[str] = field(default_factory=list)
     data_issues: list[str] = field(default_factory=list)  # cells set to missing, one line each
@@ -175,8 +188,9 @@ def build_report(result: Result, *, generated: date | None = None, figures: bool
             test_sentence(t, d) for i, (t, d) in enumerate(tests) if home.get(i) == table.id
         ]
         figs: list[Figure] = []
+        figure_notes: list[str] = []
         if figures:
-            figs = _table_figures(table, counter)
+            figs, figure_notes = _table_figures(table, counter)
         tables.append(
             ReportTable(
                 number=counter.table(),
@@ -190,12 +204,12 @@ def build_report(result: Result, *, generated: date | None = None, figures: bool
                 row_kinds=list(table.row_kinds) or [ROW_DATA] * len(table.rows),
                 align=["l" if c.role in (LABEL, TEXT) else "r" for c in table.columns],
                 kind=table.kind,
-                notes=[str(n) for n in table.notes],
+                notes=[str(n) for n in table.notes] + figure_notes,
                 tests=sentences,
                 figures=figs,
             )
         )  # fmt: skip
-    test_tables = _test_tables(tests, counter)
+    test_tables = _test_tables(tests, counter, result.options.get("adjust"))
     test_figures: list[Figure] = []
     if figures:
         from surveykit.render.figures import anova_means
@@ -214,7 +228,7 @@ def build_report(result: Result, *, generated: date | None = None, figures: bool
         tables=tables,
         test_tables=test_tables,
         test_figures=test_figures,
-        quotes=list(result.quotes),
+        quotes=[_quote_section(b) for b in result.quotes],
         respondents=(
             f"Responses received {result.received}, excluded {result.excluded}, "
             f"analysed {result.analysed}"
@@ -228,6 +242,18 @@ def build_report(result: Result, *, generated: date | None = None, figures: bool
 def _data_issue_line(d: dict[str, Any]) -> str:
     where = f"row {d['row']}" + (f" (line {d['line']})" if d.get("line") else "")
     return f"{where}, column {d['column']!r}: {d['value']!r} {d['reason']}"
+
+
+def _quote_section(block: QuoteBlock) -> QuoteSection:
+    count = f"{block.answered} answers"
+    if block.withheld:
+        count = f"answers not shown: {block.withheld}"
+    return QuoteSection(
+        label=block.label,
+        question=block.question,
+        count=count,
+        quotes=[(q.text, q.tag) for q in block.quotes],
+    )
 
 
 def _exclusion_line(e: dict[str, Any]) -> str:
@@ -251,21 +277,57 @@ class _Numbers:
         return self._figure
 
 
-def _table_figures(table: Any, counter: _Numbers) -> list[Figure]:
+def _shown_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _table_figures(table: Table, counter: _Numbers) -> tuple[list[Figure], list[str]]:
+    """The table's figures, and notes for the table when a figure cannot be drawn.
+
+    Categories with withheld numbers are left out of a figure (a bar cannot be
+    drawn at "< 5"), and the figure says which.
+    """
     from surveykit.render import figures as figs
 
-    out = []
+    out: list[Figure] = []
+    notes: list[str] = []
+    left_out = "Left out (numbers withheld, small-cell suppression): {}."
     if table.kind == "multi":
-        png = figs.multi_bars(table)
+        pct = table.column(PERCENT)
+        kinds = table.row_kinds or [ROW_DATA] * len(table.rows)
+        keep = [
+            (row, kind)
+            for row, kind in zip(table.rows, kinds, strict=True)
+            if kind != ROW_DATA or (pct is not None and _shown_number(row[pct]))
+        ]
+        gone = [
+            str(r[0])
+            for r, k in zip(table.rows, kinds, strict=True)
+            if k == ROW_DATA and (r, k) not in keep
+        ]
+        drawable = replace(table, rows=[r for r, _ in keep], row_kinds=[k for _, k in keep])
+        png = figs.multi_bars(drawable) if any(k == ROW_DATA for _, k in keep) else None
         if png is not None:
             out.append(Figure(counter.figure(), f"{table.title} (percent of respondents)", png,
-                              alt=f"Horizontal bar chart: {table.title}"))  # fmt: skip
+                              alt=f"Horizontal bar chart: {table.title}",
+                              notes=[left_out.format(", ".join(gone))] if gone else []))  # fmt: skip
+        elif gone:
+            notes.append(
+                "No figure: the numbers of every option are withheld (small-cell suppression)."
+            )
     elif table.kind == "block" and figs.likert_segments(table):
+        segments = figs.likert_segments(table)
+        gone = [
+            label for label, _choices, counts in segments if not all(map(_shown_number, counts))
+        ]
         png = figs.likert_diverging(table)
         if png is not None:
             out.append(Figure(counter.figure(), f"{table.title}: distribution of answers", png,
-                              alt=f"Diverging stacked bar chart: {table.title}"))  # fmt: skip
-    return out
+                              alt=f"Diverging stacked bar chart: {table.title}",
+                              notes=[left_out.format(", ".join(gone))] if gone else []))  # fmt: skip
+        elif gone:
+            notes.append("No figure: every item has withheld counts (small-cell suppression).")
+    return out, notes
 
 
 # --- tests ------------------------------------------------------------------------------
@@ -294,7 +356,7 @@ def _group_n(d: dict[str, Any]) -> str:
 
 
 def _test_tables(
-    tests: list[tuple[TestReport, dict[str, Any]]], counter: _Numbers
+    tests: list[tuple[TestReport, dict[str, Any]]], counter: _Numbers, adjust: str | None
 ) -> list[ReportTable]:
     if not tests:
         return []
@@ -302,7 +364,12 @@ def _test_tables(
         [TEST_TITLES.get(t.kind, t.kind), t.dv_label or t.dv, t.by_label or t.by, _group_n(d), d["apa"]]
         for t, d in tests
     ]  # fmt: skip
-    notes = ["p values in APA style; adjusted p values are shown in parentheses."]
+    notes = ["p values in APA style."]
+    if adjust and adjust != "none" and any(t.p_adjusted is not None for t, _ in tests):
+        notes = [
+            f"p values in APA style; p values adjusted for {len(tests)} tests with "
+            f"{_ADJUST_NAMES.get(adjust, adjust)} are shown in parentheses."
+        ]
     out = [
         ReportTable(
             number=counter.table(), id="tests", title="Tests of association and group differences",
@@ -430,15 +497,22 @@ def methods_paragraphs(result: Result) -> list[str]:
         )
     min_cell = result.options.get("min_cell")
     if min_cell:
+        mark = result.options.get("symbol", "[c]")
         text = (
-            f"Small cells: counts below {min_cell} are shown as \u201c< {min_cell}\u201d, with the "
-            "percentages and group statistics that would reveal them; cells marked \u201cx\u201d "
-            "are withheld as well so that the small counts cannot be worked out from totals."
+            f"Small cells: counts below {min_cell} are shown as \u201c< {min_cell}\u201d. "
+            f"\u201c{mark}\u201d marks every other withheld number: the percentages and "
+            "statistics of those small groups, and further counts withheld so that the small "
+            "counts cannot be worked out from totals."
         )
         if any(t.stats.get("suppressed") for t in result.tests):
             text += (
-                f" Tests with a group of fewer than {min_cell} respondents are not shown, "
-                "as their statistics would reveal the group's size."
+                f" Tests with a group of fewer than {min_cell} respondents, or of variables "
+                "with withheld cells, are not shown, as their statistics would reveal them."
+            )
+        if any(b.withheld for b in result.quotes):
+            text += (
+                " Open-ended answers are not shown where fewer than "
+                f"{min_cell} respondents gave them or their number is withheld."
             )
         paragraphs.append(text)
     return paragraphs
@@ -462,9 +536,10 @@ def _p_is(p: Any) -> str:
 
 
 def _test_detail(test: TestReport, d: dict[str, Any]) -> TestDetail:
-    title = f"{TEST_TITLES.get(test.kind, test.kind)}: {test.dv} by {test.by}"
+    title = f"{TEST_TITLES.get(test.kind, test.kind)}: {test.dv_label or test.dv} by {test.by_label or test.by}"
     if d.get("error"):
-        return TestDetail(title=title, error=d["error"], apa=d["apa"])
+        # "not computed: …", or "not shown: …" when small-cell protection withheld it.
+        return TestDetail(title=title, error=d["apa"], apa=d["apa"])
     groups = d.get("groups") or []
     grid = None
     if groups:

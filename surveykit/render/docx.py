@@ -25,6 +25,10 @@ def _figure(doc: Any, figure: Figure) -> None:
 
     _caption(doc, f"Figure {figure.number}", figure.caption)
     doc.add_picture(io.BytesIO(figure.png), width=Inches(6.0))
+    for note in figure.notes:
+        paragraph = doc.add_paragraph()
+        paragraph.add_run("Note. ").italic = True
+        paragraph.add_run(note)
 
 
 def _table(doc: Any, table: ReportTable) -> None:
@@ -102,9 +106,9 @@ def render_docx(report: Report) -> bytes:
             doc.add_heading(block.label, level=2)
             intro = doc.add_paragraph()
             intro.add_run(block.question).italic = True
-            intro.add_run(f" ({block.answered} answers)")
-            for quote in block.quotes:
-                doc.add_paragraph(f"{quote.text} {quote.tag}", style="Quote")
+            intro.add_run(f" ({block.count})")
+            for text, tag in block.quotes:
+                doc.add_paragraph(f"{text} {tag}", style="Quote")
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()

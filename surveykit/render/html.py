@@ -50,7 +50,8 @@ def _figure(figure: Figure) -> str:
         f'<figure id="figure-{figure.number}"><figcaption><span class="num">Figure '
         f'{figure.number}</span><span class="title">{escape(figure.caption)}</span></figcaption>'
         f'<img src="data:image/png;base64,{data}" alt="{escape(figure.alt or figure.caption)}">'
-        "</figure>"
+        + "".join(f'<p class="note"><em>Note.</em> {escape(n)}</p>' for n in figure.notes)
+        + "</figure>"
     )
 
 
@@ -114,10 +115,10 @@ def render_html(report: Report) -> str:
         parts.append("<p>E-mail addresses and phone numbers have been removed.</p>")
         for block in report.quotes:
             parts.append(f"<h3>{escape(block.label)}</h3>")
-            parts.append(f"<p><em>{escape(block.question)}</em> ({block.answered} answers)</p>")
+            parts.append(f"<p><em>{escape(block.question)}</em> ({escape(block.count)})</p>")
             parts += [
-                f'<blockquote>{escape(q.text)} <span class="who">{escape(q.tag)}</span></blockquote>'
-                for q in block.quotes
+                f'<blockquote>{escape(text)} <span class="who">{escape(tag)}</span></blockquote>'
+                for text, tag in block.quotes
             ]
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"

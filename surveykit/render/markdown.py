@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from surveykit.files import check_target, make_folder, write_atomic
-from surveykit.render.document import Report, ReportTable
+from surveykit.render.document import Figure, Report, ReportTable
 from surveykit.result import ROW_HEADING, ROW_MISSING, ROW_TOTAL
 
 _INDENT = "\u2003"  # an em space survives Markdown renderers that trim leading blanks
@@ -41,19 +41,22 @@ def _table(table: ReportTable, figure_dir: str | None) -> list[str]:
         lines.append("")
     if figure_dir is not None:
         for figure in table.figures:
-            lines.extend(_figure(figure.number, figure.caption, f"{figure_dir}/{figure.filename}"))
+            lines.extend(_figure(figure, f"{figure_dir}/{figure.filename}"))
     return lines
 
 
-def _figure(number: int, caption: str, link: str) -> list[str]:
-    return [
-        f"**Figure {number}**",
+def _figure(figure: Figure, link: str) -> list[str]:
+    lines = [
+        f"**Figure {figure.number}**",
         "",
-        f"*{_escape(caption)}*",
+        f"*{_escape(figure.caption)}*",
         "",
-        f"![{_escape(caption)}]({link})",
+        f"![{_escape(figure.caption)}]({link})",
         "",
     ]
+    for note in figure.notes:
+        lines += [f"*Note.* {_escape(note)}", ""]
+    return lines
 
 
 def render_markdown(report: Report, figure_dir: str | None) -> str:
@@ -78,14 +81,14 @@ def render_markdown(report: Report, figure_dir: str | None) -> str:
             lines += _table(table, figure_dir)
         if figure_dir is not None:
             for figure in report.test_figures:
-                lines += _figure(figure.number, figure.caption, f"{figure_dir}/{figure.filename}")
+                lines += _figure(figure, f"{figure_dir}/{figure.filename}")
     if report.quotes:
         lines += ["## Appendix: open-ended answers", ""]
         lines += ["E-mail addresses and phone numbers have been removed.", ""]
         for block in report.quotes:
-            lines += [f"### {_escape(block.label)}", "", f"*{_escape(block.question)}* ({block.answered} answers)", ""]  # fmt: skip
-            for quote in block.quotes:
-                lines.append(f"> {_escape(quote.text)} {quote.tag}")
+            lines += [f"### {_escape(block.label)}", "", f"*{_escape(block.question)}* ({_escape(block.count)})", ""]  # fmt: skip
+            for text, tag in block.quotes:
+                lines.append(f"> {_escape(text)} {tag}")
                 lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
 

@@ -40,7 +40,7 @@ def print_report(report: Report, console: Console) -> None:
     for table in report.tables:
         console.print()
         console.print(Text(f"Table {table.number}  {table.title}", style="bold"))
-        console.print(_table(table))
+        console.print(_table(table, console.width))
         for note in table.notes:
             console.print(Text(f"  {note}", style="dim"))
     if report.test_details:
@@ -51,10 +51,59 @@ def print_report(report: Report, console: Console) -> None:
             _test(test, console)
 
 
-def _table(table: ReportTable) -> RichTable:
-    out = RichTable(box=box.SIMPLE_HEAD)
-    for column, align in zip(table.columns, table.align, strict=True):
-        out.add_column(column, justify="left" if align == "l" else "right")
+_LABEL_MIN = 10  # a label column is not squeezed below this (unless its words are shorter)
+
+
+def _new_table(
+    columns: list[str], align: list[str], rows: list[list[str]], width: int
+) -> RichTable:
+    """A table that fits ``width`` by wrapping, never by cutting.
+
+    Number columns keep the width of their widest cell (their headers wrap over
+    lines); label columns get the rest, each at least its longest word (at most
+    10 characters: longer words fold), the widest narrowed first.
+    """
+    fixed: list[int] = []
+    natural: list[int] = []
+    least: list[int] = []
+    for j, (column, a) in enumerate(zip(columns, align, strict=True)):
+        texts = [column, *(row[j] for row in rows)]
+        longest_word = max((len(w) for t in texts for w in t.split()), default=1)
+        if a == "l":
+            natural.append(max(len(t) for t in texts))
+            least.append(min(longest_word, _LABEL_MIN))
+            fixed.append(0)
+        else:
+            widest = max((len(row[j]) for row in rows), default=1)
+            fixed.append(max(widest, min(longest_word, 7)))
+            natural.append(fixed[-1])
+            least.append(fixed[-1])
+    # Each column has its padding (one space each side, or one after it when tight) and
+    # the box draws a one-character divider between columns.
+    dividers = len(columns) - 1
+    tight = sum(least) + 2 * len(columns) + dividers > width
+    pad = 1 if tight else 2
+    widths = list(natural)
+    room = width - pad * len(columns) - dividers
+    while sum(widths) > room:
+        labels = [j for j, a in enumerate(align) if a == "l" and widths[j] > least[j]]
+        if not labels:
+            break
+        widest = max(labels, key=lambda j: widths[j])
+        widths[widest] -= 1
+    out = RichTable(
+        box=box.SIMPLE_HEAD,
+        padding=(0, 0, 0, 1) if tight else (0, 1),
+        pad_edge=not tight,
+        show_edge=False,
+    )
+    for column, a, w in zip(columns, align, widths, strict=True):
+        out.add_column(column, justify="left" if a == "l" else "right", overflow="fold", width=w)
+    return out
+
+
+def _table(table: ReportTable, width: int) -> RichTable:
+    out = _new_table(table.columns, table.align, table.rows, width)
     for row, kind in zip(table.rows, table.row_kinds, strict=True):
         if kind == ROW_HEADING:
             out.add_row(*row, style="bold")
@@ -68,10 +117,8 @@ def _table(table: ReportTable) -> RichTable:
     return out
 
 
-def _grid(grid: Grid) -> RichTable:
-    out = RichTable(box=box.SIMPLE_HEAD)
-    for column, align in zip(grid.columns, grid.align, strict=True):
-        out.add_column(column, justify="left" if align == "l" else "right")
+def _grid(grid: Grid, width: int) -> RichTable:
+    out = _new_table(grid.columns, grid.align, grid.rows, width)
     for row in grid.rows:
         out.add_row(*row)
     return out
@@ -80,15 +127,15 @@ def _grid(grid: Grid) -> RichTable:
 def _test(test: TestDetail, console: Console) -> None:
     console.print(Text(test.title, style="bold"))
     if test.error:
-        console.print(Text(f"  not computed: {test.error}", style="red"))
+        console.print(Text(f"  {test.error}", style="red"))
         return
     if test.groups is not None:
-        console.print(_grid(test.groups))
+        console.print(_grid(test.groups, console.width))
     for line in test.lines:
         console.print(Text(f"  {line}"))
     for note in test.notes:
         console.print(Text(f"  {note}", style="yellow"))
     for grid in test.posthoc:
         console.print(Text(f"  {grid.title}"))
-        console.print(_grid(grid))
+        console.print(_grid(grid, console.width))
     console.print(Text(f"  {test.apa}", style="green"))
