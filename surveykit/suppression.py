@@ -96,6 +96,7 @@ def suppress(result: Result, min_cell: int, *, symbol: str = SECONDARY) -> Resul
             f"the mark of withheld cells must be text that is not a number or '< N', got {symbol!r}"
         )
     marks = _Marks(min_cell, symbol)
+    # Items whose counts have a withheld cell, and pairs (frozensets) whose crossing has.
     tables, hidden_items = [], set()
     for table in result.tables:
         shown, items = _suppress_table(table, marks, result.analysed)
@@ -367,7 +368,7 @@ def _crosstab_problem(table: Table) -> CountProblem:
     return problem
 
 
-def _suppress_table(table: Table, marks: _Marks, analysed: int) -> tuple[Table, set[str]]:
+def _suppress_table(table: Table, marks: _Marks, analysed: int) -> tuple[Table, set[Any]]:
     """The table with its withheld cells marked, and the items whose counts were withheld."""
     min_cell, small = marks.min_cell, marks.small
     problem = protect(table_problem(table, analysed), min_cell)
@@ -413,10 +414,20 @@ def _mark_note(note: str | Note, name: str, mark: str) -> Note:
 
 def _items_of(
     table: Table, problem: CountProblem, in_notes: dict[Cell, tuple[int, str]]
-) -> set[str]:
-    """The items whose counts have a withheld cell in ``table``."""
+) -> set[Any]:
+    """The items whose counts have a withheld cell in ``table`` (pairs: their crossing)."""
     if table.kind in ("contingency", "crosstab"):
-        return set(table.items[:2])
+        # A crossed table's margins are public (its Total row and column, or "% of column"
+        # and the row item's own table), so what is withheld is the crossing of the two
+        # items; an item's own counts only when a contingency total is withheld too.
+        out: set[Any] = {frozenset(table.items[:2])}
+        kinds = table.row_kinds or [ROW_DATA] * len(table.rows)
+        for r, j in problem.hidden:
+            if r >= 0 and table.columns[j].total:
+                out.add(table.items[0])  # the row item's count
+            if r >= 0 and kinds[r] == ROW_TOTAL:
+                out.add(table.items[1])  # the column item's count
+        return out
     if table.kind != "block":
         return set(table.items)
     kinds = table.row_kinds or [ROW_DATA] * len(table.rows)
@@ -493,10 +504,13 @@ def withheld_reason(min_cell: int) -> str:
     return f"a group has fewer than {min_cell} respondents (small-cell suppression)"
 
 
-def disclosing_reason(test: TestReport, hidden_items: set[str]) -> str:
+def disclosing_reason(test: TestReport, hidden_items: set[Any]) -> str:
     """Why a test of a variable with withheld cells is not shown."""
     named = [(test.dv, test.dv_label), (test.by, test.by_label)]
-    names = " and ".join(dict.fromkeys(label or i for i, label in named if i in hidden_items))
+    crossed = frozenset({test.dv, test.by}) in hidden_items
+    names = " and ".join(
+        dict.fromkeys(label or i for i, label in named if crossed or i in hidden_items)
+    )
     return (
         f"cells of {names} are withheld in a table, and this test's statistics would "
         "give them back (small-cell suppression)"
@@ -508,7 +522,7 @@ def _withhold(test: TestReport, reason: str) -> TestReport:
     return replace(test, stats={"suppressed": True}, error=reason, p_adjusted=None)
 
 
-def _suppress_test(test: TestReport, marks: _Marks, hidden_items: set[str]) -> TestReport:
+def _suppress_test(test: TestReport, marks: _Marks, hidden_items: set[Any]) -> TestReport:
     if test.error or not test.stats:
         return test
     stats = test.stats
@@ -531,7 +545,7 @@ def _suppress_test(test: TestReport, marks: _Marks, hidden_items: set[str]) -> T
                 f"its table has counts below {marks.min_cell}, which its statistics would "
                 "give back (small-cell suppression)",
             )
-    if {test.dv, test.by} & hidden_items:
+    if {test.dv, test.by} & hidden_items or frozenset({test.dv, test.by}) in hidden_items:
         # Group sizes, means and SDs of a scored item per group give the crosstab of the
         # two variables back (three answer levels: n, mean and SD are three equations).
         return _withhold(test, disclosing_reason(test, hidden_items))
@@ -541,7 +555,7 @@ def _suppress_test(test: TestReport, marks: _Marks, hidden_items: set[str]) -> T
 # --- quotes -------------------------------------------------------------------------------
 
 
-def _suppress_quotes(block: QuoteBlock, marks: _Marks, hidden_items: set[str]) -> QuoteBlock:
+def _suppress_quotes(block: QuoteBlock, marks: _Marks, hidden_items: set[Any]) -> QuoteBlock:
     """A block answered by fewer than N respondents, or whose counts are withheld, is withheld.
 
     Each quote is tagged with its respondents, so the answers themselves count them.

@@ -638,7 +638,7 @@ def _assert_tests_and_quotes_disclose_nothing(shown: Result, min_cell: int) -> N
 
     doc = json.loads(render_json(shown))
     marks = (f"< {min_cell}", shown.options["symbol"])
-    withheld_items: set[str] = set()
+    withheld_items: set = set()
     for t in doc["tables"]:
         hidden_rows = [i for i, row in enumerate(t["rows"]) if any(v in marks for v in row)]
         noted = [n for n in t["notes"] if re.search(r"\(n (< \d+|= \S+\])\)| respondent\(s\)", n)]
@@ -653,10 +653,18 @@ def _assert_tests_and_quotes_disclose_nothing(shown: Result, min_cell: int) -> N
             withheld_items |= {i for n in noted for i, lab in zip(t["items"], [
                 r[0] for r, k in zip(t["rows"], t["row_kinds"], strict=True) if k == ROW_HEADING
             ], strict=True) if n.startswith(f"{lab}:")}  # fmt: skip
+        elif t["kind"] in ("crosstab", "contingency") and (hidden_rows or noted):
+            # Margins of a crossed table are public: its crossing is withheld, and an item's
+            # own counts only when a Total cell is.
+            withheld_items.add(frozenset(t["items"][:2]))
+            for i in hidden_rows:
+                row = t["rows"][i]
+                if t["row_kinds"][i] == ROW_TOTAL:
+                    withheld_items.add(t["items"][1])
+                if t["kind"] == "contingency" and row[-1] in marks:
+                    withheld_items.add(t["items"][0])
         elif hidden_rows or noted:
-            withheld_items |= set(
-                t["items"][:2] if "cross" in t["kind"] or t["kind"] == "contingency" else t["items"]
-            )
+            withheld_items |= set(t["items"])
     for test in doc["tests"]:
         if test.get("suppressed"):
             assert set(test) == {"kind", "dv", "by", "suppressed", "error", "apa"}
@@ -668,6 +676,7 @@ def _assert_tests_and_quotes_disclose_nothing(shown: Result, min_cell: int) -> N
         for row in test.get("observed") or []:
             assert all(isinstance(v, int) and v >= min_cell for v in row)
         assert not ({test["dv"], test["by"]} & withheld_items), test
+        assert frozenset({test["dv"], test["by"]}) not in withheld_items, test
     for block in shown.quotes:
         if block.withheld is None:
             assert block.answered >= min_cell and block.item not in withheld_items
