@@ -396,6 +396,39 @@ def design_plan(
     sys.stdout.write(design_json(result) if format == "json" else plan_text(result))
 
 
+@app.command()
+def render(
+    questionnaire: Annotated[Path, typer.Argument(help="Questionnaire YAML to lay out.")],
+    format: Annotated[str, typer.Option("--format", "-f", help="md, html or docx.")] = "html",
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="File to write; md and html print without it."),
+    ] = None,
+) -> None:
+    """Print the questionnaire as respondents see it: numbered questions, boxes, skip logic."""
+    from surveykit.files import write_atomic
+    from surveykit.questionnaire import load_questionnaire
+    from surveykit.render import form
+
+    renderers = {
+        "md": form.render_form_markdown,
+        "html": form.render_form_html,
+        "docx": form.render_form_docx,
+    }
+    if format not in renderers:
+        raise typer.BadParameter(f"must be md, html or docx, got {format!r}", param_hint="--format")
+    if format == "docx" and output is None:
+        raise SurveyError("--format docx needs --output FILE.docx")
+    if output is not None and output.resolve() == questionnaire.resolve():
+        raise SurveyError("is the questionnaire itself; name another file", file=output)
+    document = renderers[format](form.build_form(load_questionnaire(questionnaire)))
+    if output is None:
+        sys.stdout.write(document)
+    else:
+        write_atomic(output, document)
+        typer.echo(f"wrote {output}", err=True)
+
+
 def main() -> None:
     """Console-script entry point: run the app, turning user errors into messages."""
     try:

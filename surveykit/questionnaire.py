@@ -114,6 +114,7 @@ class Questionnaire:
     respondent_id: str | None = None
     exclude: tuple[ExcludeRule, ...] = ()
     path: Path | None = None
+    intro: str = ""
     _by_id: dict[str, Item] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -147,13 +148,19 @@ def _build(doc: Any, path: Path) -> Questionnaire:
     if not isinstance(survey, Mapping):
         raise SurveyError("'survey:' must be a mapping", line=doc.line_of("survey"))
     reject_unknown_keys(
-        survey, {"id", "title", "respondent_id", "description", "invalid"}, "survey"
+        survey, {"id", "title", "respondent_id", "description", "invalid", "intro"}, "survey"
     )
     survey_invalid = survey.get("invalid", "error")
     if survey_invalid not in INVALID:
         raise SurveyError(
             f"survey: 'invalid' must be error or missing, got {survey_invalid!r}",
             line=survey.line_of("invalid"),
+        )
+    intro = survey.get("intro", "")
+    if not isinstance(intro, str):
+        raise SurveyError(
+            "'intro' must be text (the introduction and consent shown before the questions)",
+            line=survey.line_of("intro"),
         )
     raw_items = doc.get("items")
     if not isinstance(raw_items, list) or not raw_items:
@@ -198,6 +205,7 @@ def _build(doc: Any, path: Path) -> Questionnaire:
         respondent_id=respondent_id,
         exclude=tuple(rules),
         path=path,
+        intro=intro.strip(),
     )
 
 
