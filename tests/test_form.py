@@ -88,7 +88,8 @@ def test_html_escapes_and_boxes(questionnaire):
     html = render_form_html(build_form(load_questionnaire(questionnaire)))
     assert "<script>alert" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert html.count('<span class="box"></span>') == 4  # three options + Other of the multi item
-    assert html.count('<span class="box circle"></span>') == 2 + 4 + 2  # consent, team+Other, senior
+    # consent (2), team with Other (4), senior (2)
+    assert html.count('<span class="box circle"></span>') == 2 + 4 + 2
     assert "<p>Your answers are anonymous.</p>" in html
 
 
