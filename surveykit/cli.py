@@ -429,6 +429,59 @@ def render(
         typer.echo(f"wrote {output}", err=True)
 
 
+export_app = typer.Typer(
+    help="Write a questionnaire in another tool's format.", no_args_is_help=True
+)
+import_app = typer.Typer(
+    help="Read a questionnaire from another tool's format.", no_args_is_help=True
+)
+app.add_typer(export_app, name="export")
+app.add_typer(import_app, name="import")
+
+
+@export_app.command("xlsform")
+def export_xlsform(
+    questionnaire: Annotated[Path, typer.Argument(help="Questionnaire YAML to export.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The .xlsx XLSForm to write.")],
+) -> None:
+    """Write the questionnaire as an XLSForm for ODK, KoboToolbox or SurveyCTO."""
+    from surveykit.design.xlsform import export_xlsform as export
+    from surveykit.files import write_atomic
+    from surveykit.questionnaire import load_questionnaire
+
+    if output.resolve() == questionnaire.resolve():
+        raise SurveyError("is the questionnaire itself; name another file", file=output)
+    write_atomic(output, export(load_questionnaire(questionnaire)))
+    typer.echo(f"wrote {output}", err=True)
+
+
+@import_app.command("xlsform")
+def import_xlsform(
+    form: Annotated[Path, typer.Argument(help="XLSForm (.xlsx) to read.")],
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Questionnaire YAML to write; prints without it."),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace an existing output file.")
+    ] = False,
+) -> None:
+    """Turn an XLSForm into a questionnaire (choices, skip logic, ranges)."""
+    from surveykit.design.xlsform import import_xlsform as read_form
+    from surveykit.files import write_atomic
+
+    if output is not None and output.exists() and not force:
+        raise SurveyError("exists already; pass --force to replace it", file=output)
+    if output is not None and output.resolve() == form.resolve():
+        raise SurveyError("is the XLSForm itself; name another file", file=output)
+    text = read_form(form)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        write_atomic(output, text)
+        typer.echo(f"wrote {output}", err=True)
+
+
 def main() -> None:
     """Console-script entry point: run the app, turning user errors into messages."""
     try:
