@@ -71,7 +71,7 @@ def _shape(q: Questionnaire) -> dict:
                 cond(i.show_if),
             )
             for i in q.items
-        ],  # fmt: skip
+        ],
         "exclude": [(r.rule, r.reason, r.columns, r.keep, cond(r.expr)) for r in q.exclude],
     }
 
@@ -211,7 +211,7 @@ def test_import_refuses_repeats_with_the_row(tmp_path):
 def test_import_of_a_non_xlsx_is_one_error(tmp_path):
     bad = tmp_path / "form.xlsx"
     bad.write_text("type,name\n", encoding="utf-8")
-    with pytest.raises(SurveyError, match="cannot read as an .xlsx XLSForm"):
+    with pytest.raises(SurveyError, match=r"cannot read as an \.xlsx XLSForm"):
         import_xlsform(bad)
 
 
