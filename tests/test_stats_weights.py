@@ -170,3 +170,19 @@ def test_rake_errors(args, message):
 def test_poststratify_empty_cell_is_an_error():
     with pytest.raises(StatisticsError, match="level 1 has a headcount but no respondents"):
         W.poststratify(np.array([0, 0, 2]), np.array([3.0, 4.0, 5.0]))
+
+
+@pytest.mark.parametrize(
+    ("prefix", "design", "rows", "cols", "nr", "nc"),
+    [
+        ("raked_chisq_grade_agree", _raked, "grade", "agree", 2, 5),
+        ("raked_chisq_team_profession", _raked, "team", "profession", 4, 3),
+        ("unit_chisq_grade_agree", _unit, "grade", "agree", 2, 5),
+        ("post_chisq_profession_grade", _post, "profession", "grade", 3, 2),
+    ],
+)
+def test_rao_scott_matches_svychisq(prefix, design, rows, cols, nr, nc):
+    result = W.rao_scott(D[rows], D[cols], design())
+    np.testing.assert_allclose(result.statistic, REF[f"{prefix}_F"][0], rtol=RTOL)
+    np.testing.assert_allclose([result.df1, result.df2], REF[f"{prefix}_df"], rtol=RTOL)
+    np.testing.assert_allclose(result.p, REF[f"{prefix}_p"][0], rtol=RTOL)

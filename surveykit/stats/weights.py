@@ -225,7 +225,10 @@ def _residual(z: np.ndarray, calibration: Calibration) -> np.ndarray:
     return z
 
 
-def _linearised(y: np.ndarray, valid: np.ndarray, calibration: Calibration) -> Estimate:
+def _influence(
+    y: np.ndarray, valid: np.ndarray, calibration: Calibration
+) -> tuple[np.ndarray, np.ndarray]:
+    """Weighted means of y's columns and their covariance matrix (linearised)."""
     w = np.where(valid, calibration.weights, 0.0)
     total = w.sum()
     if total <= 0:
@@ -241,8 +244,12 @@ def _linearised(y: np.ndarray, valid: np.ndarray, calibration: Calibration) -> E
     if n < 2:
         raise StatisticsError("a standard error needs at least 2 respondents")
     centred = z - z.mean(axis=0)
-    variance = (centred * centred).sum(axis=0) * n / (n - 1)
-    return Estimate(estimate, np.sqrt(variance), int(valid.sum()))
+    return estimate, centred.T @ centred * n / (n - 1)
+
+
+def _linearised(y: np.ndarray, valid: np.ndarray, calibration: Calibration) -> Estimate:
+    estimate, covariance = _influence(y, valid, calibration)
+    return Estimate(estimate, np.sqrt(np.diag(covariance)), int(valid.sum()))
 
 
 def weighted_mean(values: np.ndarray, calibration: Calibration) -> Estimate:
@@ -258,3 +265,68 @@ def weighted_proportions(codes: np.ndarray, levels: int, calibration: Calibratio
     valid = codes >= 0
     y = (codes[:, None] == np.arange(levels)[None, :]).astype(float)
     return _linearised(y, valid, calibration)
+
+
+@dataclass(frozen=True)
+class RaoScott:
+    """Pearson's X² of the weighted table with Rao and Scott's second-order correction.
+
+    ``statistic`` is F = X²/tr(Δ) on (d, d·ν) degrees of freedom, d = tr(Δ)²/tr(Δ²),
+    ν = respondents − 1 (survey::svychisq's default, ``statistic = "F"``).
+    """
+
+    pearson: float
+    statistic: float
+    df1: float
+    df2: float
+    p: float
+    design_effect: float  # mean generalised design effect, tr(Δ)/((r − 1)(c − 1))
+
+
+def rao_scott(rows: np.ndarray, cols: np.ndarray, calibration: Calibration) -> RaoScott:
+    """Design-based test of independence of two items (codes −1 missing)."""
+    from scipy import special
+
+    rows = np.asarray(rows, dtype=np.int64)
+    cols = np.asarray(cols, dtype=np.int64)
+    valid = (rows >= 0) & (cols >= 0)
+    # Levels as survey sees them: those present among answered rows, in code order.
+    row_levels = np.unique(rows[rows >= 0])
+    col_levels = np.unique(cols[cols >= 0])
+    nr, nc = len(row_levels), len(col_levels)
+    if nr < 2 or nc < 2:
+        raise StatisticsError("a test of independence needs two or more levels of each item")
+    r = np.searchsorted(row_levels, rows)
+    c = np.searchsorted(col_levels, cols)
+    cell = np.where(valid, r + nr * c, -1)  # rows vary fastest, as R's interaction()
+    y = (cell[:, None] == np.arange(nr * nc)[None, :]).astype(float)
+    p, covariance = _influence(y, valid, calibration)
+    n = len(rows)
+    # Pearson's X² of the weighted table scaled to n (svytable(..., Ntotal = n)).
+    table = p.reshape(nc, nr).T * n
+    expected = table.sum(axis=1, keepdims=True) * table.sum(axis=0, keepdims=True) / n
+    pearson = float(np.sum((table - expected) ** 2 / expected))
+    # Interaction contrasts orthogonal to the main effects.
+    grid_r = np.tile(np.arange(nr), nc)
+    grid_c = np.repeat(np.arange(nc), nr)
+    main = np.column_stack(
+        [np.ones(nr * nc)]
+        + [(grid_r == i).astype(float) for i in range(1, nr)]
+        + [(grid_c == j).astype(float) for j in range(1, nc)]
+    )
+    inter = np.column_stack(
+        [((grid_r == i) & (grid_c == j)).astype(float) for j in range(1, nc) for i in range(1, nr)]
+    )
+    coef, *_ = np.linalg.lstsq(main, inter, rcond=None)
+    contrast = inter - main @ coef
+    inv_p = np.where(p == 0, 0.0, 1 / np.where(p == 0, 1, p))
+    weighted = contrast * inv_p[:, None]
+    denom = contrast.T @ weighted / n
+    numer = weighted.T @ covariance @ weighted
+    delta = np.linalg.solve(denom, numer)
+    trace = float(np.trace(delta))
+    d = trace**2 / float(np.trace(delta @ delta))
+    nu = n - 1
+    statistic = pearson / trace
+    p_value = float(special.fdtrc(d, d * nu, statistic))
+    return RaoScott(pearson, statistic, d, d * nu, p_value, trace / ((nr - 1) * (nc - 1)))
