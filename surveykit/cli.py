@@ -482,6 +482,57 @@ def import_xlsform(
         typer.echo(f"wrote {output}", err=True)
 
 
+code_app = typer.Typer(
+    help="Open-ended answers as data: a codebook, suggested and reviewed codes, agreement.",
+    no_args_is_help=True,
+)
+app.add_typer(code_app, name="code")
+SurveyDirArg = Annotated[
+    Path,
+    typer.Argument(help="Survey folder: responses.csv, questionnaire.yaml, codebook.yaml."),
+]
+
+
+@code_app.command("suggest")
+def code_suggest(
+    survey: SurveyDirArg,
+    coder: Annotated[
+        str, typer.Option("--coder", help="Whose suggestions these are (the coding.csv coder).")
+    ] = "suggest",
+) -> None:
+    """Add 'suggested' rows to coding.csv wherever a code's patterns match an answer."""
+    from surveykit.coding import suggest_survey
+
+    added, total = suggest_survey(survey, coder)
+    typer.echo(
+        f"{survey / 'coding.csv'}: {added} suggestion(s) added, {total} row(s) in all", err=True
+    )
+
+
+@code_app.command("agreement")
+def code_agreement(
+    survey: SurveyDirArg,
+    coders: Annotated[
+        str | None,
+        typer.Option(
+            "--coders", help="Two coders, e.g. anna,ben [default: the sheet's two coders]."
+        ),
+    ] = None,
+    format: Annotated[str, typer.Option("--format", "-f", help="terminal or json.")] = "terminal",
+) -> None:
+    """Percent agreement, Cohen's kappa and Krippendorff's alpha of two coders, per code and pooled."""
+    from surveykit.coding import agreement_survey
+    from surveykit.render.coding import agreement_json, agreement_text
+
+    if format not in ("terminal", "json"):
+        raise typer.BadParameter(f"must be terminal or json, got {format!r}", param_hint="--format")
+    names = [c.strip() for c in coders.split(",")] if coders else None
+    pair, results = agreement_survey(survey, names)
+    sys.stdout.write(
+        agreement_json(pair, results) if format == "json" else agreement_text(pair, results)
+    )
+
+
 def main() -> None:
     """Console-script entry point: run the app, turning user errors into messages."""
     try:
