@@ -33,9 +33,16 @@ items:
   - id: agree
     text: I feel valued.
     type: ordinal
-    choices: [{code: 1, label: Disagree}, {code: 2, label: Neutral}, {code: 3, label: Agree}]
+    choices:
+      - {code: 1, label: Disagree, aliases: [disagree a bit]}
+      - {code: 2, label: Neutral}
+      - {code: 3, label: Agree}
+      - {code: 9, label: "I don't know", aliases: [dk]}
+    missing: ["I don't know", -8, Refused]
+    invalid: missing
   - {id: team, text: Team, type: single, choices: [Ward A, Ward B, Ward C], other: true, column: [Q7, "Team name"]}
-  - {id: problems, text: Problems, type: multi, choices: [Staffing, Pay, "Café food"], other: true}
+  - {id: problems, text: Problems, type: multi, choices: [Staffing, Pay, "Café food"], other: true, separator: " | "}
+  - {id: grade, text: Grade, type: single, choices: [Band 5, Band 6], column: {header: Grade, occurrence: 2}}
   - {id: note, text: "Anything else?", type: text, report: false}
   - {id: a, text: A, type: text, show_if: 'team in ["Ward A", "Ward B"] and age >= 40'}
   - {id: b, text: B, type: text, show_if: '"Pay" in problems or missing(team)'}
@@ -97,7 +104,7 @@ def test_rich_questionnaire_round_trips_with_the_same_meaning(tmp_path):
     before, after = _shape(load_questionnaire(path)), _shape(again)
     assert after["survey"] == before["survey"] and after["exclude"] == before["exclude"]
     for old, new in zip(before["items"], after["items"], strict=True):
-        assert old[:11] == new[:11]
+        assert old[:-1] == new[:-1]
     # `x in [..]` comes back as `x == .. or x == ..`: the same condition, spelled out.
     conditions = {i.id: i.show_if.source for i in again.items if i.show_if is not None}
     assert conditions == {
@@ -132,8 +139,12 @@ def test_exported_sheets(tmp_path):
     assert survey["a"][4] == "((${team} = '1' or ${team} = '2') and ${age} >= 40)"
     assert survey["b"][4] == "(selected(${problems}, '2') or ${team} = '')"
     assert survey["d"][4] == "(not(selected(${problems}, '3')) and ${agree} != '2')"
+    assert survey["agree"][12:14] == ('["I don\'t know", "dk", -8, "Refused"]', "missing")
+    assert survey["problems"][11] == '" | "'
     choices = list(book["choices"].iter_rows(min_row=2, values_only=True))
-    assert ("agree", "3", "Agree") in choices and ("problems", "3", "Café food") in choices
+    assert ("agree", "1", "Disagree", '["disagree a bit"]') in choices
+    assert ("agree", "9", "I don't know", None) in choices  # an answer on the form
+    assert ("problems", "3", "Café food", None) in choices
 
 
 def _kobo_form(path: Path, *, relevant: str = "${consent} = '1'", repeat: bool = False) -> None:
@@ -190,6 +201,52 @@ def test_import_kobo_shaped_form(tmp_path):
     assert "#   row 2 'start' (start): not a question surveykit analyses" in text
     assert "#   row 8 'thanks' (note): not a question surveykit analyses" in text
     assert "#   row 7 'role-now': constraint 'count-selected(.) < 3' not carried over" in text
+
+
+def test_kobo_data_reads_with_the_imported_questionnaire(tmp_path):
+    """A Kobo CSV export (group/name headers, choice names, space-joined multi answers)."""
+    form = tmp_path / "form.xlsx"
+    _kobo_form(form)
+    (tmp_path / "questionnaire.yaml").write_text(import_xlsform(form), encoding="utf-8")
+    (tmp_path / "responses.csv").write_text(
+        "start,end,grp/consent,grp/age,role-now,_uuid\n"
+        "2024-01-01,2024-01-01,1,34,nurse doc,a1\n"
+        "2024-01-01,2024-01-01,2,,,a2\n"
+        "2024-01-01,2024-01-01,1,51,doc,a3\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(
+        app, ["analyze", str(tmp_path / "responses.csv"), "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    tables = {t["items"][0]: t for t in doc["tables"]}
+    counts = {row[0]: row[1] for row in tables["role_now"]["rows"]}
+    # nurse: R1; doc (Doctor): R1, R3; consent: 1 = Yes (R1, R3), 2 = No (R2)
+    assert counts["Nurse"] == 1 and counts["Doctor"] == 2
+    assert {row[0]: row[1] for row in tables["consent"]["rows"]}["Yes"] == 2
+
+
+def test_data_of_an_exported_form_reads_back(tmp_path):
+    """ODK stores choice names, which are surveykit's codes: '1 3' in a select_multiple."""
+    q = tmp_path / "q.yaml"
+    q.write_text(
+        "items:\n"
+        "  - {id: team, type: single, choices: [A, B]}\n"
+        "  - {id: problems, type: multi, choices: [Staffing, Pay, Food]}\n",
+        encoding="utf-8",
+    )
+    form = tmp_path / "form.xlsx"
+    form.write_bytes(export_xlsform(load_questionnaire(q)))
+    (tmp_path / "questionnaire.yaml").write_text(import_xlsform(form), encoding="utf-8")
+    (tmp_path / "responses.csv").write_text("team,problems\n1,1 3\n2,3\n1,\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        app, ["analyze", str(tmp_path / "responses.csv"), "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    tables = {t["items"][0]: t for t in json.loads(result.stdout)["tables"]}
+    counts = {row[0]: row[1] for row in tables["problems"]["rows"]}
+    assert (counts["Staffing"], counts["Pay"], counts["Food"]) == (1, 0, 2)
 
 
 def test_import_notes_a_relevant_it_cannot_read(tmp_path):

@@ -29,11 +29,12 @@ from pathlib import Path
 from typing import Any
 
 from surveykit.errors import SurveyError
-from surveykit.questionnaire import ExcludeRule, Item, Questionnaire
+from surveykit.questionnaire import ExcludeRule, Item, MissingValue, Questionnaire
 
 SURVEY_COLUMNS = (
     "type", "name", "label", "required", "relevant", "constraint", "constraint_message",
     "surveykit_label", "surveykit_type", "surveykit_report", "surveykit_column",
+    "surveykit_separator", "surveykit_missing", "surveykit_invalid",
 )  # fmt: skip
 _XLS_OPS = {ast.Eq: "=", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">="}
 
@@ -55,11 +56,17 @@ def export_xlsform(questionnaire: Questionnaire) -> bytes:
     survey.title = "survey"
     survey.append(list(SURVEY_COLUMNS))
     choices = book.create_sheet("choices")
-    choices.append(["list_name", "name", "label"])
+    choices.append(["list_name", "name", "label", "surveykit_aliases"])
     for item in questionnaire.items:
         survey.append(_survey_row(item, items))
         for choice in item.choices:
-            choices.append([item.id, _code(choice.code), choice.label])
+            aliases = (
+                json.dumps(list(choice.aliases), ensure_ascii=False) if choice.aliases else None
+            )
+            choices.append([item.id, _code(choice.code), choice.label, aliases])
+        # Missing values that are answers ("I don't know") are choices on the form too.
+        for missing in _missing_choices(item):
+            choices.append([item.id, _code(missing.code), missing.label, None])
     settings = book.create_sheet("settings")
     settings.append(
         ["form_title", "form_id", "surveykit_respondent_id", "surveykit_intro", "surveykit_exclude"]
@@ -123,8 +130,39 @@ def _survey_row(item: Item, items: dict[str, Item]) -> list[Any]:
         item.label if item.label != item.text else None,
         "ordinal" if item.type == "ordinal" else None,
         "no" if not item.report else None,
-        json.dumps(list(item.columns), ensure_ascii=False) if item.columns else None,
+        _columns_json(item),
+        # JSON, so that a separator of spaces survives the spreadsheet; "null" for the built-in rules
+        json.dumps(item.separator) if item.type == "multi" else None,
+        json.dumps(_missing_entries(item), ensure_ascii=False) if item.missing else None,
+        item.invalid if item.invalid != "error" else None,
     ]
+
+
+def _missing_choices(item: Item) -> list[MissingValue]:
+    """The missing values that were choices of the item (a label and a code)."""
+    return [m for m in item.missing if m.code is not None and m.label != f"{m.code:g}"]
+
+
+def _missing_entries(item: Item) -> list[str | float]:
+    """``missing:`` as written: labels, or codes for bare numbers (-9, 99)."""
+    return [
+        m.label
+        if m.code is None or m.label != f"{m.code:g}"
+        else (int(m.code) if m.code.is_integer() else m.code)
+        for m in item.missing
+    ]
+
+
+def _columns_json(item: Item) -> str | None:
+    if item.pick is not None:
+        pick = item.pick
+        value = (
+            {"index": pick.index}
+            if pick.index is not None
+            else {"header": pick.header, "occurrence": pick.occurrence}
+        )
+        return json.dumps(value, ensure_ascii=False)
+    return json.dumps(list(item.columns), ensure_ascii=False) if item.columns else None
 
 
 def _choice_name(item: Item, label: object) -> str:
@@ -248,10 +286,13 @@ def import_xlsform(path: str | Path) -> str:
         book = load_workbook(path, read_only=True, data_only=True)
     except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
         raise SurveyError(f"cannot read as an .xlsx XLSForm: {exc}", file=path) from exc
-    lists: dict[str, list[tuple[str, str]]] = {}
+    lists: dict[str, list[tuple[str, str, list[str]]]] = {}
     for row in _sheet(book, "choices", path):
         list_name = row.get("list_name") or row.get("list name")
-        lists.setdefault(list_name, []).append((row.get("name"), _label(row) or row.get("name")))
+        aliases = json.loads(row.get("surveykit_aliases")) if row.get("surveykit_aliases") else []
+        lists.setdefault(list_name, []).append(
+            (row.get("name"), _label(row) or row.get("name"), aliases)
+        )
     settings = _sheet(book, "settings", path, required=False)
     setting = settings[0] if settings else _Row(2, {})
     survey = {
@@ -305,6 +346,13 @@ def import_xlsform(path: str | Path) -> str:
             if row.get("surveykit_type") == "ordinal":
                 item["type"] = "ordinal"
             item["choices"] = _choices(lists[parts[1]])
+            if base == "select_multiple":
+                # ODK and Kobo join the names of the chosen answers with spaces; a form
+                # surveykit wrote says which separator its item had (null: the built-in rules).
+                written = row.get("surveykit_separator")
+                separator = json.loads(written) if written else " "
+                if separator is not None:
+                    item["separator"] = separator
             if "or_other" in parts[2:]:
                 item["other"] = True
         elif base in _NUMBER_TYPES:
@@ -322,9 +370,16 @@ def import_xlsform(path: str | Path) -> str:
         if row.get("surveykit_label"):
             item["label"] = row.get("surveykit_label")
         columns = json.loads(row.get("surveykit_column")) if row.get("surveykit_column") else []
-        if groups and not columns:
+        if row.get("surveykit_missing"):
+            item["missing"] = json.loads(row.get("surveykit_missing"))
+        if row.get("surveykit_invalid"):
+            item["invalid"] = row.get("surveykit_invalid")
+        if isinstance(columns, dict):  # a column pick: {header, occurrence} or {index}
+            item["column"] = columns
+            columns = []
+        if groups and not columns and "column" not in item:
             columns = ["/".join([*groups, name])]
-        if name != item["id"] and name not in columns:
+        if name != item["id"] and name not in columns and "column" not in item:
             columns.append(name)
         if columns:
             item["column"] = columns
@@ -358,16 +413,32 @@ def _identifier(name: str, path: Path, line: int) -> str:
     return ident
 
 
-def _choices(pairs: list[tuple[str, str]]) -> list[Any]:
+def _choices(entries: list[tuple[str, str, list[str]]]) -> list[Any]:
+    """Choices from (name, label, aliases): numeric names become codes, other names aliases.
+
+    ODK stores a choice's name in the data, so a name that is not the label (``nurse``
+    for "Nurse staff") is kept as an alias, matched like the label when data are read.
+    """
     codes = []
-    for name, _ in pairs:
+    for name, _, _ in entries:
         try:
             codes.append(float(name))
         except ValueError:
             break
-    if len(codes) == len(pairs) and len(set(codes)) == len(codes):
-        return [{"code": int(c) if c.is_integer() else c, "label": label} for c, (_, label) in zip(codes, pairs, strict=True)]  # fmt: skip
-    return [label for _, label in pairs]
+    numeric = len(codes) == len(entries) and len(set(codes)) == len(codes)
+    out: list[Any] = []
+    for i, (name, label, aliases) in enumerate(entries):
+        names = list(aliases)
+        if not numeric and name.casefold() != label.casefold() and name not in names:
+            names.append(name)
+        code = codes[i] if numeric else i + 1
+        out.append(
+            {"code": int(code) if float(code).is_integer() else code, "label": label}
+            | ({"aliases": names} if names else {})
+        )
+    if not numeric and all("aliases" not in c for c in out):
+        return [c["label"] for c in out]
+    return out
 
 
 _BOUND = re.compile(r"^\.\s*(>=|<=|>|<)\s*(-?\d+(?:\.\d+)?)$")
@@ -400,11 +471,13 @@ def _show_if(text: str, items: dict[str, dict[str, Any]]) -> str:
 
 def _label_of(item: dict[str, Any], name: str) -> str:
     for choice in item.get("choices", []):
-        code, label = (
-            (choice["code"], choice["label"]) if isinstance(choice, dict) else (None, choice)
-        )
-        if (code is not None and _code(code) == name) or (code is None and label == name):
-            return label
+        if not isinstance(choice, dict):
+            if choice == name:
+                return choice
+            continue
+        names = [_code(choice["code"]), *choice.get("aliases", [])]
+        if name in names or name.casefold() == choice["label"].casefold():
+            return choice["label"]
     raise SurveyError(f"{name!r} is not a choice name of {item['id']!r}")
 
 
@@ -466,7 +539,7 @@ def _yaml(
     lines.append("survey:")
     lines += [f"  {key}: {dump(value)}" for key, value in survey.items() if value]
     lines += ["", "items:"]
-    order = ("id", "text", "label", "type", "choices", "other", "column", "min", "max", "required", "report", "show_if")  # fmt: skip
+    order = ("id", "text", "label", "type", "choices", "other", "separator", "missing", "invalid", "column", "min", "max", "required", "report", "show_if")  # fmt: skip
     for item in items:
         first = True
         for key in order:
