@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test test-browser lint format bench clean
+.PHONY: demo test test-browser lint format bench clean snapshots docs
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,16 @@ test: $(VENV)/.dev
 test-browser: $(VENV)/.dev
 	@command -v chromium >/dev/null 2>&1 || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
 	$(BIN)/python -m pytest -q tests/test_report_browser.py -rs
+
+# Rewrite tests/snapshots/ (every renderer, both sample surveys) after an intended change;
+# review the diff before committing. Deterministic: a second run changes nothing.
+snapshots: $(VENV)/.dev
+	$(BIN)/python -m scripts.snapshots --update
+
+# Rewrite the output shown in README.md and docs/*.md from real runs, and the generated
+# regions (the NIST accuracy table); tests/test_docs.py fails when a file would change.
+docs: $(VENV)/.dev
+	$(BIN)/python -m scripts.docs --update
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

@@ -1,12 +1,13 @@
 """The ``surveykit`` command: thin commands that wire files to the library.
 
-Heavy modules (pandas, scipy, statsmodels) are imported inside commands so
-``surveykit --help`` starts fast. User errors become one line on stderr and
-exit code 2, here and nowhere else.
+Heavy modules (pandas, pyarrow, scipy, matplotlib, python-docx) are imported
+inside commands so ``surveykit --help`` starts fast. User errors and usage errors
+become one line on stderr and exit code 2, here and nowhere else.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -27,19 +28,47 @@ QuestionnaireOpt = Annotated[
     typer.Option(
         "--questionnaire",
         "-q",
-        help="Questionnaire YAML [default: questionnaire.yaml beside the CSV].",
+        help="Questionnaire YAML.",
+        show_default="questionnaire.yaml beside the CSV",
     ),
 ]
 PlanOpt = Annotated[
     Path | None,
     typer.Option(
-        "--plan", "-p", help="Analysis plan YAML [default: analysis.yaml beside the CSV, if any]."
+        "--plan",
+        "-p",
+        help="Analysis plan YAML.",
+        show_default="analysis.yaml beside the CSV, if any",
     ),
 ]
 EncodingOpt = Annotated[
     str | None,
-    typer.Option("--encoding", help="Text encoding of the CSV [default: UTF-8, or UTF-16 by BOM]."),
+    typer.Option(
+        "--encoding",
+        help="Text encoding of the CSV, e.g. cp1252 for files saved by old Excel.",
+        show_default="UTF-8, or UTF-16 by its BOM",
+    ),
 ]
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"surveykit {version('surveykit')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Survey questionnaires in YAML, exported responses in, SPSS-quality tables and tests out."""
 
 
 def _load(responses: Path, questionnaire: Path | None, plan: Path | None, encoding: str | None):
@@ -54,7 +83,9 @@ def analyze(
     responses: Annotated[Path, typer.Argument(help="CSV export of the responses.")],
     questionnaire: QuestionnaireOpt = None,
     plan: PlanOpt = None,
-    format: Annotated[str, typer.Option("--format", "-f", help="terminal or json.")] = "terminal",
+    format: Annotated[
+        str, typer.Option("--format", "-f", help="Output format: terminal or json.")
+    ] = "terminal",
     encoding: EncodingOpt = None,
 ) -> None:
     """Read RESPONSES, apply the questionnaire's rules and print tables and tests."""
@@ -71,8 +102,9 @@ def analyze(
     from surveykit.render.terminal import render_terminal
 
     console = Console(markup=False, highlight=False)
-    if not console.is_terminal:
-        # Piped output (files, CI logs) gets room for the tables instead of 80 columns.
+    if not console.is_terminal and "COLUMNS" not in os.environ:
+        # Piped output (files, CI logs) gets room for the tables instead of 80 columns;
+        # COLUMNS still sets the width, as it does on a terminal.
         console = Console(markup=False, highlight=False, width=120)
     render_terminal(result, console)
 
@@ -80,19 +112,23 @@ def analyze(
 @app.command()
 def report(
     responses: Annotated[
-        Path, typer.Argument(help="CSV export of the responses [default: responses.csv here].")
+        Path,
+        typer.Argument(
+            help="CSV export of the responses.", show_default="responses.csv in this folder"
+        ),
     ] = Path("responses.csv"),
     questionnaire: QuestionnaireOpt = None,
     plan: PlanOpt = None,
     format: Annotated[
-        str, typer.Option("--format", "-f", help="md, html, docx, json or csv.")
+        str, typer.Option("--format", "-f", help="Report format: md, html, docx, json or csv.")
     ] = "md",
     output: Annotated[
         Path | None,
         typer.Option(
             "--output",
             "-o",
-            help="File to write (a folder for csv); text formats print without it.",
+            help="File to write (a folder for csv).",
+            show_default="print md, html and json; docx and csv need it",
         ),
     ] = None,
     min_cell: Annotated[
@@ -100,7 +136,8 @@ def report(
         typer.Option(
             "--min-cell",
             min=1,
-            help="Show counts below N as '< N' [default: the plan's report.min_cell].",
+            help="Show counts below N as '< N' and hide what would give them away.",
+            show_default="the plan's report.min_cell, else no suppression",
         ),
     ] = None,
     encoding: EncodingOpt = None,
@@ -123,7 +160,15 @@ def report(
 @app.command()
 def validate(
     questionnaire: Annotated[Path, typer.Argument(help="Questionnaire YAML to check.")],
-    plan: PlanOpt = None,
+    plan: Annotated[
+        Path | None,
+        typer.Option(
+            "--plan",
+            "-p",
+            help="Analysis plan YAML to check against the questionnaire.",
+            show_default="none: only the questionnaire is checked",
+        ),
+    ] = None,
 ) -> None:
     """Check a questionnaire (and optionally a plan) without any responses."""
     from surveykit.plan import load_plan
@@ -531,15 +576,35 @@ def code_agreement(
     sys.stdout.write(
         agreement_json(pair, results) if format == "json" else agreement_text(pair, results)
     )
+# typer bundles its own click in recent versions and uses the click package in older
+# ones; ClickException is whichever base class its BadParameter has.
+_ClickException = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
 
 
 def main() -> None:
-    """Console-script entry point: run the app, turning user errors into messages."""
+    """Console-script entry point: run the app, turning every user error into one line.
+
+    Errors from the library (SurveyError) and usage errors from click (an unknown
+    option, a missing argument, a bad value) both print ``error: …`` on stderr and
+    exit 2, instead of click's multi-line box.
+    """
     try:
-        app()
+        code = app(prog_name="surveykit", standalone_mode=False)
     except SurveyError as exc:
         typer.echo(f"error: {exc}", err=True)
         sys.exit(exc.exit_code)
+    except _ClickException as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError":  # bare `surveykit`: the help is the message
+            typer.echo(exc.format_message())
+            sys.exit(0)
+        message = " ".join(exc.format_message().split()).rstrip(".")
+        command = getattr(getattr(exc, "ctx", None), "command_path", "surveykit")
+        typer.echo(f"error: {message[:1].lower()}{message[1:]}; see '{command} --help'", err=True)
+        sys.exit(2)
+    except typer.Abort:  # end of input at a prompt
+        typer.echo("error: aborted", err=True)
+        sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

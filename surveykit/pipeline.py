@@ -17,6 +17,11 @@ def find_inputs(
     responses: Path, questionnaire: Path | None, plan: Path | None
 ) -> tuple[Path, Path | None]:
     """The questionnaire and plan to use for ``responses`` (defaults: beside the CSV)."""
+    if not responses.exists():
+        raise SurveyError(
+            "file not found; give the path of the responses CSV your form tool exported",
+            file=responses,
+        )
     folder = responses.parent
     q_path = questionnaire or folder / "questionnaire.yaml"
     if questionnaire is None and not q_path.exists():

@@ -16,6 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from surveykit.dates import report_date
 from surveykit.errors import SurveyError
 from surveykit.files import write_atomic
 from surveykit.quotes import QuoteBlock
@@ -208,7 +209,7 @@ def build_report(
     figures: bool = True,
 ) -> Report:
     """The formatted, numbered document for ``result`` (figures drawn unless ``figures=False``)."""
-    generated = generated or date.today()
+    generated = generated or report_date()
     tests = [(t, test_dict(t)) for t in result.tests]
     counter = _Numbers()
     tables: list[ReportTable] = []

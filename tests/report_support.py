@@ -1,6 +1,6 @@
 """Shared fixtures for the report tests: the staff_wellbeing Result and its quotes.
 
-(Named test_report_*.py so it sits with the report tests; it defines no tests.)
+(Not named test_*.py, so pytest does not collect it; it defines no tests.)
 """
 
 from __future__ import annotations

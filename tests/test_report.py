@@ -14,10 +14,9 @@ import pytest
 from surveykit.errors import SurveyError
 from surveykit.quotes import collect_quotes
 from surveykit.render.csv_out import neutralise, table_csv
-from surveykit.render.json import render_json
 from surveykit.report import ReportTable, build_report, write_report
 from surveykit.suppression import suppress
-from tests.report_support import staff_responses, staff_result
+from tests.report_support import STAFF, staff_responses, staff_result
 
 DAY = date(2025, 3, 14)
 
@@ -110,11 +109,20 @@ def test_html_escapes_labels() -> None:
     assert "&lt;b&gt;x&lt;/b&gt; &amp; y" in text and "<b>x</b>" not in text
 
 
-def test_json_is_render_json(tmp_path: Path) -> None:
-    result = staff_result()
-    assert write_report(result, "json", None) == render_json(result)
-    write_report(result, "json", tmp_path / "r.json")
-    assert json.loads((tmp_path / "r.json").read_text()) == json.loads(render_json(result))
+def test_report_json_is_the_analyze_document(cli, tmp_path: Path) -> None:
+    # docs/reports.md promises `report --format json` is exactly `analyze --format json`.
+    responses = STAFF / "responses.csv"
+    analyzed = cli("analyze", responses, "--format", "json")
+    printed = cli("report", responses, "--format", "json")
+    written = cli("report", responses, "--format", "json", "--output", tmp_path / "r.json")
+    assert analyzed.code == printed.code == written.code == 0, printed.err
+    assert printed.out == analyzed.out
+    assert (tmp_path / "r.json").read_text(encoding="utf-8") == analyzed.out
+    doc = json.loads(analyzed.out)
+    assert doc["respondents"] == {"received": 244, "excluded": 4, "analysed": 240}
+    assert [t["apa"] for t in doc["tests"] if t["kind"] == "t-test"] == [
+        "t(234) = 2.53, p = .012, d = 0.33 (adjusted p = .014)"
+    ]
 
 
 def test_json_with_min_cell_is_suppressed() -> None:
@@ -148,7 +156,8 @@ def test_tests_with_a_small_group_are_not_shown_in_any_format(tmp_path: Path) ->
 
 
 def test_docx_has_a_word_table_per_table_and_the_figures(tmp_path: Path) -> None:
-    docx = pytest.importorskip("docx")
+    import docx
+
     out = tmp_path / "r.docx"
     write_report(
         staff_result(), "docx", out, generated=DAY, quotes=collect_quotes(staff_responses())

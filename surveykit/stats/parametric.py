@@ -1,8 +1,10 @@
 """Independent-samples t-test and one-way ANOVA with SPSS-style companions.
 
-Everything is computed two-pass (group means first, then sums of centred values with
-math.fsum), so results stay accurate for data with many constant leading digits once the
-caller has centred them (see :mod:`surveykit.stats.precision`). p-values come from scipy.
+Everything is computed two-pass (group means first, each refined once, then sums of
+squared deviations about them, with numpy's pairwise sums; math.fsum only adds up the
+handful of per-group terms), so results stay accurate for data with many constant leading
+digits once the caller has centred them (see :mod:`surveykit.stats.precision`). p-values
+come from scipy.
 """
 
 from __future__ import annotations
