@@ -232,16 +232,32 @@ design_app.add_typer(power_app, name="power")
 
 AlphaOpt = Annotated[float, typer.Option("--alpha", help="Significance level.")]
 PowerOpt = Annotated[
-    float | None, typer.Option("--power", help="Power wanted (leave out to compute it).")
+    float | None,
+    typer.Option(
+        "--power",
+        help="Power wanted (leave out to compute it).",
+        show_default="computed when left out",
+    ),
 ]
-TailsOpt = Annotated[int, typer.Option("--tails", help="1 (one-sided) or 2 (two-sided).")]
-DesignFormatOpt = Annotated[str, typer.Option("--format", "-f", help="terminal or json.")]
-N1Opt = Annotated[int | None, typer.Option("--n1", help="Size of group 1.")]
-N2Opt = Annotated[int | None, typer.Option("--n2", help="Size of group 2.")]
+TailsOpt = Annotated[int, typer.Option("--tails", help="Tails: 1 (one-sided) or 2 (two-sided).")]
+DesignFormatOpt = Annotated[
+    str, typer.Option("--format", "-f", help="Output format: terminal or json.")
+]
+N1Opt = Annotated[
+    int | None, typer.Option("--n1", help="Size of group 1.", show_default="computed when left out")
+]
+N2Opt = Annotated[
+    int | None, typer.Option("--n2", help="Size of group 2.", show_default="computed when left out")
+]
 RatioOpt = Annotated[
     float, typer.Option("--ratio", help="Allocation n2/n1 when computing the sample size.")
 ]
-NOpt = Annotated[int | None, typer.Option("--n", help="Sample size (leave out to compute it).")]
+NOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--n", help="Sample size (leave out to compute it).", show_default="computed when left out"
+    ),
+]
 
 
 def _print_design(result, format: str) -> None:
@@ -259,7 +275,9 @@ def _print_design(result, format: str) -> None:
 
 @power_app.command("ttest")
 def power_ttest(
-    d: Annotated[float | None, typer.Option("--d", help="Cohen's d.")] = None,
+    d: Annotated[
+        float | None, typer.Option("--d", help="Cohen's d.", show_default="computed when left out")
+    ] = None,
     n1: N1Opt = None,
     n2: N2Opt = None,
     power: PowerOpt = None,
@@ -276,8 +294,18 @@ def power_ttest(
 
 @power_app.command("paired")
 def power_paired(
-    dz: Annotated[float | None, typer.Option("--dz", help="Cohen's dz of the differences.")] = None,
-    n: Annotated[int | None, typer.Option("--n", help="Pairs (leave out to compute it).")] = None,
+    dz: Annotated[
+        float | None,
+        typer.Option(
+            "--dz", help="Cohen's dz of the differences.", show_default="computed when left out"
+        ),
+    ] = None,
+    n: Annotated[
+        int | None,
+        typer.Option(
+            "--n", help="Pairs (leave out to compute it).", show_default="computed when left out"
+        ),
+    ] = None,
     power: PowerOpt = None,
     alpha: AlphaOpt = 0.05,
     tails: TailsOpt = 2,
@@ -291,7 +319,9 @@ def power_paired(
 
 @power_app.command("anova")
 def power_anova(
-    f: Annotated[float | None, typer.Option("--f", help="Cohen's f.")] = None,
+    f: Annotated[
+        float | None, typer.Option("--f", help="Cohen's f.", show_default="computed when left out")
+    ] = None,
     k: Annotated[int, typer.Option("--k", help="Number of groups.")] = 2,
     n: NOpt = None,
     power: PowerOpt = None,
@@ -306,7 +336,9 @@ def power_anova(
 
 @power_app.command("chisq")
 def power_chisq(
-    w: Annotated[float | None, typer.Option("--w", help="Cohen's w.")] = None,
+    w: Annotated[
+        float | None, typer.Option("--w", help="Cohen's w.", show_default="computed when left out")
+    ] = None,
     df: Annotated[
         int, typer.Option("--df", help="Degrees of freedom, (rows − 1)(columns − 1).")
     ] = 1,
@@ -323,9 +355,14 @@ def power_chisq(
 
 @power_app.command("proportions")
 def power_proportions(
-    p1: Annotated[float | None, typer.Option("--p1", help="Proportion in group 1.")] = None,
+    p1: Annotated[float, typer.Option("--p1", help="Proportion in group 1.")],
     p2: Annotated[
-        float | None, typer.Option("--p2", help="Proportion in group 2 (leave out to compute it).")
+        float | None,
+        typer.Option(
+            "--p2",
+            help="Proportion in group 2 (leave out to compute it).",
+            show_default="computed when left out",
+        ),
     ] = None,
     n1: N1Opt = None,
     n2: N2Opt = None,
@@ -344,7 +381,10 @@ def power_proportions(
 
 @power_app.command("correlation")
 def power_correlation(
-    r: Annotated[float | None, typer.Option("--r", help="Correlation ρ under H1.")] = None,
+    r: Annotated[
+        float | None,
+        typer.Option("--r", help="Correlation ρ under H1.", show_default="computed when left out"),
+    ] = None,
     n: NOpt = None,
     power: PowerOpt = None,
     alpha: AlphaOpt = 0.05,
@@ -360,16 +400,27 @@ def power_correlation(
 @design_app.command("precision")
 def design_precision(
     n: Annotated[
-        int | None, typer.Option("--n", help="Respondents: gives the margin of error.")
+        int | None,
+        typer.Option(
+            "--n",
+            help="Respondents: gives the margin of error.",
+            show_default="give --n or --margin",
+        ),
     ] = None,
     margin: Annotated[
         float | None,
-        typer.Option("--margin", help="Margin wanted, e.g. 0.05 for ±5 points: gives the n."),
+        typer.Option(
+            "--margin",
+            help="Margin wanted, e.g. 0.05 for ±5 points: gives the n.",
+            show_default="give --n or --margin",
+        ),
     ] = None,
     population: Annotated[
         int | None,
         typer.Option(
-            "--population", help="Population size N, for the finite population correction."
+            "--population",
+            help="Population size N, for the finite population correction.",
+            show_default="none (infinite)",
         ),
     ] = None,
     p: Annotated[float, typer.Option("--p", help="Expected proportion (0.5 is the widest).")] = 0.5,
@@ -380,6 +431,7 @@ def design_precision(
             "--groups",
             help="With --margin: shares of the population, e.g. nurse=0.4,doctor=0.25; each "
             "group gets the margin on its own.",
+            show_default="no groups",
         ),
     ] = None,
     format: DesignFormatOpt = "terminal",
@@ -413,7 +465,8 @@ def design_plan(
         typer.Option(
             "--split",
             help="Expected shares of a grouping item's choices, in choice order or as "
-            "label:share, e.g. pss_at_workplace=0.45 (repeatable) [default: equal shares].",
+            "label:share, e.g. pss_at_workplace=0.45 (repeatable).",
+            show_default="equal shares",
         ),
     ] = None,
     power: Annotated[float, typer.Option("--power", help="Power wanted.")] = 0.8,
@@ -444,10 +497,17 @@ def design_plan(
 @app.command()
 def render(
     questionnaire: Annotated[Path, typer.Argument(help="Questionnaire YAML to lay out.")],
-    format: Annotated[str, typer.Option("--format", "-f", help="md, html or docx.")] = "html",
+    format: Annotated[
+        str, typer.Option("--format", "-f", help="Output format: md, html or docx.")
+    ] = "html",
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="File to write; md and html print without it."),
+        typer.Option(
+            "--output",
+            "-o",
+            help="File to write; md and html print without it.",
+            show_default="standard output",
+        ),
     ] = None,
 ) -> None:
     """Print the questionnaire as respondents see it: numbered questions, boxes, skip logic."""
@@ -505,7 +565,12 @@ def import_xlsform(
     form: Annotated[Path, typer.Argument(help="XLSForm (.xlsx) to read.")],
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="Questionnaire YAML to write; prints without it."),
+        typer.Option(
+            "--output",
+            "-o",
+            help="Questionnaire YAML to write; prints without it.",
+            show_default="standard output",
+        ),
     ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Replace an existing output file.")
@@ -560,10 +625,10 @@ def code_agreement(
     coders: Annotated[
         str | None,
         typer.Option(
-            "--coders", help="Two coders, e.g. anna,ben [default: the sheet's two coders]."
+            "--coders", help="Two coders, e.g. anna,ben.", show_default="the sheet's two coders"
         ),
     ] = None,
-    format: Annotated[str, typer.Option("--format", "-f", help="terminal or json.")] = "terminal",
+    format: DesignFormatOpt = "terminal",
 ) -> None:
     """Percent agreement, Cohen's kappa and Krippendorff's alpha of two coders, per code and pooled."""
     from surveykit.coding import agreement_survey
@@ -576,6 +641,8 @@ def code_agreement(
     sys.stdout.write(
         agreement_json(pair, results) if format == "json" else agreement_text(pair, results)
     )
+
+
 # typer bundles its own click in recent versions and uses the click package in older
 # ones; ClickException is whichever base class its BadParameter has.
 _ClickException = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
