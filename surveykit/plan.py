@@ -99,7 +99,10 @@ def _build(doc: Any, questionnaire: Questionnaire, path: Path) -> Plan:
         for item in questionnaire.items
         if item.is_choice
     }
-    tables = [_table(raw, known, i, labels) for i, raw in enumerate(_list(doc, "tables"), start=1)]
+    tables = [
+        _table(raw, known, i, labels, questionnaire.grids)
+        for i, raw in enumerate(_list(doc, "tables"), start=1)
+    ]
     ids = [t.id for t in tables]
     for t in tables:
         if ids.count(t.id) > 1:
@@ -173,7 +176,11 @@ def _ref(
 
 
 def _table(
-    raw: Mapping, known: dict[str, str], index: int, questionnaire_labels: dict[str, list[str]]
+    raw: Mapping,
+    known: dict[str, str],
+    index: int,
+    questionnaire_labels: dict[str, list[str]],
+    grids: dict[str, tuple[str, ...]] | None = None,
 ) -> TableSpec:
     reject_unknown_keys(raw, {"id", "title", "describe", "crosstab"}, "a table")
     table_id = str(raw.get("id") or f"table{index}")
@@ -189,6 +196,8 @@ def _table(
             raise SurveyError(
                 f"table {table_id!r}: 'describe:' lists item ids", line=raw.line_of("describe")
             )
+        # A grid's id stands for its rows.
+        items = [row for i in items for row in (grids or {}).get(i, (i,))]
         return TableSpec(
             id=table_id, title=title, line=raw.line,
             describe=tuple(_ref(i, known, raw.line_of("describe")) for i in items),

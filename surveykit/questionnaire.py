@@ -13,6 +13,7 @@ from typing import Any
 
 from surveykit.errors import SurveyError
 from surveykit.expressions import Expression, parse_expression
+from surveykit.grids import choice_sets, expand
 from surveykit.yamlio import Mapping, load_yaml, reject_unknown_keys
 
 ITEM_TYPES = ("number", "single", "ordinal", "multi", "text")
@@ -115,6 +116,8 @@ class Questionnaire:
     exclude: tuple[ExcludeRule, ...] = ()
     path: Path | None = None
     intro: str = ""
+    grids: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Each grid question's id and the ids of its rows (``<grid>_<row>``)."""
     _by_id: dict[str, Item] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -143,7 +146,7 @@ def load_questionnaire(path: str | Path) -> Questionnaire:
 def _build(doc: Any, path: Path) -> Questionnaire:
     if not isinstance(doc, Mapping):
         raise SurveyError("a questionnaire is a mapping with 'survey:' and 'items:'", line=1)
-    reject_unknown_keys(doc, {"survey", "items", "exclude"}, "top level")
+    reject_unknown_keys(doc, {"survey", "items", "exclude", "choice_sets"}, "top level")
     survey = doc.get("survey") or Mapping()
     if not isinstance(survey, Mapping):
         raise SurveyError("'survey:' must be a mapping", line=doc.line_of("survey"))
@@ -165,6 +168,10 @@ def _build(doc: Any, path: Path) -> Questionnaire:
     raw_items = doc.get("items")
     if not isinstance(raw_items, list) or not raw_items:
         raise SurveyError("'items:' must be a non-empty list of items", line=doc.line_of("items"))
+    sets = choice_sets(doc)
+    for name, entries in sets.items():  # check each set once, pointing at its own lines
+        _choices(f"choice set {name}", entries, doc["choice_sets"].line_of(name))
+    raw_items, grids = expand(raw_items, sets)
 
     items: list[Item] = []
     seen: dict[str, int] = {}
@@ -206,6 +213,7 @@ def _build(doc: Any, path: Path) -> Questionnaire:
         exclude=tuple(rules),
         path=path,
         intro=intro.strip(),
+        grids=grids,
     )
 
 
