@@ -95,6 +95,20 @@ def _rule(rule: ExcludeRule) -> dict[str, Any]:
             "keep": rule.keep,
             "reason": rule.reason,
         }
+    if rule.rule == "speeder":
+        return {
+            "rule": rule.rule,
+            "duration": rule.duration,
+            "min_seconds": rule.min_seconds,
+            "reason": rule.reason,
+        }
+    if rule.rule == "straightline":
+        return {
+            "rule": rule.rule,
+            "items": list(rule.items),
+            "min_items": rule.min_items,
+            "reason": rule.reason,
+        }
     assert rule.expr is not None
     return {"rule": rule.rule, "expr": rule.expr.source, "reason": rule.reason}
 
