@@ -205,13 +205,17 @@ def survey_files(folder: Path) -> tuple[Path, Path, Path | None]:
     return responses, questionnaire, plan if plan.exists() else None
 
 
-def check_survey(folder: Path, *, update: bool = False, rtol: float = RTOL) -> CheckOutcome:
-    """Analyse ``folder`` and compare with (or, with ``update``, rewrite) ``folder/expected``."""
+def check_survey(
+    folder: Path, *, update: bool = False, rtol: float = RTOL, delimiter: str | None = None
+) -> CheckOutcome:
+    """Analyse ``folder`` and compare with (or, with ``update``, rewrite) ``folder/expected``.
+
+    ``delimiter`` forces the CSV delimiter of responses.csv (sniffed by default)."""
     from surveykit.pipeline import run_survey
     from surveykit.render.json import render_json, to_document
 
     responses, questionnaire, plan = survey_files(folder)
-    run = run_survey(responses, questionnaire, plan, with_quotes=True)
+    run = run_survey(responses, questionnaire, plan, delimiter=delimiter, with_quotes=True)
     result = run.result
     expected_dir = folder / "expected"
     outputs: dict[str, str] = {EXPECTED_JSON: render_json(result)}

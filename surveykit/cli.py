@@ -50,6 +50,21 @@ EncodingOpt = Annotated[
     ),
 ]
 
+DelimiterOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--delimiter",
+        help="CSV delimiter: ',' ';' or tab (also: comma, semicolon).",
+        show_default="sniffed from the first rows; tab for .tsv",
+    ),
+]
+SheetOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--sheet", help="Sheet of an .xlsx workbook to read.", show_default="the first sheet"
+    ),
+]
+
 
 def _version(value: bool) -> None:
     if value:
@@ -71,11 +86,26 @@ def _options(
     """Survey questionnaires in YAML, exported responses in, SPSS-quality tables and tests out."""
 
 
-def _load(responses: Path, questionnaire: Path | None, plan: Path | None, encoding: str | None):
+def _load(
+    responses: Path,
+    questionnaire: Path | None,
+    plan: Path | None,
+    encoding: str | None,
+    delimiter: str | None,
+    sheet: str | None,
+):
+    from surveykit.ingest.readers import parse_delimiter
     from surveykit.pipeline import find_inputs, run_survey
 
     q_path, p_path = find_inputs(responses, questionnaire, plan)
-    return run_survey(responses, q_path, p_path, encoding=encoding).result
+    return run_survey(
+        responses,
+        q_path,
+        p_path,
+        encoding=encoding,
+        delimiter=parse_delimiter(delimiter),
+        sheet=sheet,
+    ).result
 
 
 @app.command()
@@ -87,11 +117,13 @@ def analyze(
         str, typer.Option("--format", "-f", help="Output format: terminal or json.")
     ] = "terminal",
     encoding: EncodingOpt = None,
+    delimiter: DelimiterOpt = None,
+    sheet: SheetOpt = None,
 ) -> None:
     """Read RESPONSES, apply the questionnaire's rules and print tables and tests."""
     if format not in ("terminal", "json"):
         raise typer.BadParameter(f"must be terminal or json, got {format!r}", param_hint="--format")
-    result = _load(responses, questionnaire, plan, encoding)
+    result = _load(responses, questionnaire, plan, encoding, delimiter, sheet)
     if format == "json":
         from surveykit.render.json import render_json
 
@@ -141,13 +173,24 @@ def report(
         ),
     ] = None,
     encoding: EncodingOpt = None,
+    delimiter: DelimiterOpt = None,
+    sheet: SheetOpt = None,
 ) -> None:
     """Write a publication-ready report: numbered tables, APA results, figures, quotes."""
+    from surveykit.ingest.readers import parse_delimiter
     from surveykit.pipeline import find_inputs, run_survey
     from surveykit.report import write_report
 
     q_path, p_path = find_inputs(responses, questionnaire, plan)
-    run = run_survey(responses, q_path, p_path, encoding=encoding, with_quotes=True)
+    run = run_survey(
+        responses,
+        q_path,
+        p_path,
+        encoding=encoding,
+        delimiter=parse_delimiter(delimiter),
+        sheet=sheet,
+        with_quotes=True,
+    )
     if min_cell is None and run.plan is not None:
         min_cell = run.plan.min_cell
     text = write_report(run.result, format, output, min_cell=min_cell, quotes=run.quotes)
@@ -183,6 +226,38 @@ def validate(
 
 
 @app.command()
+def init(
+    responses: Annotated[
+        Path, typer.Argument(help="Export to draft from: CSV/TSV, .xlsx or SPSS .sav.")
+    ],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Questionnaire file to write.")
+    ] = Path("questionnaire.yaml"),
+    force: Annotated[bool, typer.Option("--force", help="Overwrite OUTPUT if it exists.")] = False,
+    encoding: EncodingOpt = None,
+    delimiter: DelimiterOpt = None,
+    sheet: SheetOpt = None,
+) -> None:
+    """Draft a questionnaire from an export: item types, choices and scales guessed, to check."""
+    from surveykit.ingest.readers import parse_delimiter
+    from surveykit.init import write_draft
+
+    draft = write_draft(
+        responses,
+        output,
+        force=force,
+        encoding=encoding,
+        delimiter=parse_delimiter(delimiter),
+        sheet=sheet,
+    )
+    typer.echo(
+        f"wrote {output}: {len(draft.items)} items drafted from {responses}; "
+        "check the commented guesses, then run: surveykit validate " + str(output),
+        err=True,
+    )
+
+
+@app.command()
 def check(
     surveys: Annotated[
         list[Path],
@@ -194,13 +269,17 @@ def check(
         bool, typer.Option("--update", help="Rewrite expected/ from the current results.")
     ] = False,
     rtol: Annotated[float, typer.Option("--rtol", help="Relative tolerance for numbers.")] = 1e-9,
+    delimiter: DelimiterOpt = None,
 ) -> None:
     """Re-run each survey's analysis and compare it with its expected/ files (exit 1 on change)."""
     from surveykit.check import check_survey
+    from surveykit.ingest.readers import parse_delimiter
 
     failed = False
     for folder in surveys:
-        outcome = check_survey(folder, update=update, rtol=rtol)
+        outcome = check_survey(
+            folder, update=update, rtol=rtol, delimiter=parse_delimiter(delimiter)
+        )
         if outcome.updated:
             typer.echo(f"{folder}: updated {', '.join(p.name for p in outcome.updated)}")
         elif outcome.differences:

@@ -48,6 +48,8 @@ def run_survey(
     plan: Path | None,
     *,
     encoding: str | None = None,
+    delimiter: str | None = None,
+    sheet: str | None = None,
     with_quotes: bool = False,
 ) -> SurveyRun:
     """Load, ingest and analyse; with ``with_quotes``, also collect open-ended answers."""
@@ -58,7 +60,7 @@ def run_survey(
 
     q = load_questionnaire(questionnaire)
     the_plan = load_plan(plan, q) if plan is not None else None
-    data = read_responses(responses, q, encoding=encoding)
+    data = read_responses(responses, q, encoding=encoding, delimiter=delimiter, sheet=sheet)
     result = analyse(data, the_plan)
     quotes = None
     if with_quotes:

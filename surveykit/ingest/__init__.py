@@ -31,9 +31,10 @@ from surveykit.ingest.cells import (
     split_multi,
 )
 from surveykit.ingest.columns import find_header, match_columns, near
-from surveykit.ingest.csvfile import Column, Locator, Table, display, norm, objects, read_table
+from surveykit.ingest.csvfile import Column, Locator, Table, display, norm, objects
 from surveykit.ingest.issues import DataIssue, Problem, data_issues, raise_errors
 from surveykit.ingest.outliers import outlier_notes
+from surveykit.ingest.readers import read_responses_table
 from surveykit.ingest.rules import Exclusion, apply_exclusions, apply_show_if
 from surveykit.questionnaire import Item, Questionnaire
 
@@ -106,16 +107,22 @@ class Responses:
 
 
 def read_responses(
-    path: str | Path, questionnaire: Questionnaire, *, encoding: str | None = None
+    path: str | Path,
+    questionnaire: Questionnaire,
+    *,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    sheet: str | None = None,
 ) -> Responses:
-    """Read ``path`` and return parsed responses; user errors raise SurveyError."""
+    """Read ``path`` (CSV/TSV, .xlsx or .sav) and return parsed responses; user errors raise
+    SurveyError. ``delimiter`` forces the CSV delimiter, ``sheet`` names an .xlsx sheet."""
     from surveykit import progress
 
     path = Path(path)
     big = _is_big(path)
     with progress.task(f"Reading {path.name}", None, big=big):
-        table = read_table(path, encoding)
-    headers, header_lines = table.headers, table.header_rows
+        table = read_responses_table(path, encoding, delimiter, sheet)
+    headers = table.headers
     notes: list[str] = []
     # Rows of empty cells (Excel re-saves a sheet with trailing ",,,," lines) are no one's
     # answers: they are parsed like any row but never received, excluded or analysed.
@@ -155,7 +162,7 @@ def read_responses(
             + (" …" if len(ignored) > 8 else "")
         )
 
-    locate = Locator(path, encoding, header_lines)
+    locate: Locator = table.locate
     rows_index = pd.RangeIndex(table.rows)
     data: dict[str, pd.Series] = {}
     multi: dict[str, pd.DataFrame] = {}

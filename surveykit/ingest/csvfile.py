@@ -12,9 +12,11 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -105,12 +107,25 @@ class Column:
         return pd.Series(objects(self.uniques)[self.codes], dtype=object)
 
 
+@dataclass(frozen=True)
+class Variable:
+    """What an SPSS file says about a column beyond its cells (used by ``surveykit init``)."""
+
+    labels: dict[float, str]  # value labels in code order
+    missing: tuple[str, ...] = ()  # cell texts that SPSS declares user-missing
+    measure: str = "unknown"  # nominal, ordinal, scale
+
+
 @dataclass
 class Table:
     headers: list[str]
     columns: list[Column]  # positional, one per header
     rows: int
     header_rows: int
+    # Finds the file line (sheet row, for a spreadsheet) of a response row for messages.
+    locate: Any = None
+    variables: dict[int, Variable] = field(default_factory=dict)  # by column, .sav only
+    delimiter: str = ","
 
     def column(self, index: int) -> Column:
         return self.columns[index]
@@ -172,7 +187,7 @@ def _decode_bytes(raw: bytes, path: Path, encoding: str | None) -> str:
     return text.removeprefix("\ufeff")
 
 
-def _head(path: Path, encoding: str | None) -> tuple[str, bytes | None]:
+def _head(path: Path, encoding: str | None, delimiter: str | None) -> tuple[str, bytes | None]:
     """Enough decoded text for the header rows, and the UTF-8 bytes of the whole file when
     it had to be transcoded (None: pyarrow reads the file itself, as UTF-8).
 
@@ -196,42 +211,120 @@ def _head(path: Path, encoding: str | None) -> tuple[str, bytes | None]:
             raise
         text = text.removeprefix("\ufeff")
         try:
-            if len(list(_take(_CsvReader(text), 4))) >= 4:
+            if len(list(_take(_CsvReader(text, delimiter or sniff_delimiter(text)), 4))) >= 4:
                 return text, None
         except csv.Error:
             pass
         limit *= 4
 
 
-def read_table(path: Path, encoding: str | None) -> Table:
-    text, transcoded = _head(path, encoding)
+DELIMITERS = (",", ";", "\t")
+
+
+def sniff_delimiter(text: str) -> str:
+    """The delimiter among ``,`` ``;`` tab that splits the first records most evenly.
+
+    A candidate qualifies when it gives every complete record of ``text`` (up to
+    50) the header's width and that width is above 1; the widest wins. When none
+    qualifies (a ragged row early on), the one that splits the header widest is
+    taken, so the ragged row is reported with its row and line; a one-column file
+    stays a comma file. Excel writes ``;`` where the decimal mark is a comma (most
+    of Europe).
+    """
+    best, best_width = ",", 1
+    widest, widest_header = ",", 1
+    for candidate in DELIMITERS:
+        try:
+            records = [r for r in _take(_CsvReader(text, candidate), 51) if r]
+        except csv.Error:
+            continue
+        if len(records) > 1 and not text.endswith(("\n", "\r")):
+            records = records[:-1]  # the head may end inside the last record
+        if not records:
+            continue
+        width = len(records[0])
+        if width > widest_header:
+            widest, widest_header = candidate, width
+        if width > best_width and all(len(r) == width for r in records):
+            best, best_width = candidate, width
+    return best if best_width > 1 else widest
+
+
+_IMPORT_ID = re.compile(r"""^\s*\{\s*["']ImportId["']""")
+_MONKEY_SUBHEADERS = {"response", "open-ended response"}
+
+
+def header_layout(first_rows: list[list[str]]) -> tuple[list[str], int]:
+    """The headers of a file whose first records are ``first_rows``, and how many records
+    they take.
+
+    Qualtrics writes ids, then question text, then ImportId JSON (``{"ImportId":"QID2"}``;
+    older exports ``{'ImportId': 'QID2'}``): the header is "id\x1ftext", and either part
+    matches. SurveyMonkey writes the question over its first column, then a row of
+    sub-answers (``Response``, ``Open-Ended Response``, or one option per column): an
+    option column becomes ``Question [Option]``, the shape surveykit already reads as
+    one column per option or a grid row.
+    """
+    headers = [" ".join(h.split()) for h in first_rows[0]]
+    if len(first_rows) >= 3 and first_rows[2] and _IMPORT_ID.match(first_rows[2][0]):
+        texts = [" ".join(h.split()) for h in first_rows[1]]
+        return [f"{a}\x1f{b}" for a, b in zip(headers, texts, strict=False)], 3
+    if len(first_rows) >= 2 and _is_monkey_subheader(first_rows[0], first_rows[1]):
+        out: list[str] = []
+        question = ""
+        for head, sub in zip(headers, first_rows[1], strict=False):
+            question = head or question
+            sub = " ".join(sub.split())
+            out.append(
+                question
+                if not sub or sub.casefold() in _MONKEY_SUBHEADERS
+                else f"{question} [{sub}]"
+            )
+        return out, 2
+    return headers, 1
+
+
+def _is_monkey_subheader(first: list[str], second: list[str]) -> bool:
+    """SurveyMonkey's second header row: blank under the metadata columns, ``Response`` or
+    ``Open-Ended Response`` (or an option) under questions."""
+    return (
+        len(second) == len(first)
+        and bool(first)
+        and first[0].strip() != ""
+        and second[0].strip() == ""
+        and any(" ".join(c.split()).casefold() in _MONKEY_SUBHEADERS for c in second)
+    )
+
+
+def read_table(path: Path, encoding: str | None, delimiter: str | None = None) -> Table:
+    text, transcoded = _head(path, encoding, delimiter)
     if not text.strip():
         raise SurveyError("is empty: expected a header row and responses", file=path)
+    delimiter = delimiter or sniff_delimiter(text)
     try:
-        first_rows = list(_take(_CsvReader(text), 3))
+        first_rows = list(_take(_CsvReader(text, delimiter), 3))
     except csv.Error as exc:
         raise SurveyError(f"cannot read the header: {exc}", file=path, line=1) from exc
-    headers = [" ".join(h.split()) for h in first_rows[0]]
-    header_rows = 1
-    # Qualtrics writes ids, then question text, then ImportId JSON before the data.
-    if (
-        len(first_rows) >= 3
-        and first_rows[2]
-        and first_rows[2][0].lstrip().startswith('{"ImportId')
-    ):
-        header_rows = 3
-        texts = [" ".join(h.split()) for h in first_rows[1]]
-        headers = [f"{a}\x1f{b}" for a, b in zip(headers, texts, strict=False)]
+    headers, header_rows = header_layout(first_rows)
     # Equal headers are fine until an item's column is one of them (ingest/columns.py).
     # pyarrow skips physical lines; a quoted line break in a question text makes the
     # header records span more lines than records.
-    reader = _CsvReader(text)
+    reader = _CsvReader(text, delimiter)
     for _ in range(header_rows):
         next(reader)
     header_lines = reader.line_num
     source = _OpenFile(path) if transcoded is None else io.BytesIO(transcoded)
-    columns, rows = _parse_body(source, len(headers), header_rows, header_lines, path, encoding)
-    return Table(headers=headers, columns=columns, rows=rows, header_rows=header_rows)
+    columns, rows = _parse_body(
+        source, len(headers), header_rows, header_lines, path, encoding, delimiter
+    )
+    return Table(
+        headers=headers,
+        columns=columns,
+        rows=rows,
+        header_rows=header_rows,
+        locate=Locator(path, encoding, header_rows, delimiter),
+        delimiter=delimiter,
+    )
 
 
 class _OpenFile:
@@ -248,6 +341,7 @@ def _parse_body(
     skip_lines: int,
     path: Path,
     encoding: str | None,
+    delimiter: str = ",",
 ) -> tuple[list[Column], int]:
     """Parse the records after the ``skip`` header records (``skip_lines`` physical lines)."""
     import pyarrow as pa
@@ -269,7 +363,9 @@ def _parse_body(
                 column_names=names, skip_rows=skip_lines, block_size=block_size
             ),
             parse_options=pacsv.ParseOptions(
-                newlines_in_values=newlines_in_values, invalid_row_handler=on_invalid
+                delimiter=delimiter,
+                newlines_in_values=newlines_in_values,
+                invalid_row_handler=on_invalid,
             ),
             convert_options=pacsv.ConvertOptions(
                 column_types=dict.fromkeys(names, coded),
@@ -300,7 +396,7 @@ def _parse_body(
         if counting.quotes % 2:
             # An odd number of quote characters: some quoted cell runs to the end of the
             # file and would silently swallow the rows after it.
-            line = _unclosed_quote_line(_decode(path, encoding))
+            line = _unclosed_quote_line(_decode(path, encoding), delimiter)
             raise SurveyError(
                 f"a quoted cell starting on line {line} is never closed", file=path, line=line
             )
@@ -315,14 +411,14 @@ def _parse_body(
             _decode(path, encoding)  # raises, naming the line of the first bad byte
         text = _decode(path, encoding)
         if bad:
-            record, actual = _first_ragged(text, width)
+            record, actual = _first_ragged(text, width, delimiter)
             row = record - skip + 1 if record is not None else None
             raise SurveyError(
                 f"has {actual if record is not None else bad[0][1]} cells where the header has "
-                f"{width}; the row is cut short or holds an unquoted comma",
+                f"{width}; " + _ragged_hint(text, width, delimiter),
                 file=path,
                 row=row,
-                line=_line_of_record(text, record) if record is not None else None,
+                line=_line_of_record(text, record, delimiter) if record is not None else None,
             ) from exc
         raise SurveyError(f"cannot parse as CSV: {exc}", file=path) from exc
     table = table.unify_dictionaries()
@@ -367,9 +463,28 @@ class _CountingFile(io.RawIOBase):
         return self._lines + (1 if self._last not in (b"", b"\n") else 0)
 
 
-def _unclosed_quote_line(text: str) -> int:
+_DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
+_DELIMITER_OPTION = {",": "','", ";": "';'", "\t": "tab"}
+
+
+def _ragged_hint(text: str, width: int, delimiter: str) -> str:
+    """What to do about a ragged row: another delimiter when the header splits wider by it."""
+    header = next(iter(_CsvReader(text, delimiter)), [])
+    line = delimiter.join(header)
+    for other in DELIMITERS:
+        if other != delimiter and len(line.split(other)) > width:
+            return (
+                f"the header splits into {len(line.split(other))} cells by "
+                f"{_DELIMITER_NAMES[other]}s: if the file is {_DELIMITER_NAMES[other]}-"
+                f"separated, run again with --delimiter {_DELIMITER_OPTION[other]}"
+            )
+    name = _DELIMITER_NAMES.get(delimiter, repr(delimiter))
+    return f"the row is cut short or holds an unquoted {name}"
+
+
+def _unclosed_quote_line(text: str, delimiter: str = ",") -> int:
     """The line on which the record holding an unclosed quote starts."""
-    reader = csv.reader(io.StringIO(text), strict=True)
+    reader = csv.reader(io.StringIO(text), strict=True, delimiter=delimiter)
     start = 1
     try:
         for _ in reader:
@@ -379,11 +494,11 @@ def _unclosed_quote_line(text: str) -> int:
     return start
 
 
-def _first_ragged(text: str, width: int) -> tuple[int | None, int]:
+def _first_ragged(text: str, width: int, delimiter: str = ",") -> tuple[int | None, int]:
     """0-based record number and width of the first record whose width differs."""
     try:
         # Blank lines are not records (pyarrow skips them), so they are not counted.
-        for i, record in enumerate(r for r in _CsvReader(text) if r):
+        for i, record in enumerate(r for r in _CsvReader(text, delimiter) if r):
             if len(record) != width:
                 return i, len(record)
     except csv.Error:
@@ -398,8 +513,8 @@ class _CsvReader:
     while this reader reads a record.
     """
 
-    def __init__(self, text: str) -> None:
-        self._reader = csv.reader(io.StringIO(text))
+    def __init__(self, text: str, delimiter: str = ",") -> None:
+        self._reader = csv.reader(io.StringIO(text), delimiter=delimiter)
 
     def __iter__(self):
         return self
@@ -423,18 +538,18 @@ def _take(it, n):
         yield x
 
 
-def _line_of_record(text: str, record: int) -> int:
+def _line_of_record(text: str, record: int, delimiter: str = ",") -> int:
     """1-based line on which 0-based CSV record ``record`` (header = 0) starts."""
-    return _lines_of_records(text, [record])[record]
+    return _lines_of_records(text, [record], delimiter)[record]
 
 
-def _lines_of_records(text: str, records: list[int]) -> dict[int, int]:
+def _lines_of_records(text: str, records: list[int], delimiter: str = ",") -> dict[int, int]:
     """1-based start line of each 0-based CSV record in ``records``, in one pass."""
     wanted = sorted(set(records))
     out: dict[int, int] = {}
     if not wanted:
         return out
-    reader = _CsvReader(text)
+    reader = _CsvReader(text, delimiter)
     line = 1
     k = 0
     i = -1
@@ -461,10 +576,13 @@ class Locator:
     lists), so a clean run never holds it.
     """
 
-    def __init__(self, path: Path, encoding: str | None, header_rows: int) -> None:
+    def __init__(
+        self, path: Path, encoding: str | None, header_rows: int, delimiter: str = ","
+    ) -> None:
         self.path = path
         self.encoding = encoding
         self.header_rows = header_rows
+        self.delimiter = delimiter
         self._text: str | None = None
 
     @property
@@ -480,7 +598,9 @@ class Locator:
         """Lines of several 1-based response rows, with one pass over the file."""
         if not rows:
             return {}
-        lines = _lines_of_records(self.text, [r + self.header_rows - 1 for r in rows])
+        lines = _lines_of_records(
+            self.text, [r + self.header_rows - 1 for r in rows], self.delimiter
+        )
         return {r: lines[r + self.header_rows - 1] for r in rows}
 
 

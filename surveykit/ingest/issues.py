@@ -102,7 +102,10 @@ def raise_errors(problems: list[Problem], locate: Locator) -> None:
             c.message, row=c.row, line=lines[c.row], column=c.column, file=locate.path
         )
     listed = [
-        f"  row {c.row} (line {lines[c.row]}), column {c.column!r}: {c.message}" for c in shown
+        f"  row {c.row}"
+        + (f" (line {lines[c.row]})" if lines[c.row] is not None else "")  # .sav: no lines
+        + f", column {c.column!r}: {c.message}"
+        for c in shown
     ]
     if total > SHOWN:
         listed.append(f"  …and {total - SHOWN} more")

@@ -56,7 +56,9 @@ def outlier_notes(
             key, limit = "min", -_limit(-rest.min(), -values[far & (values < median)].max())
         cells = f" ({counts[u]} cells, the first)" if counts[u] > 1 else ""
         notes.append(
-            f"item {item.id!r}: {raw.uniques[u].strip()} in row {row} (line {lines[row]}){cells}, "
+            f"item {item.id!r}: {raw.uniques[u].strip()} in row {row}"
+            + (f" (line {lines[row]})" if lines[row] is not None else "")  # .sav: no lines
+            + f"{cells}, "
             f"column {header!r}, is far from the item's other values (median {median:g}); "
             f"it is included as given. If it is a mistake, set {key}: (e.g. {key}: {limit:g}) "
             "and invalid: missing on the item to treat it as missing"
