@@ -26,6 +26,7 @@ from surveykit.result import ROW_DATA, ROW_HEADING, Result, TestReport
 
 FORMATS = ("md", "html", "docx", "json", "csv")
 TEXT_FORMATS = ("md", "html", "json")
+PAPERS = ("a4", "letter")
 
 TEST_TITLES = {
     "t-test": "Independent-samples t-test",
@@ -126,17 +127,21 @@ def write_report(
     min_cell: int | None = None,
     generated: date | None = None,
     quotes: list[QuoteBlock] | None = None,
+    paper: str = "a4",
 ) -> str | None:
     """Render ``result`` as ``fmt`` (md, html, docx, json, csv).
 
     With ``output`` the report is written there (csv: a folder of CSV files)
     atomically and None is returned; without it, text formats are returned as
     a string. ``min_cell`` applies small-cell suppression first; ``quotes``
-    adds the open-ended answers appendix (md, html, docx).
+    adds the open-ended answers appendix (md, html, docx); ``paper`` (a4 or letter) is
+    the Word report's page size.
     """
     fmt = fmt.lower().lstrip(".")
     if fmt not in FORMATS:
         raise SurveyError(f"unknown report format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    if paper not in PAPERS:
+        raise SurveyError(f"unknown paper size {paper!r}; choose one of {', '.join(PAPERS)}")
     if output is None and fmt not in TEXT_FORMATS:
         what = "a Word document" if fmt == "docx" else "a folder of CSV files"
         raise SurveyError(f"--format {fmt} writes {what}; give --output PATH")
@@ -176,7 +181,7 @@ def write_report(
         from surveykit.render.docx import render_docx
 
         assert output is not None
-        write_atomic(output, render_docx(report))
+        write_atomic(output, render_docx(report, paper=paper))
     else:
         from surveykit.render.csv_out import write_csv_folder
 
