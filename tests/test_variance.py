@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from report_support import SINGAPORE, STAFF
 
 PLAN = """
@@ -26,7 +25,7 @@ items:
 def _rows() -> list[str]:
     # Group A is tight, group B spread out: Levene's test rejects equal variances.
     a = [10, 11, 10, 11, 10, 11, 10, 11, 10, 11]
-    b = [2, 20, 5, 18, 1, 19, 4, 17, 3, 16]
+    b = [5, 23, 8, 21, 4, 22, 7, 20, 6, 19]
     rows = [f"A,{'XYZ'[i % 3]},{v}" for i, v in enumerate(a)]
     rows += [f"B,{'XYZ'[i % 3]},{v}" for i, v in enumerate(b)]
     return rows
@@ -49,14 +48,17 @@ def test_auto_reports_welch_when_levene_rejects(cli, make_survey) -> None:
 
     ttest, _anova = _tests(cli, make_survey)
     a = [10, 11] * 5
-    b = [2, 20, 5, 18, 1, 19, 4, 17, 3, 16]
+    b = [5, 23, 8, 21, 4, 22, 7, 20, 6, 19]
     levene = stats.levene(a, b, center="mean")
     welch = stats.ttest_ind(a, b, equal_var=False)
     assert levene.pvalue < 0.05
     assert ttest["variant"] == "welch"
     assert ttest["levene_p"] == pytest.approx(levene.pvalue, rel=1e-9)
-    assert ttest["apa"].startswith(
-        f"Welch's t({welch.df:.2f}) = {abs(welch.statistic):.2f}".replace("-", "−")[:14]
+    assert welch.statistic < 0
+    d = ttest["apa"].rsplit(", d = ", 1)[1]
+    p = f"{welch.pvalue:.3f}".removeprefix("0")
+    assert (
+        ttest["apa"] == f"Welch's t({welch.df:.2f}) = -{abs(welch.statistic):.2f}, p = {p}, d = {d}"
     )
     # Student's statistics stay in the result under their own keys.
     assert ttest["df"] == 18 and ttest["welch"]["df"] == pytest.approx(welch.df, rel=1e-9)
@@ -105,7 +107,7 @@ def test_adjusted_p_uses_the_reported_variant(cli, make_survey) -> None:
 
     ttest, anova = _tests(cli, make_survey, ", adjust: bonferroni")
     welch_p = stats.ttest_ind(
-        [10, 11] * 5, [2, 20, 5, 18, 1, 19, 4, 17, 3, 16], equal_var=False
+        [10, 11] * 5, [5, 23, 8, 21, 4, 22, 7, 20, 6, 19], equal_var=False
     ).pvalue
     assert ttest["p_adjusted"] == pytest.approx(min(1.0, 2 * welch_p), rel=1e-9)
     assert anova["p_adjusted"] == pytest.approx(min(1.0, 2 * anova["p"]), rel=1e-9)
@@ -117,4 +119,5 @@ def test_staff_wellbeing_plan_uses_auto(cli) -> None:
     assert doc["options"]["variance"] == "auto"
     for test in doc["tests"]:
         if test["kind"] in ("t-test", "anova"):
-            assert test["variant"] == ("welch" if test["levene_p"] < 0.05 else test["variant"])
+            equal = "student" if test["kind"] == "t-test" else "classic"
+            assert test["variant"] == ("welch" if test["levene_p"] < 0.05 else equal)
