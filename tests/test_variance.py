@@ -121,3 +121,32 @@ def test_staff_wellbeing_plan_uses_auto(cli) -> None:
         if test["kind"] in ("t-test", "anova"):
             equal = "student" if test["kind"] == "t-test" else "classic"
             assert test["variant"] == ("welch" if test["levene_p"] < 0.05 else equal)
+
+
+def test_report_shows_both_rows_levene_welch_and_the_rule(cli, make_survey) -> None:
+    survey = make_survey(
+        _rows(), questionnaire=QUESTIONNAIRE, header="group,team,score", plan=PLAN.format(extra="")
+    )
+    run = cli("report", survey.csv, "--format", "md")
+    assert run.code == 0, run.err
+    text = run.out
+    assert "Variances: Welch's t and Welch's F were reported where Levene's test" in text
+    assert "Reported: Welch's t for Score by Group (Levene's p < .001)" in text
+    assert (
+        "| Equal variances assumed | " in text and "| Equal variances not assumed |  |  | " in text
+    )
+    assert "| Between groups | " in text and "| Within groups | " in text
+    assert "| Levene (mean-centred) | " in text and "| Welch's F | " in text
+    assert "| Brown–Forsythe F* | " in text
+    assert "*Note.* Reported: Welch's test (Levene's p < .001)." in text
+
+
+def test_games_howell_blank_cells_say_why(cli, tmp_path) -> None:
+    out = tmp_path / "r.md"
+    run = cli("report", SINGAPORE / "responses.csv", "--format", "md", "-o", out)
+    assert run.code == 0, run.err
+    run.out = out.read_text(encoding="utf-8")
+    # 'No' has one respondent for willing_pss: no variance, so no Games–Howell pair with it.
+    assert "| No − Maybe | " in run.out and "| not computed: n < 2 |" in run.out
+    assert "| Welch's F | not computed: group(s) 'No' have n < 2 |" in run.out
+    assert "*Note.* Not shown: No (n = 1); a group needs n ≥ 2 for a CI." in run.out

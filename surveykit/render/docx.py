@@ -109,7 +109,7 @@ def _figure(doc: Any, text: _Text, figure: Figure) -> None:
 
     _caption(doc, text, "Figure", figure.number, figure.caption)
     doc.add_picture(io.BytesIO(figure.png), width=Inches(6.0))
-    for note in getattr(figure, "notes", ()) or ():
+    for note in figure.notes:
         _note(doc, text, note)
 
 
