@@ -172,6 +172,9 @@ def report(
             show_default="the plan's report.min_cell, else no suppression",
         ),
     ] = None,
+    paper: Annotated[
+        str, typer.Option("--paper", help="Page size of the Word report: a4 or letter.")
+    ] = "a4",
     encoding: EncodingOpt = None,
     delimiter: DelimiterOpt = None,
     sheet: SheetOpt = None,
@@ -193,7 +196,9 @@ def report(
     )
     if min_cell is None and run.plan is not None:
         min_cell = run.plan.min_cell
-    text = write_report(run.result, format, output, min_cell=min_cell, quotes=run.quotes)
+    text = write_report(
+        run.result, format, output, min_cell=min_cell, quotes=run.quotes, paper=paper
+    )
     if text is not None:
         sys.stdout.write(text)
     else:

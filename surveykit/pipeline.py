@@ -64,7 +64,7 @@ def run_survey(
     result = analyse(data, the_plan)
     quotes = None
     if with_quotes:
-        from surveykit.quotes import collect_quotes
+        from surveykit.quotes import appendix_quotes
 
-        quotes = collect_quotes(data)
+        quotes = appendix_quotes(data)
     return SurveyRun(result=result, quotes=quotes, plan=the_plan)

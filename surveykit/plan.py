@@ -17,6 +17,7 @@ from surveykit.yamlio import Mapping, load_yaml, reject_unknown_keys
 TEST_KINDS = ("ttest", "anova", "chisq", "mannwhitney", "kruskal")
 ADJUST = ("none", "holm", "bonferroni", "fdr_bh")
 SCORES = ("mean", "sum")
+VARIANCE = ("auto", "student", "welch")
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,7 @@ class Plan:
     alpha: float = 0.05
     missing: str = "pairwise"
     adjust: str = "none"
+    variance: str = "auto"
     min_cell: int | None = None
     path: Path | None = None
 
@@ -111,7 +113,7 @@ def _build(doc: Any, questionnaire: Questionnaire, path: Path) -> Plan:
     options = doc.get("options") or Mapping()
     if not isinstance(options, Mapping):
         raise SurveyError("'options:' must be a mapping", line=doc.line_of("options"))
-    reject_unknown_keys(options, {"alpha", "missing", "adjust"}, "options")
+    reject_unknown_keys(options, {"alpha", "missing", "adjust", "variance"}, "options")
     alpha = options.get("alpha", 0.05)
     if isinstance(alpha, bool) or not isinstance(alpha, int | float) or not 0 < alpha < 1:
         raise SurveyError(
@@ -129,6 +131,13 @@ def _build(doc: Any, questionnaire: Questionnaire, path: Path) -> Plan:
             f"adjust must be one of {', '.join(ADJUST)}, got {adjust!r}",
             line=options.line_of("adjust"),
         )
+    variance = options.get("variance", "auto")
+    if variance not in VARIANCE:
+        raise SurveyError(
+            f"variance must be one of {', '.join(VARIANCE)}, got {variance!r} (auto: Welch's "
+            "t and F when Levene's test rejects equal variances at alpha)",
+            line=options.line_of("variance"),
+        )
     report = doc.get("report") or Mapping()
     if not isinstance(report, Mapping):
         raise SurveyError(
@@ -145,7 +154,7 @@ def _build(doc: Any, questionnaire: Questionnaire, path: Path) -> Plan:
         )
     return Plan(
         tables=tuple(tables), scales=scales, tests=tests, alpha=float(alpha), missing=missing,
-        adjust=adjust, min_cell=min_cell, path=path,
+        adjust=adjust, variance=variance, min_cell=min_cell, path=path,
     )  # fmt: skip
 
 

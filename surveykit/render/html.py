@@ -50,7 +50,8 @@ def _figure(figure: Figure) -> str:
         f'<figure id="figure-{figure.number}"><figcaption><span class="num">Figure '
         f'{figure.number}</span><span class="title">{escape(figure.caption)}</span></figcaption>'
         f'<img src="data:image/png;base64,{data}" alt="{escape(figure.alt or figure.caption)}">'
-        "</figure>"
+        + "".join(f'<p class="note"><em>Note.</em> {escape(note)}</p>' for note in figure.notes)
+        + "</figure>"
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from surveykit.files import check_target, make_folder, write_atomic
-from surveykit.report import Report, ReportTable
+from surveykit.report import Figure, Report, ReportTable
 from surveykit.result import ROW_HEADING, ROW_MISSING, ROW_TOTAL
 
 _INDENT = "\u2003"  # an em space survives Markdown renderers that trim leading blanks
@@ -41,18 +41,20 @@ def _table(table: ReportTable, figure_dir: str | None) -> list[str]:
         lines.append("")
     if figure_dir is not None:
         for figure in table.figures:
-            lines.extend(_figure(figure.number, figure.caption, f"{figure_dir}/{figure.filename}"))
+            lines.extend(_figure(figure, f"{figure_dir}/{figure.filename}"))
     return lines
 
 
-def _figure(number: int, caption: str, link: str) -> list[str]:
+def _figure(figure: Figure, link: str) -> list[str]:
+    caption = figure.caption
     return [
-        f"**Figure {number}**",
+        f"**Figure {figure.number}**",
         "",
         f"*{_escape(caption)}*",
         "",
         f"![{_escape(caption)}]({link})",
         "",
+        *(line for note in figure.notes for line in (f"*Note.* {_escape(note)}", "")),
     ]
 
 
@@ -78,7 +80,7 @@ def render_markdown(report: Report, figure_dir: str | None) -> str:
             lines += _table(table, figure_dir)
         if figure_dir is not None:
             for figure in report.test_figures:
-                lines += _figure(figure.number, figure.caption, f"{figure_dir}/{figure.filename}")
+                lines += _figure(figure, f"{figure_dir}/{figure.filename}")
     if report.quotes:
         lines += ["## Appendix: open-ended answers", ""]
         lines += ["E-mail addresses and phone numbers have been removed.", ""]
