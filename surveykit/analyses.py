@@ -77,7 +77,7 @@ def analyse(
             tables.append(scale_table)
         tests = []
         for spec in plan.tests:
-            tests.append(_run_test(responses, spec, items, plan))
+            tests.append(_run_test(responses, spec, items, plan, settings))
             bar.advance()
     tests = _adjust(tests, settings.adjust)
     return Result(
@@ -186,7 +186,7 @@ def _add_scales(
 
 
 def _run_test(
-    responses: Responses, spec: TestSpec, items: dict[str, Item], plan: Plan
+    responses: Responses, spec: TestSpec, items: dict[str, Item], plan: Plan, settings: Settings
 ) -> TestReport:
     kind = TEST_NAMES[spec.kind]
     dv_item, by_item = items[spec.dv], items[spec.by]
@@ -197,7 +197,39 @@ def _run_test(
         stats = _compute(responses, spec, items, plan)
     except StatisticsError as exc:
         return replace(report, error=exc.message)
+    if kind in ("t-test", "anova"):
+        stats = _choose_variant(stats, kind, settings.variance, settings.alpha)
     return replace(report, stats=stats)
+
+
+def _choose_variant(stats: dict, kind: str, rule: str, alpha: float) -> dict:
+    """Record which t or F the test reports (``variant``) and Levene's p that decided it.
+
+    ``rule`` is the plan's ``variance``: ``student`` (Student's t, the classic F),
+    ``welch`` (Welch's t and F) or ``auto`` (Welch's when Levene's test, mean-centred as
+    in SPSS, gives p < alpha). t-tests: "student" or "welch"; ANOVA: "classic" or
+    "welch". When Welch's F cannot be computed (a group with n < 2 or no spread) or
+    Levene's test is undefined, the equal-variance test is reported and
+    ``variant_note`` says why. Every statistic stays in the result either way.
+    """
+    equal = "student" if kind == "t-test" else "classic"
+    levene_p = (stats.get("levene") or {}).get("p")
+    welch_possible = bool(stats.get("welch"))
+    note = None
+    if rule == "student":
+        variant = equal
+    elif rule == "welch" or (levene_p is not None and levene_p < alpha):
+        variant = "welch" if welch_possible else equal
+        if not welch_possible:
+            note = "Welch's F could not be computed (a group has n < 2 or no spread)"
+    else:
+        variant = equal
+        if levene_p is None:
+            note = "Levene's test is undefined (no group has any spread)"
+    out = {**stats, "variant": variant, "levene_p": levene_p}
+    if note:
+        out["variant_note"] = note
+    return out
 
 
 def _compute(responses: Responses, spec: TestSpec, items: dict[str, Item], plan: Plan) -> dict:

@@ -181,6 +181,9 @@ def report(
         ),
     ] = None,
     min_cell: MinCellOpt = None,
+    paper: Annotated[
+        str, typer.Option("--paper", help="Page size of the Word report: a4 or letter.")
+    ] = "a4",
     encoding: EncodingOpt = None,
     delimiter: DelimiterOpt = None,
     sheet: SheetOpt = None,
@@ -192,7 +195,7 @@ def report(
         responses, questionnaire, plan, encoding, delimiter, sheet,
         min_cell=min_cell, with_quotes=True,
     )  # fmt: skip
-    text = write_report(result, format, output)
+    text = write_report(result, format, output, paper=paper)
     if text is not None:
         sys.stdout.write(text)
     else:
@@ -294,6 +297,431 @@ def check(
             )
     if failed:
         raise typer.Exit(1)
+
+
+design_app = typer.Typer(
+    help="Plan a survey before fielding: sample size, power and precision.",
+    no_args_is_help=True,
+)
+power_app = typer.Typer(
+    help="Sample size (a priori), power (post hoc) or detectable effect (sensitivity), "
+    "as G*Power computes them: give two of effect, n and --power.",
+    no_args_is_help=True,
+)
+app.add_typer(design_app, name="design")
+design_app.add_typer(power_app, name="power")
+
+AlphaOpt = Annotated[float, typer.Option("--alpha", help="Significance level.")]
+PowerOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--power",
+        help="Power wanted (leave out to compute it).",
+        show_default="computed when left out",
+    ),
+]
+TailsOpt = Annotated[int, typer.Option("--tails", help="Tails: 1 (one-sided) or 2 (two-sided).")]
+DesignFormatOpt = Annotated[
+    str, typer.Option("--format", "-f", help="Output format: terminal or json.")
+]
+N1Opt = Annotated[
+    int | None, typer.Option("--n1", help="Size of group 1.", show_default="computed when left out")
+]
+N2Opt = Annotated[
+    int | None, typer.Option("--n2", help="Size of group 2.", show_default="computed when left out")
+]
+RatioOpt = Annotated[
+    float, typer.Option("--ratio", help="Allocation n2/n1 when computing the sample size.")
+]
+NOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--n", help="Sample size (leave out to compute it).", show_default="computed when left out"
+    ),
+]
+
+
+def _print_design(result, format: str) -> None:
+    from surveykit.render.design import design_json, power_text, precision_text
+
+    if format not in ("terminal", "json"):
+        raise typer.BadParameter(f"must be terminal or json, got {format!r}", param_hint="--format")
+    if format == "json":
+        sys.stdout.write(design_json(result))
+    elif hasattr(result, "effect"):
+        sys.stdout.write(power_text(result))
+    else:
+        sys.stdout.write(precision_text(result))
+
+
+@power_app.command("ttest")
+def power_ttest(
+    d: Annotated[
+        float | None, typer.Option("--d", help="Cohen's d.", show_default="computed when left out")
+    ] = None,
+    n1: N1Opt = None,
+    n2: N2Opt = None,
+    power: PowerOpt = None,
+    alpha: AlphaOpt = 0.05,
+    ratio: RatioOpt = 1.0,
+    tails: TailsOpt = 2,
+    format: DesignFormatOpt = "terminal",
+) -> None:
+    """Independent-samples t-test (effect: Cohen's d)."""
+    from surveykit.design import power as pw
+
+    _print_design(pw.ttest(d, n1, n2, power, alpha=alpha, ratio=ratio, tails=tails), format)
+
+
+@power_app.command("paired")
+def power_paired(
+    dz: Annotated[
+        float | None,
+        typer.Option(
+            "--dz", help="Cohen's dz of the differences.", show_default="computed when left out"
+        ),
+    ] = None,
+    n: Annotated[
+        int | None,
+        typer.Option(
+            "--n", help="Pairs (leave out to compute it).", show_default="computed when left out"
+        ),
+    ] = None,
+    power: PowerOpt = None,
+    alpha: AlphaOpt = 0.05,
+    tails: TailsOpt = 2,
+    format: DesignFormatOpt = "terminal",
+) -> None:
+    """Paired t-test, the same people measured twice (effect: dz)."""
+    from surveykit.design import power as pw
+
+    _print_design(pw.paired(dz, n, power, alpha=alpha, tails=tails), format)
+
+
+@power_app.command("anova")
+def power_anova(
+    f: Annotated[
+        float | None, typer.Option("--f", help="Cohen's f.", show_default="computed when left out")
+    ] = None,
+    k: Annotated[int, typer.Option("--k", help="Number of groups.")] = 2,
+    n: NOpt = None,
+    power: PowerOpt = None,
+    alpha: AlphaOpt = 0.05,
+    format: DesignFormatOpt = "terminal",
+) -> None:
+    """One-way ANOVA across k groups (effect: Cohen's f; n is the total)."""
+    from surveykit.design import power as pw
+
+    _print_design(pw.anova(f, k, n, power, alpha=alpha), format)
+
+
+@power_app.command("chisq")
+def power_chisq(
+    w: Annotated[
+        float | None, typer.Option("--w", help="Cohen's w.", show_default="computed when left out")
+    ] = None,
+    df: Annotated[
+        int, typer.Option("--df", help="Degrees of freedom, (rows − 1)(columns − 1).")
+    ] = 1,
+    n: NOpt = None,
+    power: PowerOpt = None,
+    alpha: AlphaOpt = 0.05,
+    format: DesignFormatOpt = "terminal",
+) -> None:
+    """Chi-square test of a crosstab or goodness of fit (effect: Cohen's w)."""
+    from surveykit.design import power as pw
+
+    _print_design(pw.chisq(w, df, n, power, alpha=alpha), format)
+
+
+@power_app.command("proportions")
+def power_proportions(
+    p1: Annotated[float, typer.Option("--p1", help="Proportion in group 1.")],
+    p2: Annotated[
+        float | None,
+        typer.Option(
+            "--p2",
+            help="Proportion in group 2 (leave out to compute it).",
+            show_default="computed when left out",
+        ),
+    ] = None,
+    n1: N1Opt = None,
+    n2: N2Opt = None,
+    power: PowerOpt = None,
+    alpha: AlphaOpt = 0.05,
+    ratio: RatioOpt = 1.0,
+    tails: TailsOpt = 2,
+    format: DesignFormatOpt = "terminal",
+) -> None:
+    """Two independent proportions (effect: Cohen's h from p1 and p2)."""
+    from surveykit.design import power as pw
+
+    result = pw.proportions(p1, p2, n1, n2, power, alpha=alpha, ratio=ratio, tails=tails)
+    _print_design(result, format)
+
+
+@power_app.command("correlation")
+def power_correlation(
+    r: Annotated[
+        float | None,
+        typer.Option("--r", help="Correlation ρ under H1.", show_default="computed when left out"),
+    ] = None,
+    n: NOpt = None,
+    power: PowerOpt = None,
+    alpha: AlphaOpt = 0.05,
+    tails: TailsOpt = 2,
+    format: DesignFormatOpt = "terminal",
+) -> None:
+    """Pearson correlation against ρ = 0 (effect: r)."""
+    from surveykit.design import power as pw
+
+    _print_design(pw.correlation(r, n, power, alpha=alpha, tails=tails), format)
+
+
+@design_app.command("precision")
+def design_precision(
+    n: Annotated[
+        int | None,
+        typer.Option(
+            "--n",
+            help="Respondents: gives the margin of error.",
+            show_default="give --n or --margin",
+        ),
+    ] = None,
+    margin: Annotated[
+        float | None,
+        typer.Option(
+            "--margin",
+            help="Margin wanted, e.g. 0.05 for ±5 points: gives the n.",
+            show_default="give --n or --margin",
+        ),
+    ] = None,
+    population: Annotated[
+        int | None,
+        typer.Option(
+            "--population",
+            help="Population size N, for the finite population correction.",
+            show_default="none (infinite)",
+        ),
+    ] = None,
+    p: Annotated[float, typer.Option("--p", help="Expected proportion (0.5 is the widest).")] = 0.5,
+    confidence: Annotated[float, typer.Option("--confidence", help="Confidence level.")] = 0.95,
+    groups: Annotated[
+        str | None,
+        typer.Option(
+            "--groups",
+            help="With --margin: shares of the population, e.g. nurse=0.4,doctor=0.25; each "
+            "group gets the margin on its own.",
+            show_default="no groups",
+        ),
+    ] = None,
+    format: DesignFormatOpt = "terminal",
+) -> None:
+    """Margin of error of a proportion at n, or the n needed for a margin."""
+    from surveykit.design import precision as pr
+
+    if (n is None) == (margin is None):
+        raise SurveyError("give either --n (to get the margin) or --margin (to get the n)")
+    if n is not None:
+        if groups is not None:
+            raise SurveyError("--groups goes with --margin")
+        result = pr.margin_of_error(n, population=population, p=p, confidence=confidence)
+    else:
+        assert margin is not None
+        parsed = pr.parse_groups(groups) if groups is not None else None
+        result = pr.sample_size(
+            margin, population=population, p=p, confidence=confidence, groups=parsed
+        )
+    _print_design(result, format)
+
+
+@design_app.command("plan")
+def design_plan(
+    survey: Annotated[
+        Path, typer.Argument(help="Survey folder with questionnaire.yaml and analysis.yaml.")
+    ],
+    n: Annotated[int, typer.Option("--n", help="Respondents expected.")],
+    split: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--split",
+            help="Expected shares of a grouping item's choices, in choice order or as "
+            "label:share, e.g. pss_at_workplace=0.45 (repeatable).",
+            show_default="equal shares",
+        ),
+    ] = None,
+    power: Annotated[float, typer.Option("--power", help="Power wanted.")] = 0.8,
+    questionnaire: QuestionnaireOpt = None,
+    plan: PlanOpt = None,
+    format: DesignFormatOpt = "terminal",
+) -> None:
+    """The smallest effect each planned test can detect at the expected n."""
+    from surveykit.design.sensitivity import parse_split, plan_sensitivity
+    from surveykit.plan import load_plan
+    from surveykit.questionnaire import load_questionnaire
+    from surveykit.render.design import design_json, plan_text
+
+    q_path = questionnaire or survey / "questionnaire.yaml"
+    p_path = plan or survey / "analysis.yaml"
+    for path in (q_path, p_path):
+        if not path.is_file():
+            raise SurveyError(f"{path} not found; name it with -q/-p or give the survey folder")
+    q = load_questionnaire(q_path)
+    the_plan = load_plan(p_path, q)
+    splits = dict(parse_split(text, q) for text in split or [])
+    result = plan_sensitivity(q, the_plan, n, splits=splits, power=power)
+    if format not in ("terminal", "json"):
+        raise typer.BadParameter(f"must be terminal or json, got {format!r}", param_hint="--format")
+    sys.stdout.write(design_json(result) if format == "json" else plan_text(result))
+
+
+@app.command()
+def render(
+    questionnaire: Annotated[Path, typer.Argument(help="Questionnaire YAML to lay out.")],
+    format: Annotated[
+        str, typer.Option("--format", "-f", help="Output format: md, html or docx.")
+    ] = "html",
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="File to write; md and html print without it.",
+            show_default="standard output",
+        ),
+    ] = None,
+) -> None:
+    """Print the questionnaire as respondents see it: numbered questions, boxes, skip logic."""
+    from surveykit.files import write_atomic
+    from surveykit.questionnaire import load_questionnaire
+    from surveykit.render import form
+
+    renderers = {
+        "md": form.render_form_markdown,
+        "html": form.render_form_html,
+        "docx": form.render_form_docx,
+    }
+    if format not in renderers:
+        raise typer.BadParameter(f"must be md, html or docx, got {format!r}", param_hint="--format")
+    if format == "docx" and output is None:
+        raise SurveyError("--format docx needs --output FILE.docx")
+    if output is not None and output.resolve() == questionnaire.resolve():
+        raise SurveyError("is the questionnaire itself; name another file", file=output)
+    document = renderers[format](form.build_form(load_questionnaire(questionnaire)))
+    if output is None:
+        sys.stdout.write(document)
+    else:
+        write_atomic(output, document)
+        typer.echo(f"wrote {output}", err=True)
+
+
+export_app = typer.Typer(
+    help="Write a questionnaire in another tool's format.", no_args_is_help=True
+)
+import_app = typer.Typer(
+    help="Read a questionnaire from another tool's format.", no_args_is_help=True
+)
+app.add_typer(export_app, name="export")
+app.add_typer(import_app, name="import")
+
+
+@export_app.command("xlsform")
+def export_xlsform(
+    questionnaire: Annotated[Path, typer.Argument(help="Questionnaire YAML to export.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The .xlsx XLSForm to write.")],
+) -> None:
+    """Write the questionnaire as an XLSForm for ODK, KoboToolbox or SurveyCTO."""
+    from surveykit.design.xlsform import export_xlsform as export
+    from surveykit.files import write_atomic
+    from surveykit.questionnaire import load_questionnaire
+
+    if output.resolve() == questionnaire.resolve():
+        raise SurveyError("is the questionnaire itself; name another file", file=output)
+    write_atomic(output, export(load_questionnaire(questionnaire)))
+    typer.echo(f"wrote {output}", err=True)
+
+
+@import_app.command("xlsform")
+def import_xlsform(
+    form: Annotated[Path, typer.Argument(help="XLSForm (.xlsx) to read.")],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Questionnaire YAML to write; prints without it.",
+            show_default="standard output",
+        ),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace an existing output file.")
+    ] = False,
+) -> None:
+    """Turn an XLSForm into a questionnaire (choices, skip logic, ranges)."""
+    from surveykit.design.xlsform import import_xlsform as read_form
+    from surveykit.files import write_atomic
+
+    if output is not None and output.exists() and not force:
+        raise SurveyError("exists already; pass --force to replace it", file=output)
+    if output is not None and output.resolve() == form.resolve():
+        raise SurveyError("is the XLSForm itself; name another file", file=output)
+    text = read_form(form)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        write_atomic(output, text)
+        typer.echo(f"wrote {output}", err=True)
+
+
+code_app = typer.Typer(
+    help="Open-ended answers as data: a codebook, suggested and reviewed codes, agreement.",
+    no_args_is_help=True,
+)
+app.add_typer(code_app, name="code")
+SurveyDirArg = Annotated[
+    Path,
+    typer.Argument(help="Survey folder: responses.csv, questionnaire.yaml, codebook.yaml."),
+]
+
+
+@code_app.command("suggest")
+def code_suggest(
+    survey: SurveyDirArg,
+    coder: Annotated[
+        str, typer.Option("--coder", help="Whose suggestions these are (the coding.csv coder).")
+    ] = "suggest",
+) -> None:
+    """Add 'suggested' rows to coding.csv wherever a code's patterns match an answer."""
+    from surveykit.coding import suggest_survey
+
+    added, total = suggest_survey(survey, coder)
+    typer.echo(
+        f"{survey / 'coding.csv'}: {added} suggestion(s) added, {total} row(s) in all", err=True
+    )
+
+
+@code_app.command("agreement")
+def code_agreement(
+    survey: SurveyDirArg,
+    coders: Annotated[
+        str | None,
+        typer.Option(
+            "--coders", help="Two coders, e.g. anna,ben.", show_default="the sheet's two coders"
+        ),
+    ] = None,
+    format: DesignFormatOpt = "terminal",
+) -> None:
+    """Percent agreement, Cohen's kappa and Krippendorff's alpha of two coders, per code and pooled."""
+    from surveykit.coding import agreement_survey
+    from surveykit.render.coding import agreement_json, agreement_text
+
+    if format not in ("terminal", "json"):
+        raise typer.BadParameter(f"must be terminal or json, got {format!r}", param_hint="--format")
+    names = [c.strip() for c in coders.split(",")] if coders else None
+    pair, results = agreement_survey(survey, names)
+    sys.stdout.write(
+        agreement_json(pair, results) if format == "json" else agreement_text(pair, results)
+    )
 
 
 # typer bundles its own click in recent versions and uses the click package in older

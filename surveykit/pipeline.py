@@ -62,9 +62,9 @@ def run_survey(
     data = read_responses(responses, q, encoding=encoding, delimiter=delimiter, sheet=sheet)
     result = analyse(data, the_plan, settings)
     if with_quotes:
-        from surveykit.quotes import collect_quotes
+        from surveykit.quotes import appendix_quotes
 
-        result = replace(result, quotes=collect_quotes(data))
+        result = replace(result, quotes=appendix_quotes(data))
     if settings.min_cell is not None:
         from surveykit.suppression import suppress
 

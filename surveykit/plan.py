@@ -17,6 +17,7 @@ from surveykit.yamlio import Mapping, load_yaml, reject_unknown_keys
 TEST_KINDS = ("ttest", "anova", "chisq", "mannwhitney", "kruskal")
 ADJUST = ("none", "holm", "bonferroni", "fdr_bh")
 SCORES = ("mean", "sum")
+VARIANCE = ("auto", "student", "welch")
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,7 @@ class Plan:
     alpha: float = 0.05
     missing: str = "pairwise"
     adjust: str = "none"
+    variance: str = "auto"
     min_cell: int | None = None
     symbol: str = "[c]"  # marks withheld cells that are not counts below min_cell
     path: Path | None = None
@@ -100,7 +102,10 @@ def _build(doc: Any, questionnaire: Questionnaire, path: Path) -> Plan:
         for item in questionnaire.items
         if item.is_choice
     }
-    tables = [_table(raw, known, i, labels) for i, raw in enumerate(_list(doc, "tables"), start=1)]
+    tables = [
+        _table(raw, known, i, labels, questionnaire.grids)
+        for i, raw in enumerate(_list(doc, "tables"), start=1)
+    ]
     ids = [t.id for t in tables]
     for t in tables:
         if ids.count(t.id) > 1:
@@ -109,7 +114,7 @@ def _build(doc: Any, questionnaire: Questionnaire, path: Path) -> Plan:
     options = doc.get("options") or Mapping()
     if not isinstance(options, Mapping):
         raise SurveyError("'options:' must be a mapping", line=doc.line_of("options"))
-    reject_unknown_keys(options, {"alpha", "missing", "adjust"}, "options")
+    reject_unknown_keys(options, {"alpha", "missing", "adjust", "variance"}, "options")
     alpha = options.get("alpha", 0.05)
     if isinstance(alpha, bool) or not isinstance(alpha, int | float) or not 0 < alpha < 1:
         raise SurveyError(
@@ -126,6 +131,13 @@ def _build(doc: Any, questionnaire: Questionnaire, path: Path) -> Plan:
         raise SurveyError(
             f"adjust must be one of {', '.join(ADJUST)}, got {adjust!r}",
             line=options.line_of("adjust"),
+        )
+    variance = options.get("variance", "auto")
+    if variance not in VARIANCE:
+        raise SurveyError(
+            f"variance must be one of {', '.join(VARIANCE)}, got {variance!r} (auto: Welch's "
+            "t and F when Levene's test rejects equal variances at alpha)",
+            line=options.line_of("variance"),
         )
     report = doc.get("report") or Mapping()
     if not isinstance(report, Mapping):
@@ -149,7 +161,7 @@ def _build(doc: Any, questionnaire: Questionnaire, path: Path) -> Plan:
         )
     return Plan(
         tables=tuple(tables), scales=scales, tests=tests, alpha=float(alpha), missing=missing,
-        adjust=adjust, min_cell=min_cell, symbol=symbol, path=path,
+        adjust=adjust, variance=variance, min_cell=min_cell, symbol=symbol, path=path,
     )  # fmt: skip
 
 
@@ -180,7 +192,11 @@ def _ref(
 
 
 def _table(
-    raw: Mapping, known: dict[str, str], index: int, questionnaire_labels: dict[str, list[str]]
+    raw: Mapping,
+    known: dict[str, str],
+    index: int,
+    questionnaire_labels: dict[str, list[str]],
+    grids: dict[str, tuple[str, ...]] | None = None,
 ) -> TableSpec:
     reject_unknown_keys(raw, {"id", "title", "describe", "crosstab"}, "a table")
     table_id = str(raw.get("id") or f"table{index}")
@@ -196,6 +212,8 @@ def _table(
             raise SurveyError(
                 f"table {table_id!r}: 'describe:' lists item ids", line=raw.line_of("describe")
             )
+        # A grid's id stands for its rows.
+        items = [row for i in items for row in (grids or {}).get(i, (i,))]
         return TableSpec(
             id=table_id, title=title, line=raw.line,
             describe=tuple(_ref(i, known, raw.line_of("describe")) for i in items),

@@ -13,6 +13,7 @@ from typing import Any
 
 from surveykit.errors import SurveyError
 from surveykit.expressions import Expression, parse_expression
+from surveykit.grids import choice_sets, expand
 from surveykit.yamlio import Mapping, load_yaml, reject_unknown_keys
 
 ITEM_TYPES = ("number", "single", "ordinal", "multi", "text")
@@ -26,7 +27,7 @@ _ITEM_KEYS = {
 }  # fmt: skip
 INVALID = ("error", "missing")
 """What an out-of-range, non-numeric or unknown-choice cell does: stop the run, or become missing."""
-_RULES = ("duplicate", "where")
+_RULES = ("duplicate", "where", "speeder", "straightline")
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,13 @@ class ExcludeRule:
     expr: Expression | None = None
     keep: str = "first"
     line: int = 0
+    items: tuple[str, ...] = ()
+    """straightline: the statements compared."""
+    min_items: int | None = None
+    """straightline: how many of them must be answered (all of them when None)."""
+    duration: str | None = None
+    """speeder: the number item holding the time taken, in seconds."""
+    min_seconds: float | None = None
 
 
 @dataclass(frozen=True)
@@ -114,6 +122,9 @@ class Questionnaire:
     respondent_id: str | None = None
     exclude: tuple[ExcludeRule, ...] = ()
     path: Path | None = None
+    intro: str = ""
+    grids: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Each grid question's id and the ids of its rows (``<grid>_<row>``)."""
     _by_id: dict[str, Item] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -142,12 +153,12 @@ def load_questionnaire(path: str | Path) -> Questionnaire:
 def _build(doc: Any, path: Path) -> Questionnaire:
     if not isinstance(doc, Mapping):
         raise SurveyError("a questionnaire is a mapping with 'survey:' and 'items:'", line=1)
-    reject_unknown_keys(doc, {"survey", "items", "exclude"}, "top level")
+    reject_unknown_keys(doc, {"survey", "items", "exclude", "choice_sets"}, "top level")
     survey = doc.get("survey") or Mapping()
     if not isinstance(survey, Mapping):
         raise SurveyError("'survey:' must be a mapping", line=doc.line_of("survey"))
     reject_unknown_keys(
-        survey, {"id", "title", "respondent_id", "description", "invalid"}, "survey"
+        survey, {"id", "title", "respondent_id", "description", "invalid", "intro"}, "survey"
     )
     survey_invalid = survey.get("invalid", "error")
     if survey_invalid not in INVALID:
@@ -155,9 +166,19 @@ def _build(doc: Any, path: Path) -> Questionnaire:
             f"survey: 'invalid' must be error or missing, got {survey_invalid!r}",
             line=survey.line_of("invalid"),
         )
+    intro = survey.get("intro", "")
+    if not isinstance(intro, str):
+        raise SurveyError(
+            "'intro' must be text (the introduction and consent shown before the questions)",
+            line=survey.line_of("intro"),
+        )
     raw_items = doc.get("items")
     if not isinstance(raw_items, list) or not raw_items:
         raise SurveyError("'items:' must be a non-empty list of items", line=doc.line_of("items"))
+    sets = choice_sets(doc)
+    for name, entries in sets.items():  # check each set once, pointing at its own lines
+        _choices(f"choice set {name}", entries, doc["choice_sets"].line_of(name))
+    raw_items, grids = expand(raw_items, sets)
 
     items: list[Item] = []
     seen: dict[str, int] = {}
@@ -198,6 +219,8 @@ def _build(doc: Any, path: Path) -> Questionnaire:
         respondent_id=respondent_id,
         exclude=tuple(rules),
         path=path,
+        intro=intro.strip(),
+        grids=grids,
     )
 
 
@@ -498,8 +521,10 @@ def _rule(raw: Any, types: dict[str, str]) -> ExcludeRule:
             f"each exclude entry needs 'rule:' one of {', '.join(_RULES)}",
             line=getattr(raw, "line", None),
         )
-    reject_unknown_keys(raw, {"rule", "columns", "expr", "keep", "reason"}, "exclude rule")
     kind = raw["rule"]
+    if kind in ("speeder", "straightline"):
+        return _screening_rule(raw, kind, types)
+    reject_unknown_keys(raw, {"rule", "columns", "expr", "keep", "reason"}, "exclude rule")
     if kind == "duplicate":
         columns = raw.get("columns")
         if isinstance(columns, str):
@@ -527,6 +552,67 @@ def _rule(raw: Any, types: dict[str, str]) -> ExcludeRule:
     expr = _expression(raw.get("expr"), types, raw.line_of("expr"))
     return ExcludeRule(
         rule=kind, reason=str(raw.get("reason") or expr.source), expr=expr, line=raw.line
+    )
+
+
+def _screening_rule(raw: Mapping, kind: str, types: dict[str, str]) -> ExcludeRule:
+    """Data-quality screening: answers too fast to have been read, or the same answer throughout."""
+    if kind == "speeder":
+        reject_unknown_keys(
+            raw, {"rule", "duration", "min_seconds", "start", "end", "reason"}, "a speeder rule"
+        )
+        if "start" in raw or "end" in raw:
+            raise SurveyError(
+                "a speeder rule with start/end needs date-time items, which surveykit does not "
+                "read yet; use duration: with a seconds column (Qualtrics' 'Duration (in seconds)')",
+                line=raw.line,
+            )
+        duration = raw.get("duration")
+        if types.get(duration) != "number":
+            raise SurveyError(
+                f"a speeder rule's 'duration' must be a number item holding seconds, got {duration!r}",
+                line=raw.line_of("duration"),
+            )
+        limit = raw.get("min_seconds")
+        if isinstance(limit, bool) or not isinstance(limit, int | float) or not limit > 0:
+            raise SurveyError(
+                f"'min_seconds' must be a positive number of seconds, got {limit!r}",
+                line=raw.line_of("min_seconds"),
+            )
+        return ExcludeRule(
+            rule=kind,
+            reason=str(raw.get("reason") or f"answered in under {limit:g} seconds"),
+            duration=duration,
+            min_seconds=float(limit),
+            line=raw.line,
+        )
+    reject_unknown_keys(raw, {"rule", "items", "min_items", "reason"}, "a straightline rule")
+    items = raw.get("items")
+    if not isinstance(items, list) or len(items) < 2:
+        raise SurveyError(
+            "a straightline rule lists two or more statements in 'items:'",
+            line=raw.line_of("items"),
+        )
+    for item in items:
+        if types.get(item) not in ("single", "ordinal"):
+            raise SurveyError(
+                f"straightline: {item!r} is not a single or ordinal item", line=raw.line_of("items")
+            )
+    least = raw.get("min_items", len(items))
+    if isinstance(least, bool) or not isinstance(least, int) or not 2 <= least <= len(items):
+        raise SurveyError(
+            f"'min_items' must be a whole number from 2 to {len(items)}, got {least!r}",
+            line=raw.line_of("min_items"),
+        )
+    return ExcludeRule(
+        rule=kind,
+        reason=str(
+            raw.get("reason")
+            or f"the same answer to every statement ({least} or more of {len(items)} answered)"
+        ),
+        items=tuple(items),
+        min_items=least,
+        line=raw.line,
     )
 
 

@@ -101,3 +101,40 @@ def collect_quotes(responses: Responses) -> list[QuoteBlock]:
             )
         )
     return blocks
+
+
+def collect_other_quotes(responses: Responses) -> list[QuoteBlock]:
+    """The typed *Other* answers of every choice item with ``other: true`` and ``report: true``.
+
+    Listed like open-ended answers (redacted, tagged, identical answers once), so a reader
+    can see what the "Others" row of a table holds.
+    """
+    blocks = []
+    for item in responses.questionnaire.items:
+        texts = responses.other_text.get(item.id)
+        if not item.report or texts is None:
+            continue
+        grouped: dict[str, list[str]] = {}
+        for respondent, value in texts.dropna().items():
+            text = " ".join(str(value).split())
+            if text:
+                grouped.setdefault(redact(text), []).append(respondent_tag(respondent))
+        if not grouped:
+            continue
+        order = sorted(grouped.items(), key=lambda kv: -len(kv[1]))  # stable: first seen wins ties
+        blocks.append(
+            QuoteBlock(
+                item=item.id,
+                label=f"{item.label}: other answers",
+                question=f"{item.text} (answers typed under \u201cOther\u201d)",
+                quotes=[Quote(text, ids) for text, ids in order],
+            )
+        )
+    return blocks
+
+
+def appendix_quotes(responses: Responses) -> list[QuoteBlock]:
+    """Open-ended answers and *Other* answers, in questionnaire order."""
+    position = {item.id: i for i, item in enumerate(responses.questionnaire.items)}
+    blocks = [*collect_quotes(responses), *collect_other_quotes(responses)]
+    return sorted(blocks, key=lambda block: position.get(block.item, len(position)))

@@ -17,13 +17,15 @@ from surveykit.files import write_atomic
 from surveykit.result import Result
 
 
-def _json(result: Result, output: Path | None, generated: date | None) -> str | bytes:
+def _json(result: Result, output: Path | None, generated: date | None, paper: str) -> str | bytes:
     from surveykit.render.json import render_json
 
     return render_json(result)
 
 
-def _markdown(result: Result, output: Path | None, generated: date | None) -> str | bytes:
+def _markdown(
+    result: Result, output: Path | None, generated: date | None, paper: str
+) -> str | bytes:
     from surveykit.render.document import build_report
     from surveykit.render.markdown import render_markdown, write_markdown
 
@@ -35,21 +37,21 @@ def _markdown(result: Result, output: Path | None, generated: date | None) -> st
     return b""
 
 
-def _html(result: Result, output: Path | None, generated: date | None) -> str | bytes:
+def _html(result: Result, output: Path | None, generated: date | None, paper: str) -> str | bytes:
     from surveykit.render.document import build_report
     from surveykit.render.html import render_html
 
     return render_html(build_report(result, generated=generated))
 
 
-def _docx(result: Result, output: Path | None, generated: date | None) -> str | bytes:
+def _docx(result: Result, output: Path | None, generated: date | None, paper: str) -> str | bytes:
     from surveykit.render.document import build_report
     from surveykit.render.docx import render_docx
 
-    return render_docx(build_report(result, generated=generated))
+    return render_docx(build_report(result, generated=generated), paper=paper)
 
 
-def _csv(result: Result, output: Path | None, generated: date | None) -> str | bytes:
+def _csv(result: Result, output: Path | None, generated: date | None, paper: str) -> str | bytes:
     from surveykit.render.csv_out import write_csv_folder
     from surveykit.render.document import build_report
 
@@ -62,7 +64,7 @@ def _csv(result: Result, output: Path | None, generated: date | None) -> str | b
 # A renderer returns text or bytes for write_atomic; b"" means it wrote its own files
 # (Markdown's figures folder, the CSV folder) through the same atomic writer.
 RENDERERS: dict[
-    str, tuple[Callable[[Result, Path | None, date | None], str | bytes], str | None]
+    str, tuple[Callable[[Result, Path | None, date | None, str], str | bytes], str | None]
 ] = {
     "md": (_markdown, None),
     "html": (_html, None),
@@ -71,25 +73,33 @@ RENDERERS: dict[
     "csv": (_csv, "a folder of CSV files"),
 }
 FORMATS = tuple(RENDERERS)
+PAPERS = ("a4", "letter")  # the Word report's page sizes
 
 
 def write_report(
-    result: Result, fmt: str, output: Path | None, *, generated: date | None = None
+    result: Result,
+    fmt: str,
+    output: Path | None,
+    *,
+    generated: date | None = None,
+    paper: str = "a4",
 ) -> str | None:
     """Render ``result`` as ``fmt`` (md, html, docx, json, csv).
 
     With ``output`` the report is written there (csv: a folder of CSV files)
     atomically and None is returned; without it, text formats are returned as
-    a string. The Result is rendered as it is: small-cell protection and quotes
+    a string; ``paper`` (a4 or letter) is the Word report's page size. The Result is rendered as it is: small-cell protection and quotes
     were applied by the pipeline (:func:`surveykit.pipeline.run_survey`).
     """
     fmt = fmt.lower().lstrip(".")
     if fmt not in RENDERERS:
         raise SurveyError(f"unknown report format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    if paper not in PAPERS:
+        raise SurveyError(f"unknown paper size {paper!r}; choose one of {', '.join(PAPERS)}")
     render, needs_output = RENDERERS[fmt]
     if output is None and needs_output:
         raise SurveyError(f"--format {fmt} writes {needs_output}; give --output PATH")
-    data = render(result, output, generated)
+    data = render(result, output, generated, paper)
     if output is None:
         assert isinstance(data, str)
         return data

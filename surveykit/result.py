@@ -170,8 +170,14 @@ class TestReport:
 
     @property
     def p(self) -> float | None:
-        """The test's headline p value (None when it could not be computed)."""
+        """The test's headline p value (None when it could not be computed).
+
+        Welch's p when the test reports Welch's t or F (``variant``), so that p-value
+        adjustment and summaries use the test that the report states.
+        """
         value = self.stats.get("p")
+        if self.stats.get("variant") == "welch":
+            value = (self.stats.get("welch") or {}).get("p", value)
         return None if value is None else float(value)
 
     def to_dict(self) -> dict[str, Any]:

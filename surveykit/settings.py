@@ -15,23 +15,26 @@ CONFIDENTIAL = "[c]"  # UK official statistics' mark for a withheld cell
 class Settings:
     """Every option that changes what a run computes or shows.
 
-    ``variance`` is the t-test/ANOVA variant rule (student, welch, auto); None
-    until the plan offers it. ``min_cell`` switches small-cell protection on;
+    ``variance`` is the t-test/ANOVA variant rule (auto, student, welch): which t
+    or F the APA line reports. ``min_cell`` switches small-cell protection on;
     ``symbol`` marks withheld cells other than small counts.
     """
 
     alpha: float = 0.05
     missing: str = "pairwise"
     adjust: str = "none"
-    variance: str | None = None
+    variance: str = "auto"
     min_cell: int | None = None
     symbol: str = CONFIDENTIAL
 
     def to_options(self) -> dict[str, Any]:
         """The ``options`` object of the JSON document (unset options left out)."""
-        out: dict[str, Any] = {"alpha": self.alpha, "missing": self.missing, "adjust": self.adjust}
-        if self.variance is not None:
-            out["variance"] = self.variance
+        out: dict[str, Any] = {
+            "alpha": self.alpha,
+            "missing": self.missing,
+            "adjust": self.adjust,
+            "variance": self.variance,
+        }
         if self.min_cell is not None:
             out["min_cell"] = self.min_cell
             out["symbol"] = self.symbol
@@ -46,7 +49,7 @@ def resolve(plan: Plan | None, *, min_cell: int | None = None) -> Settings:
         alpha=plan.alpha,
         missing=plan.missing,
         adjust=plan.adjust,
-        variance=getattr(plan, "variance", None),
+        variance=plan.variance,
         min_cell=min_cell if min_cell is not None else plan.min_cell,
         symbol=plan.symbol,
     )

@@ -772,3 +772,40 @@ def test_random_fixtures_leak_nothing(tmp_path, seed: int) -> None:
         shown = _protected_run(folder, min_cell)
         _assert_protected(original, shown, min_cell, skip_flagged=True)
         _assert_tests_and_quotes_disclose_nothing(shown, min_cell)
+
+
+def test_a_withheld_test_has_no_test_tables_and_no_variance_numbers() -> None:
+    # The SPSS-style tables (t-test rows with Levene, ANOVA table, robust tests, post-hoc,
+    # χ² with Yates/Fisher) carry every number of a test: a withheld test shows none.
+    from surveykit.render.document import build_report
+
+    detail = ("ttest_", "anova_", "posthoc_", "chisq_")
+    shown = build_report(suppress(staff_result(), 40), figures=False)
+    assert not [t.id for t in shown.test_tables if t.id.startswith(detail)]
+    assert not any(p.startswith("Variances:") for p in shown.methods)
+    assert all(not f.caption.startswith("Mean ") for f in shown.test_figures)
+    # Not withheld (N = 3): the t-test, ANOVA and χ² tables are there, with Levene's p.
+    kept = build_report(suppress(staff_result(), 3), figures=False)
+    ids = [t.id for t in kept.test_tables]
+    assert any(i.startswith("ttest_") for i in ids) and any(i.startswith("anova_") for i in ids)
+    assert any(p.startswith("Variances:") and "Levene's p" in p for p in kept.methods)
+
+
+def test_other_answers_of_a_withheld_others_count_are_not_listed() -> None:
+    # Singapore: 3 respondents typed a profession under "Other" (Art therapist, Music
+    # therapist, Mental health coach); the Others count 3 < 5 is withheld in the table.
+    from surveykit.quotes import appendix_quotes
+    from surveykit.render.document import build_report
+    from surveykit.render.markdown import render_markdown
+
+    result, responses = survey_result(SINGAPORE)
+    result = replace(result, quotes=appendix_quotes(responses))
+    open_report = render_markdown(build_report(result, figures=False), figure_dir=None)
+    assert "Art therapist —R4" in open_report and "(3 answers)" in open_report
+    shown = suppress(result, 5)
+    block = next(b for b in shown.quotes if b.label == "Profession: other answers")
+    assert block.quotes == [] and block.withheld
+    text = render_markdown(build_report(shown, figures=False), figure_dir=None)
+    section = text.split("### Profession: other answers", 1)[1].split("###", 1)[0]
+    assert "Art therapist" not in text and "Music therapist" not in text
+    assert "answers)" not in section and "3" not in section

@@ -359,18 +359,21 @@ def parse_multi(
     keys = sorted(lookup.items(), key=lambda p: -len(p[0]))
     for i, value in enumerate(raw.uniques):
         if item.separator is not None:
+            tokens = [t.strip() for t in value.split(item.separator) if t.strip()]
+        else:
+            tokens = [t.strip() for t in re.split(r"[,;\s]", value) if t.strip()]
+        if (
+            tokens
+            and all(t in by_code for t in tokens)
+            and not any(norm(t) in lookup for t in tokens)
+        ):
+            # Choice codes: Qualtrics' numeric export joins them with commas ("5,7"),
+            # ODK/Kobo's select_multiple with spaces ("1 3"). Only when no part is a label.
+            chosen, pieces = [by_code[t] for t in tokens], []
+        elif item.separator is not None:
             chosen, pieces = _split_on(value, item.separator, lookup)
         else:
-            tokens = [t.strip() for t in re.split(r"[,;]", value) if t.strip()]
-            if (
-                tokens
-                and all(t in by_code for t in tokens)
-                and not any(norm(t) in lookup for t in tokens)
-            ):
-                # Qualtrics' numeric export: the chosen codes joined with commas ("5,7").
-                chosen, pieces = [by_code[t] for t in tokens], []
-            else:
-                chosen, pieces = _split_builtin(value, labels + missing_labels, aliases)
+            chosen, pieces = _split_builtin(value, labels + missing_labels, aliases)
         if user_missing is not None:
             given = [x for x in chosen if x in missing_labels]
             chosen = [x for x in chosen if x not in missing_labels]

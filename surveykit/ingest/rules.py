@@ -149,6 +149,23 @@ def apply_exclusions(
     return keep, exclusions
 
 
+def _straightlined(parsed: pd.DataFrame, rule: ExcludeRule) -> pd.Series:
+    """Rows that gave one and the same answer to every statement they answered (at least min_items)."""
+    labels: dict[str, int] = {}
+    matrix = []
+    for item in rule.items:
+        column = parsed[item]
+        cats = list(column.cat.categories)
+        ids = np.array([labels.setdefault(str(c), len(labels)) for c in cats] + [-1])
+        codes = column.cat.codes.to_numpy()
+        matrix.append(ids[np.where(codes < 0, len(cats), codes)])
+    m = np.column_stack(matrix)
+    answered = (m >= 0).sum(axis=1)
+    top = m.max(axis=1)
+    same = ((m == top[:, None]) | (m < 0)).all(axis=1)
+    return pd.Series(same & (answered >= (rule.min_items or len(rule.items))), index=parsed.index)
+
+
 def _key_codes(texts: list[str], codes: np.ndarray) -> np.ndarray:
     """Per-row integer key of the normalised (stripped, casefolded) texts; -1 for blank."""
     keys = [t.strip().casefold() for t in texts]
@@ -175,6 +192,12 @@ def _rule_mask(
     if rule.rule == "where":
         assert rule.expr is not None
         return rule.expr.evaluate(values, chosen, multi)
+    if rule.rule == "speeder":
+        seconds = parsed[rule.duration].to_numpy(dtype=float)
+        with np.errstate(invalid="ignore"):
+            return pd.Series(seconds < rule.min_seconds, index=parsed.index)  # missing: kept
+    if rule.rule == "straightline":
+        return _straightlined(parsed, rule)
     keys = []
     for name in rule.columns:
         if questionnaire.has(name) and name in parsed.columns:

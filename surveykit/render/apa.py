@@ -24,10 +24,22 @@ def apa(test: dict[str, Any]) -> str:
     if test.get("error"):
         return f"not computed: {test['error']}"
     kind = test["kind"]
-    if kind == "t-test":
+    welch = test.get("welch") if test.get("variant") == "welch" else None
+    if kind == "t-test" and welch:
+        text = f"Welch's t({_df(welch['df'])}) = {fmt_stat(welch['t'])}, {_p(welch['p'])}"
+        if test.get("cohens_d") is not None:
+            text += f", d = {fmt_num(test['cohens_d'])}"
+    elif kind == "t-test":
         text = f"t({_df(test['df'])}) = {fmt_stat(test['t'])}, {_p(test['p'])}"
         if test.get("cohens_d") is not None:
             text += f", d = {fmt_num(test['cohens_d'])}"
+    elif kind == "anova" and welch:
+        text = (
+            f"Welch's F({_df(welch['df1'])}, {_df(welch['df2'])}) = {fmt_stat(welch['F'])}, "
+            f"{_p(welch['p'])}"
+        )
+        if test.get("eta_sq") is not None:
+            text += f", η² = {fmt_stat(test['eta_sq'], leading_zero=False)}"
     elif kind == "anova":
         text = f"F({_df(test['df1'])}, {_df(test['df2'])}) = {fmt_stat(test['F'])}, {_p(test['p'])}"
         if test.get("eta_sq") is not None:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from surveykit.dates import report_date
 from surveykit.render.json import test_document
-from surveykit.render.numbers import fmt_cell, fmt_num, fmt_p
+from surveykit.render.numbers import fmt_cell, fmt_num, fmt_p, fmt_stat
 from surveykit.result import (
     COUNT,
     LABEL,
@@ -212,14 +212,22 @@ def build_report(result: Result, *, generated: date | None = None, figures: bool
     test_tables = _test_tables(tests, counter, result.options.get("adjust"))
     test_figures: list[Figure] = []
     if figures:
-        from surveykit.render.figures import anova_means
+        from surveykit.render.figures import anova_means, omitted_groups
 
         for t, d in tests:
             if t.kind == "anova" and not t.error:
                 png = anova_means(d, dv_label=t.dv_label or t.dv, by_label=t.by_label or t.by)
                 if png is not None:
                     title = f"Mean {t.dv_label or t.dv} by {t.by_label or t.by} with 95% CI"
-                    test_figures.append(Figure(counter.figure(), title, png, alt=title))
+                    left_out = omitted_groups(d)
+                    notes = (
+                        [f"Not shown: {', '.join(left_out)}; a group needs n ≥ 2 for a CI."]
+                        if left_out
+                        else []
+                    )
+                    test_figures.append(
+                        Figure(counter.figure(), title, png, alt=title, notes=notes)
+                    )
     return Report(
         title=result.title or result.survey,
         generated=f"{generated.day} {generated:%B %Y}",
@@ -406,29 +414,183 @@ def _test_tables(
             )
         )  # fmt: skip
     for t, d in tests:
-        posthoc = d.get("posthoc") or {}
-        tukey = posthoc.get("tukey") or []
-        gh = {(r["a"], r["b"]): r for r in posthoc.get("games_howell") or []}
-        if t.kind != "anova" or not tukey:
+        # A withheld test (small-cell protection) or one that failed shows none of its numbers.
+        if d.get("suppressed") or t.error:
             continue
-        rows = []
-        for r in tukey:
-            other = gh.get((r["a"], r["b"]), {})
-            rows.append([
-                f"{r['a']} − {r['b']}", fmt_num(r.get("diff")), fmt_num(r.get("se")),
-                _ci(r.get("ci95")), _p(r.get("p_adj")), _p(other.get("p_adj")),
-            ])  # fmt: skip
-        out.append(
-            ReportTable(
-                number=counter.table(), id=f"posthoc_{t.dv}_{t.by}",
-                title=f"Post-hoc comparisons of {t.dv_label or t.dv} by {t.by_label or t.by}",
-                columns=["Pair", "Difference", "SE", "95% CI (Tukey)", "p Tukey", "p Games–Howell"],
-                rows=rows, row_kinds=[ROW_DATA] * len(rows), align=["l"] + ["r"] * 5,
-                kind="posthoc",
-                notes=["Tukey HSD assumes equal variances; Games–Howell does not. p values adjusted for all pairs."],
-            )
-        )  # fmt: skip
+        detail = _DETAIL_TABLES.get(t.kind)
+        if detail is not None:
+            out.extend(detail(t, d, counter))
     return out
+
+
+def _df(value: Any) -> str:
+    """Degrees of freedom: whole numbers as such, Welch's to two decimals."""
+    if value is None or isinstance(value, str):
+        return value or ""
+    return str(int(value)) if float(value).is_integer() else f"{float(value):.2f}"
+
+
+def _title(t: TestReport) -> str:
+    return f"{t.dv_label or t.dv} by {t.by_label or t.by}"
+
+
+def _reported(d: dict[str, Any], equal: str) -> str:
+    """The note saying which variant the APA line reports, and why."""
+    levene = d.get("levene_p")
+    why = (
+        f"Levene's p {fmt_p(levene) if fmt_p(levene).startswith('<') else '= ' + fmt_p(levene)}"
+        if levene is not None
+        else "Levene's test undefined"
+    )
+    if d.get("variant") == "welch":
+        text = f"Reported: Welch's test ({why})."
+    else:
+        text = f"Reported: {equal} ({why})."
+    if d.get("variant_note"):
+        text += f" {d['variant_note']}."
+    return text
+
+
+def _ttest_tables(t: TestReport, d: dict[str, Any], counter: _Numbers) -> list[ReportTable]:
+    """SPSS's Independent Samples Test: both rows, Levene, difference with CI, d with CI."""
+    lev = d.get("levene") or {}
+    welch = d.get("welch") or {}
+    d_ci = d.get("cohens_d_ci95")
+    rows = [
+        ["Equal variances assumed", fmt_num(lev.get("F")), _p(lev.get("p")), fmt_num(d.get("t")),
+         _df(d.get("df")), _p(d.get("p")), fmt_num(d.get("mean_diff")), fmt_num(d.get("se_diff")),
+         _ci(d.get("ci95")), f"{fmt_num(d.get('cohens_d'))} {_ci(d_ci)}".strip()],
+        ["Equal variances not assumed", "", "", fmt_num(welch.get("t")), _df(welch.get("df")),
+         _p(welch.get("p")), fmt_num(d.get("mean_diff")), fmt_num(welch.get("se_diff")),
+         _ci(welch.get("ci95")), ""],
+    ]  # fmt: skip
+    level = fmt_num(100 * float(d.get("ci_level") or 0.95), 0)
+    reported = _reported(d, "Student's t")
+    notes = [
+        f"{reported} Levene's test of equal variances is mean-centred (as SPSS). Mean difference = "
+        f"{t.by_label or t.by} {d['groups'][0]['label']} − {d['groups'][1]['label']}; "
+        f"{level}% confidence intervals; Cohen's d uses the pooled SD (its CI from the "
+        "noncentral t)."
+    ]
+    return [
+        ReportTable(
+            number=counter.table(), id=f"ttest_{t.dv}_{t.by}",
+            title=f"Independent-samples t-test of {_title(t)}",
+            columns=["", "Levene F", "Levene p", "t", "df", "p", "Mean difference", "SE",
+                     f"{level}% CI", "Cohen's d [CI]"],
+            rows=rows, row_kinds=[ROW_DATA] * 2, align=["l"] + ["r"] * 9, kind="ttest", notes=notes,
+        )
+    ]  # fmt: skip
+
+
+def _anova_tables(t: TestReport, d: dict[str, Any], counter: _Numbers) -> list[ReportTable]:
+    """The ANOVA table, the homogeneity and robust tests, and the post-hoc comparisons."""
+    rows = [
+        ["Between groups", fmt_num(d.get("ss_between")), _df(d.get("df1")),
+         fmt_num(d.get("ms_between")), fmt_num(d.get("F")), _p(d.get("p")),
+         fmt_stat(d.get("eta_sq"), leading_zero=False),
+         fmt_stat(d.get("omega_sq"), leading_zero=False)],
+        ["Within groups", fmt_num(d.get("ss_within")), _df(d.get("df2")),
+         fmt_num(d.get("ms_within")), "", "", "", ""],
+        ["Total", fmt_num(d.get("ss_total")), _df((d.get("df1") or 0) + (d.get("df2") or 0)),
+         "", "", "", "", ""],
+    ]  # fmt: skip
+    out = [
+        ReportTable(
+            number=counter.table(), id=f"anova_{t.dv}_{t.by}", title=f"One-way ANOVA of {_title(t)}",
+            columns=["Source", "SS", "df", "MS", "F", "p", "η²", "ω²"], rows=rows,
+            row_kinds=[ROW_DATA, ROW_DATA, "total"], align=["l"] + ["r"] * 7, kind="anova",
+            notes=[_reported(d, "the classic F")],
+        )
+    ]  # fmt: skip
+    missing = next((n for n in d.get("notes") or [] if n.startswith("Welch and Brown")), "")
+    robust = []
+    for label, key, absent in (
+        ("Levene (mean-centred)", "levene", "undefined: no group has any spread"),
+        ("Levene (median-centred)", "brown_forsythe_levene", "undefined: no group has any spread"),
+        ("Welch's F", "welch", missing.split(": ", 1)[-1] or "not computed"),
+        ("Brown–Forsythe F*", "brown_forsythe", missing.split(": ", 1)[-1] or "not computed"),
+    ):
+        test = d.get(key)
+        if test:
+            robust.append([label, fmt_num(test.get("F")), _df(test.get("df1")),
+                           _df(test.get("df2")), _p(test.get("p"))])  # fmt: skip
+        else:
+            robust.append([label, f"not computed: {absent}", "", "", ""])
+    out.append(
+        ReportTable(
+            number=counter.table(), id=f"anova_robust_{t.dv}_{t.by}",
+            title=f"Equal variances and robust tests of equal means: {_title(t)}",
+            columns=["Test", "Statistic", "df1", "df2", "p"], rows=robust,
+            row_kinds=[ROW_DATA] * len(robust), align=["l", "r", "r", "r", "r"], kind="robust",
+            notes=["Levene's tests of equal variances; Welch's F and Brown–Forsythe's F* test "
+                   "equal means without assuming equal variances."],
+        )
+    )  # fmt: skip
+    posthoc = d.get("posthoc") or {}
+    tukey = posthoc.get("tukey") or []
+    if not tukey:
+        return out
+    gh = {(r["a"], r["b"]): r for r in posthoc.get("games_howell") or []}
+    gh_notes = [n for n in d.get("notes") or [] if "Games-Howell" in n]
+    rows = []
+    for r in tukey:
+        other = gh.get((r["a"], r["b"]))
+        gh_p = _p(other.get("p_adj")) if other else f"not computed{_gh_reason(r, gh_notes)}"
+        rows.append([
+            f"{r['a']} − {r['b']}", fmt_num(r.get("diff")), fmt_num(r.get("se")),
+            _ci(r.get("ci95")), _p(r.get("p_adj")), gh_p,
+        ])  # fmt: skip
+    out.append(
+        ReportTable(
+            number=counter.table(), id=f"posthoc_{t.dv}_{t.by}",
+            title=f"Post-hoc comparisons of {_title(t)}",
+            columns=["Pair", "Difference", "SE", "95% CI (Tukey)", "p Tukey", "p Games–Howell"],
+            rows=rows, row_kinds=[ROW_DATA] * len(rows), align=["l"] + ["r"] * 5,
+            kind="posthoc",
+            notes=["Tukey HSD assumes equal variances; Games–Howell does not. p values adjusted for all pairs.",
+                   *gh_notes],
+        )
+    )  # fmt: skip
+    return out
+
+
+def _gh_reason(pair: dict[str, Any], notes: list[str]) -> str:
+    # Games–Howell needs each group's variance: a group of n = 1 or two groups without spread.
+    for note in notes:
+        if repr(pair["a"]) in note or repr(pair["b"]) in note:
+            return ": n < 2" if "has n =" in note else ": no spread"
+    return ""
+
+
+def _chisq_tables(t: TestReport, d: dict[str, Any], counter: _Numbers) -> list[ReportTable]:
+    """Pearson χ², and for 2 × 2 tables Yates' correction and Fisher's exact p; expected counts."""
+    rows = [["Pearson χ²", fmt_num(d.get("chi2")), _df(d.get("df")), _p(d.get("p"))]]
+    yates = d.get("yates")
+    if yates:
+        rows.append(["Continuity correction (Yates)", fmt_num(yates.get("chi2")),
+                     _df(yates.get("df", d.get("df"))), _p(yates.get("p"))])  # fmt: skip
+    if d.get("fisher_p") is not None:
+        rows.append(["Fisher's exact test", "", "", _p(d.get("fisher_p"))])
+    notes = list(d.get("notes") or [])
+    expected = [v for row in d.get("expected") or [] for v in row if isinstance(v, int | float)]
+    if expected and not any("expected count" in n for n in notes):
+        low = sum(v < 5 for v in expected)
+        notes.append(
+            f"{low} cells ({fmt_num(100 * low / len(expected), 1)}%) have expected count less "
+            f"than 5; the minimum expected count is {fmt_num(min(expected))}."
+        )
+    return [
+        ReportTable(
+            number=counter.table(), id=f"chisq_{t.dv}_{t.by}",
+            title=f"Chi-square tests of {_title(t)}",
+            columns=["Test", "Value", "df", "p"], rows=rows, row_kinds=[ROW_DATA] * len(rows),
+            align=["l", "r", "r", "r"], kind="chisq", notes=notes,
+        )
+    ]  # fmt: skip
+
+
+_DETAIL_TABLES = {"t-test": _ttest_tables, "anova": _anova_tables, "chi-square": _chisq_tables}
 
 
 def _p(value: Any) -> str:
@@ -483,6 +645,9 @@ def methods_paragraphs(result: Result) -> list[str]:
                 f"{_ADJUST_NAMES.get(adjust, adjust)}."
             )
         paragraphs.append(text)
+    variance = _variance_paragraph(result)
+    if variance:
+        paragraphs.append(variance)
     missing = result.options.get("missing")
     if missing == "listwise":
         paragraphs.append(
@@ -589,8 +754,17 @@ def _test_detail(test: TestReport, d: dict[str, Any]) -> TestDetail:
             f"χ² = {fmt_num(d['chi2'], 3)}, df = {fmt_num(d['df'], 0)}, {_p_is(d['p'])}, "
             f"Cramér's V = {fmt_num(d.get('cramers_v'), 3)}"
         )
+        yates = d.get("yates")
+        if yates:
+            lines.append(
+                f"Continuity correction (Yates): χ² = {fmt_num(yates.get('chi2'), 3)}, "
+                f"df = {fmt_num(yates.get('df', d['df']), 0)}, {_p_is(yates.get('p'))}"
+            )
         if d.get("fisher_p") is not None:
             lines.append(f"Fisher's exact test: {_p_is(d['fisher_p'])}")
+    notes = [str(n) for n in d.get("notes") or []]
+    if d.get("variant"):  # which t or F the APA line reports, and why (plan option variance)
+        notes.insert(0, _reported(d, "Student's t" if d["kind"] == "t-test" else "the classic F"))
     posthoc = []
     if d["kind"] == "anova":
         for name, rows in (d.get("posthoc") or {}).items():
@@ -608,7 +782,7 @@ def _test_detail(test: TestReport, d: dict[str, Any]) -> TestDetail:
         title=title,
         groups=grid,
         lines=lines,
-        notes=[str(n) for n in d.get("notes") or []],
+        notes=notes,
         posthoc=posthoc,
         apa=d["apa"],
     )
@@ -656,3 +830,38 @@ def data_issues_sentence(result: Result) -> str:
 
 def _plural(n: int, word: str) -> str:
     return word if n == 1 else word + "s"
+
+
+_VARIANCE_RULES = {
+    "auto": "Welch's t and Welch's F were reported where Levene's test (mean-centred) rejected "
+    "equal variances at α = {alpha}, Student's t and the classic F otherwise",
+    "student": "Student's t and the classic F were reported (equal variances assumed; "
+    "plan option variance: student)",
+    "welch": "Welch's t and Welch's F were reported (plan option variance: welch)",
+}
+_VARIANT_NAMES = {
+    ("t-test", "student"): "Student's t",
+    ("t-test", "welch"): "Welch's t",
+    ("anova", "classic"): "the classic F",
+    ("anova", "welch"): "Welch's F",
+}
+
+
+def _variance_paragraph(result: Result) -> str:
+    """The variance rule and, per t-test and ANOVA, which variant was reported and why."""
+    tests = [t for t in result.tests if t.stats.get("variant")]
+    if not tests:
+        return ""
+    rule = result.options.get("variance", "auto")
+    alpha = fmt_num(result.options.get("alpha", 0.05))
+    text = "Variances: " + _VARIANCE_RULES.get(rule, rule).format(alpha=alpha) + "; both are in "
+    text += "the test tables. "
+    parts = []
+    for t in tests:
+        name = _VARIANT_NAMES.get((t.kind, t.stats["variant"]), t.stats["variant"])
+        levene = t.stats.get("levene_p")
+        why = f"Levene's p {'= ' if not fmt_p(levene).startswith('<') else ''}{fmt_p(levene)}"
+        parts.append(
+            f"{name} for {_title(t)} ({why if levene is not None else 'Levene undefined'})"
+        )
+    return text + "Reported: " + "; ".join(parts) + "."

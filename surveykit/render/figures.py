@@ -4,11 +4,17 @@ matplotlib is imported inside the functions (it costs ~0.3 s) and used through
 ``matplotlib.figure.Figure`` + ``FigureCanvasAgg`` rather than pyplot, so no
 GUI backend is ever chosen and no global figure state is left behind.
 Cells that small-cell suppression replaced by strings are never plotted as numbers.
+Math text is off: a label such as "plan #1 costs $5, plan #2 costs $10" is drawn as
+written, not parsed as TeX. Long labels are wrapped and each bar gets room for its
+lines, so tick labels never overlap.
 """
 
 from __future__ import annotations
 
 import io
+import textwrap
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from surveykit.result import ROW_DATA, ROW_HEADING, Table
@@ -16,6 +22,19 @@ from surveykit.result import ROW_DATA, ROW_HEADING, Table
 _DPI = 150
 _WIDTH = 7.0  # inches: fits an A4/Letter text width in Word at 100%
 _METADATA = {"Software": None}  # keep the PNG bytes free of the matplotlib version
+
+
+_LABEL_CHARS = 42  # wrap width of a bar label: about 2.6 inches at 9 pt
+_LINE = 0.17  # inches per line of a 9 pt label
+
+
+@contextmanager
+def _plain_text() -> Iterator[None]:
+    """Text is drawn as written: no math text, whatever a label holds."""
+    import matplotlib
+
+    with matplotlib.rc_context({"text.parse_math": False, "text.usetex": False}):
+        yield
 
 
 def _new_figure(height: float) -> Any:
@@ -27,9 +46,24 @@ def _new_figure(height: float) -> Any:
     return fig
 
 
+def _wrap(label: str, width: int = _LABEL_CHARS) -> str:
+    return "\n".join(textwrap.wrap(label, width, break_long_words=True)) or label
+
+
+def _bar_positions(labels: list[str], base: float) -> tuple[list[float], float]:
+    """y of each bar (top-down) and the axes height in inches: taller bars for longer labels."""
+    heights = [max(base, _LINE * (label.count("\n") + 1) + 0.12) for label in labels]
+    y, top = [], 0.0
+    for h in heights:
+        y.append(top + h / 2)
+        top += h
+    return y, top
+
+
 def _png(fig: Any) -> bytes:
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", metadata=_METADATA)
+    with _plain_text():  # tick labels are made while drawing
+        fig.savefig(buffer, format="png", metadata=_METADATA)
     return buffer.getvalue()
 
 
@@ -41,6 +75,12 @@ def _number(value: Any) -> float | None:
 
 def multi_bars(table: Table) -> bytes | None:
     """Horizontal bars of the % of respondents choosing each option of a select-all table."""
+    fig = multi_figure(table)
+    return None if fig is None else _png(fig)
+
+
+def multi_figure(table: Table) -> Any:
+    """The matplotlib Figure of :func:`multi_bars` (None when there is nothing to draw)."""
     if "%" not in table.columns:
         return None
     pct = table.columns.index("%")
@@ -48,22 +88,27 @@ def multi_bars(table: Table) -> bytes | None:
     rows = [row for row, kind in zip(table.rows, kinds, strict=True) if kind == ROW_DATA]
     if not rows:
         return None
-    labels = [str(row[0]) for row in rows]
+    labels = [_wrap(str(row[0])) for row in rows]
     values = [_number(row[pct]) for row in rows]
-    fig = _new_figure(0.9 + 0.38 * len(rows))
+    with _plain_text():
+        return _multi_bars(labels, values, [str(row[pct]) for row in rows])
+
+
+def _multi_bars(labels: list[str], values: list[float | None], shown: list[str]) -> Any:
+    y, height = _bar_positions(labels, 0.38)
+    fig = _new_figure(0.9 + height)
     ax = fig.add_subplot()
-    y = list(range(len(rows)))
-    ax.barh(y, [v or 0.0 for v in values], color="#3b6ea5", height=0.65)
+    ax.barh(y, [v or 0.0 for v in values], color="#3b6ea5", height=0.25)
     top = max([v for v in values if v is not None] or [1.0])
-    for yi, (value, row) in enumerate(zip(values, rows, strict=True)):
-        text = f"{value:.1f}%" if value is not None else str(row[pct])
+    for yi, value, text in zip(y, values, shown, strict=True):
+        text = f"{value:.1f}%" if value is not None else text
         ax.text((value or 0.0) + top * 0.01, yi, text, va="center", fontsize=8)
     ax.set_yticks(y, labels, fontsize=9)
-    ax.invert_yaxis()  # the table's order (most chosen first) reads top-down
+    ax.set_ylim(height, 0)  # the table's order (most chosen first) reads top-down
     ax.set_xlim(0, top * 1.15)
     ax.set_xlabel("Percent of respondents")
     ax.spines[["top", "right"]].set_visible(False)
-    return _png(fig)
+    return fig
 
 
 def likert_segments(table: Table) -> list[tuple[str, list[str], list[Any]]]:
@@ -101,6 +146,12 @@ def likert_segments(table: Table) -> list[tuple[str, list[str], list[Any]]]:
 
 
 def likert_diverging(table: Table) -> bytes | None:
+    """PNG of :func:`likert_figure`."""
+    fig = likert_figure(table)
+    return None if fig is None else _png(fig)
+
+
+def likert_figure(table: Table) -> Any:
     """Diverging stacked bars of a Likert battery: disagreement left of 0, agreement right.
 
     Shares are of valid answers (missing excluded); an odd middle category is
@@ -116,6 +167,12 @@ def likert_diverging(table: Table) -> bytes | None:
     if not drawable:
         return None
     choices = segments[0][1]
+    with _plain_text():
+        return _likert_figure([_wrap(label) for label, _ in drawable],
+                              [counts for _, counts in drawable], choices)  # fmt: skip
+
+
+def _likert_figure(labels: list[str], rows: list[list[float]], choices: list[str]) -> Any:
     k = len(choices)
     from matplotlib import colormaps
 
@@ -123,42 +180,72 @@ def likert_diverging(table: Table) -> bytes | None:
     colours = [cmap(0.1 + 0.8 * i / (k - 1)) for i in range(k)]
     if k % 2:
         colours[k // 2] = (0.82, 0.82, 0.82, 1.0)
-    fig = _new_figure(1.4 + 0.42 * len(drawable))
+    y, height = _bar_positions(labels, 0.42)
+    fig = _new_figure(1.4 + height)
     ax = fig.add_subplot()
     half = k // 2
-    for y, (_label, counts) in enumerate(drawable):
+    for yi, counts in zip(y, rows, strict=True):
         total = sum(counts)
         shares = [100.0 * c / total for c in counts]
         left = -(sum(shares[:half]) + (shares[half] / 2 if k % 2 else 0.0))
         for i, share in enumerate(shares):
-            ax.barh(y, share, left=left, color=colours[i], height=0.7,
-                    label=choices[i] if y == 0 else None)  # fmt: skip
+            ax.barh(yi, share, left=left, color=colours[i], height=0.3,
+                    label=choices[i] if yi == y[0] else None)  # fmt: skip
             if share >= 6:
-                ax.text(left + share / 2, y, f"{share:.0f}", ha="center", va="center", fontsize=7)
+                ax.text(left + share / 2, yi, f"{share:.0f}", ha="center", va="center", fontsize=7)
             left += share
     ax.axvline(0, color="#444444", linewidth=0.8)
-    ax.set_yticks(range(len(drawable)), [label for label, _ in drawable], fontsize=9)
-    ax.invert_yaxis()
+    ax.set_yticks(y, labels, fontsize=9)
+    ax.set_ylim(height, 0)
     ax.set_xlim(-100, 100)
     ax.set_xticks(range(-100, 101, 25), [f"{abs(v)}" for v in range(-100, 101, 25)])
     ax.set_xlabel("Percent of valid answers")
     ax.spines[["top", "right", "left"]].set_visible(False)
     # A figure-level legend below the axes: constrained layout makes room for it.
     fig.legend(loc="outside lower center", ncol=min(k, 3), fontsize=8, frameon=False)
-    return _png(fig)
+    return fig
 
 
 def anova_means(test: dict[str, Any], *, dv_label: str, by_label: str) -> bytes | None:
-    """Group means with 95% confidence intervals from an ANOVA's ``groups``."""
-    groups = [
+    """PNG of :func:`means_figure`."""
+    fig = means_figure(test, dv_label=dv_label, by_label=by_label)
+    return None if fig is None else _png(fig)
+
+
+def means_figure(test: dict[str, Any], *, dv_label: str, by_label: str) -> Any:
+    """Group means with 95% confidence intervals from an ANOVA's ``groups``.
+
+    Groups without a CI (n = 1) cannot be drawn; :func:`omitted_groups` names them so
+    the report can say so under the figure.
+    """
+    groups = _drawable_groups(test)
+    if not groups:
+        return None
+    with _plain_text():
+        return _means_figure(groups, dv_label=dv_label, by_label=by_label)
+
+
+def omitted_groups(test: dict[str, Any]) -> list[str]:
+    """Groups of a test that :func:`anova_means` leaves out (no mean or CI, e.g. n = 1)."""
+    drawn = {id(g) for g in _drawable_groups(test)}
+    return [
+        f"{g.get('label', '')} (n = {g.get('n', '')})"
+        for g in test.get("groups") or []
+        if id(g) not in drawn
+    ]
+
+
+def _drawable_groups(test: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
         g
         for g in test.get("groups") or []
         if _number(g.get("mean")) is not None
         and isinstance(g.get("ci95"), list | tuple)
         and all(_number(v) is not None for v in g["ci95"])
     ]
-    if not groups:
-        return None
+
+
+def _means_figure(groups: list[dict[str, Any]], *, dv_label: str, by_label: str) -> Any:
     fig = _new_figure(3.2)
     ax = fig.add_subplot()
     x = list(range(len(groups)))
@@ -167,10 +254,12 @@ def anova_means(test: dict[str, Any], *, dv_label: str, by_label: str) -> bytes 
     upper = [float(g["ci95"][1]) - m for m, g in zip(means, groups, strict=True)]
     ax.errorbar(x, means, yerr=[lower, upper], fmt="o", color="#3b6ea5", capsize=5,
                 markersize=6, linewidth=1.4)  # fmt: skip
-    ax.set_xticks(x, [f"{g.get('label', '')}\n(n = {g.get('n', '')})" for g in groups], fontsize=8)
+    chars = max(8, int(90 / len(groups)))  # about the room under each of them
+    ticks = [f"{_wrap(str(g.get('label', '')), chars)}\n(n = {g.get('n', '')})" for g in groups]
+    ax.set_xticks(x, ticks, fontsize=8)
     ax.set_xlim(-0.6, len(groups) - 0.4)
-    ax.set_ylabel(f"Mean {dv_label}")
+    ax.set_ylabel(_wrap(f"Mean {dv_label}", 50))
     ax.set_xlabel(by_label)
     ax.grid(axis="y", color="#dddddd", linewidth=0.6)
     ax.spines[["top", "right"]].set_visible(False)
-    return _png(fig)
+    return fig

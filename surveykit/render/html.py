@@ -50,7 +50,7 @@ def _figure(figure: Figure) -> str:
         f'<figure id="figure-{figure.number}"><figcaption><span class="num">Figure '
         f'{figure.number}</span><span class="title">{escape(figure.caption)}</span></figcaption>'
         f'<img src="data:image/png;base64,{data}" alt="{escape(figure.alt or figure.caption)}">'
-        + "".join(f'<p class="note"><em>Note.</em> {escape(n)}</p>' for n in figure.notes)
+        + "".join(f'<p class="note"><em>Note.</em> {escape(note)}</p>' for note in figure.notes)
         + "</figure>"
     )
 

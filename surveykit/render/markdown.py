@@ -46,17 +46,15 @@ def _table(table: ReportTable, figure_dir: str | None) -> list[str]:
 
 
 def _figure(figure: Figure, link: str) -> list[str]:
-    lines = [
+    return [
         f"**Figure {figure.number}**",
         "",
         f"*{_escape(figure.caption)}*",
         "",
         f"![{_escape(figure.caption)}]({link})",
         "",
+        *(line for note in figure.notes for line in (f"*Note.* {_escape(note)}", "")),
     ]
-    for note in figure.notes:
-        lines += [f"*Note.* {_escape(note)}", ""]
-    return lines
 
 
 def render_markdown(report: Report, figure_dir: str | None) -> str:

@@ -18,7 +18,6 @@ from scipy.special import gammaln
 
 from surveykit.errors import StatisticsError
 from surveykit.stats.distributions import f_sf, nct_cdf, t_ppf, t_sf
-from surveykit.stats.roots import brentq
 
 from ._results import FTest, GroupDescriptives, Result
 from .descriptive import as_sample, group_descriptives
@@ -130,6 +129,9 @@ def _ncp_interval(t: float, df: float, level: float) -> tuple[float, float]:
     """Noncentrality parameters whose noncentral-t puts ``t`` at the (1 +/- level)/2 quantiles."""
     tail = (1 - level) / 2
 
+    # scipy.optimize costs ~0.2 s to import; only this interval (and Tukey quantiles) use it.
+    from scipy.optimize import brentq
+
     def solve(target: float) -> float:
         def f(ncp: float) -> float:
             return nct_cdf(t, df, ncp) - target
@@ -138,7 +140,7 @@ def _ncp_interval(t: float, df: float, level: float) -> tuple[float, float]:
         width = 2.0 + abs(t) * 0.5
         while f(t - width) < 0 or f(t + width) > 0:
             width *= 2
-        return brentq(f, t - width, t + width, xtol=1e-14, rtol=1e-14)
+        return float(brentq(f, t - width, t + width, xtol=1e-14, rtol=1e-14))
 
     return solve(1 - tail), solve(tail)
 

@@ -1,4 +1,10 @@
-"""Internal consistency: Cronbach's alpha with item-total statistics."""
+"""Internal consistency: Cronbach's alpha with item-total statistics.
+
+Besides raw α: standardised α from the mean inter-item correlation r̄,
+k·r̄ / (1 + (k − 1)·r̄); Feldt's (1965) 95% interval,
+1 − (1 − α)·F(0.975 | 0.025; n − 1, (n − 1)(k − 1)); and per item its mean, SD,
+corrected item–total r and α if deleted — the figures of R's psych::alpha.
+"""
 
 from __future__ import annotations
 
@@ -21,6 +27,8 @@ class ItemTotal:
     item: str
     corrected_r: float | None
     alpha_if_deleted: float | None
+    mean: float | None = None
+    sd: float | None = None
 
 
 @dataclass(frozen=True)
@@ -34,6 +42,9 @@ class AlphaResult(Result):
     k: int
     item_total: tuple[ItemTotal, ...]
     notes: tuple[str, ...] = ()
+    std_alpha: float | None = None
+    mean_r: float | None = None
+    ci95: tuple[float, float] | None = None
 
 
 def _var(x: np.ndarray) -> float:
@@ -93,6 +104,19 @@ def cronbach_alpha(
     if dropped:
         notes.append(f"{dropped} respondents with a missing item were left out (listwise)")
     totals = complete.sum(axis=1)
+    correlations = [
+        _corr(complete[:, i], complete[:, j]) for i in range(k) for j in range(i + 1, k)
+    ]
+    mean_r = std_alpha = None
+    if all(r is not None for r in correlations):
+        mean_r = math.fsum(correlations) / len(correlations)  # type: ignore[arg-type]
+        std_alpha = k * mean_r / (1 + (k - 1) * mean_r)
+    else:
+        notes.append("standardised alpha undefined: an item has no variance")
+    from scipy.special import fdtri
+
+    df1, df2 = n - 1, (n - 1) * (k - 1)
+    ci95 = (1 - (1 - alpha) * fdtri(df1, df2, 0.975), 1 - (1 - alpha) * fdtri(df1, df2, 0.025))
     rows = []
     for j, label in enumerate(labels):
         rest = np.delete(complete, j, axis=1)
@@ -102,7 +126,11 @@ def cronbach_alpha(
                 f"item {label!r}: corrected item-total correlation undefined (no variance)"
             )
         a_del = _alpha(rest) if k > 2 else None
-        rows.append(ItemTotal(label, r, a_del))
+        mean = stable_mean(complete[:, j])
+        rows.append(ItemTotal(label, r, a_del, mean, math.sqrt(_var(complete[:, j]))))
     if k == 2:
         notes.append("alpha if item deleted needs at least 3 items")
-    return AlphaResult(alpha=alpha, n=n, k=k, item_total=tuple(rows), notes=tuple(notes))
+    return AlphaResult(
+        alpha=alpha, n=n, k=k, item_total=tuple(rows), notes=tuple(notes),
+        std_alpha=std_alpha, mean_r=mean_r, ci95=(float(ci95[0]), float(ci95[1])),
+    )  # fmt: skip

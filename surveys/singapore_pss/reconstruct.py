@@ -1631,6 +1631,7 @@ def audit(pub, q, csv_text: str) -> tuple[str, int, int]:
             a.check(f"{name}: df1", t["df1"], 2.0)
             a.check(f"{name}: df2", t["df2"], float(n - 3))
             a.check(f"{name}: p", t["p"], float(res.pvalue))
+    a.lines += _variance_note(pub, dvs, code, P, AGE, X)
 
     head = [
         "# AUDIT — reconstruction of the Singapore PSS survey",
@@ -1663,6 +1664,65 @@ def audit(pub, q, csv_text: str) -> tuple[str, int, int]:
 
 
 # ----------------------------------------------------------------------------
+
+
+def _welch_f(groups):
+    """Welch's F (Welch 1951) with its df and p, as R's oneway.test(var.equal = FALSE)."""
+    ns = np.array([len(g) for g in groups], float)
+    means = np.array([np.mean(g) for g in groups])
+    w = ns / np.array([np.var(g, ddof=1) for g in groups])
+    k, mw = len(groups), np.sum(w * means) / np.sum(w)
+    tmp = np.sum((1 - w / np.sum(w)) ** 2 / (ns - 1))
+    f = np.sum(w * (means - mw) ** 2) / (k - 1) / (1 + 2 * (k - 2) / (k * k - 1) * tmp)
+    df2 = (k * k - 1) / (3 * tmp)
+    return f, k - 1, df2, stats.f.sf(f, k - 1, df2)
+
+
+def _apa_p(p):
+    return "p < .001" if p < 0.001 else f"p = {p:.3f}".replace("0.", ".", 1)
+
+
+def _variance_note(pub, dvs, code, P, AGE, X):
+    """What surveykit's default ``variance: auto`` would report instead of the paper's tests."""
+    lines = [
+        "",
+        "## Variances (`variance: student` in analysis.yaml)",
+        "",
+        "The paper reports Student's t and the classic F throughout, so `analysis.yaml`",
+        "sets `variance: student`. With surveykit's default, `variance: auto`, a test whose",
+        "Levene's test (mean-centred, as SPSS) gives p < .05 is reported with Welch's",
+        "t or F instead; on this file that would change these tests:",
+        "",
+        "| test | Levene's test | paper (Student / classic) | `variance: auto` would report |",
+        "|---|---|---|---|",
+    ]
+    for t in pub["tests"]:
+        if t["kind"] == "t-test":
+            s = np.array([code[v] for v in dvs[t["dv"]]], float)
+            groups = [s[P == "Yes"], s[P == "No"]]
+            name = f"t {t['dv']} by PSS at workplace"
+        else:
+            y = AGE if t["dv"] == "age" else X
+            by = dvs[t["by"]]
+            groups = [y[by == lab] for lab in ("Yes", "Maybe", "No")]
+            name = f"F {t['dv']} by {t['by']}"
+        lev = stats.levene(*groups, center="mean")
+        if lev.pvalue >= 0.05:
+            continue
+        levene = f"F({len(groups) - 1}, {sum(map(len, groups)) - len(groups)}) = {lev.statistic:.2f}, {_apa_p(lev.pvalue)}"
+        if t["kind"] == "t-test":
+            paper = f"t({t['df']}) = {t['t']}, p = {str(t['p']).removeprefix('0')}"
+            w = stats.ttest_ind(*groups, equal_var=False)
+            welch = f"Welch t({w.df:.2f}) = {w.statistic:.2f}, {_apa_p(w.pvalue)}"
+        else:
+            paper = f"F({t['df1']}, {t['df2']}) = {t['F']}, p = {str(t['p']).removeprefix('0')}"
+            if min(map(len, groups)) < 2:
+                welch = "the classic F (Welch's F needs two answers in every group; one has 1)"
+            else:
+                f, df1, df2, p = _welch_f(groups)
+                welch = f"Welch F({df1}, {df2:.2f}) = {f:.2f}, {_apa_p(p)}"
+        lines.append(f"| {name} | {levene} | {paper} | {welch} |")
+    return lines
 
 
 def main(argv=None) -> int:

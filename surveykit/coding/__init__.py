@@ -1,0 +1,92 @@
+"""Open-ended answers as data: a codebook, coders' decisions, suggestions and agreement.
+
+A survey folder holds ``codebook.yaml`` and ``coding.csv`` beside its
+questionnaire and responses; ``surveykit code`` reads and writes them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from surveykit.errors import SurveyError
+
+
+@dataclass(frozen=True)
+class CodingFiles:
+    """Where a survey folder keeps what coding needs."""
+
+    folder: Path
+
+    @property
+    def responses(self) -> Path:
+        return self.folder / "responses.csv"
+
+    @property
+    def questionnaire(self) -> Path:
+        return self.folder / "questionnaire.yaml"
+
+    @property
+    def codebook(self) -> Path:
+        return self.folder / "codebook.yaml"
+
+    @property
+    def sheet(self) -> Path:
+        return self.folder / "coding.csv"
+
+    def check(self) -> None:
+        """One error naming the first file that is missing."""
+        if not self.folder.is_dir():
+            raise SurveyError("is not a folder; give the survey folder", file=self.folder)
+        for path in (self.responses, self.questionnaire, self.codebook):
+            if not path.is_file():
+                raise SurveyError("not found (the survey folder needs it for coding)", file=path)
+
+
+def suggest_survey(folder: Path, coder: str) -> tuple[int, int]:
+    """Add pattern suggestions for ``coder`` to ``coding.csv``; returns (added, rows in all)."""
+    from surveykit.coding.codebook import load_codebook
+    from surveykit.coding.sheet import read_coding, render_coding
+    from surveykit.coding.suggest import answers, suggest
+    from surveykit.files import write_atomic
+    from surveykit.ingest import read_responses
+    from surveykit.questionnaire import load_questionnaire
+
+    files = CodingFiles(folder)
+    files.check()
+    questionnaire = load_questionnaire(files.questionnaire)
+    codebook = load_codebook(files.codebook, questionnaire)
+    existing = read_coding(files.sheet, codebook)
+    data = read_responses(files.responses, questionnaire)
+    rows, added = suggest(existing, answers(data.data, codebook), codebook, coder)
+    write_atomic(files.sheet, render_coding(rows))
+    return added, len(rows)
+
+
+def agreement_survey(folder: Path, coders: list[str] | None):
+    """Per-code and pooled agreement of two coders in ``coding.csv``."""
+    from surveykit.coding.codebook import load_codebook
+    from surveykit.coding.sheet import read_coding
+    from surveykit.coding.suggest import agreement
+    from surveykit.questionnaire import load_questionnaire
+
+    files = CodingFiles(folder)
+    if not files.questionnaire.is_file() or not files.codebook.is_file():
+        files.check()
+    codebook = load_codebook(files.codebook, load_questionnaire(files.questionnaire))
+    rows = read_coding(files.sheet, codebook)
+    if not rows:
+        raise SurveyError(
+            "has no coding rows yet; run 'surveykit code suggest' first", file=files.sheet
+        )
+    names = list(dict.fromkeys(r.coder for r in rows))
+    if coders is None:
+        if len(names) != 2:
+            raise SurveyError(
+                f"the sheet has {len(names)} coder(s) ({', '.join(names)}); name two with --coders A,B",
+                file=files.sheet,
+            )
+        coders = names
+    if len(coders) != 2:
+        raise SurveyError("--coders names exactly two coders, e.g. --coders anna,ben")
+    return coders, agreement(rows, codebook, coders[0], coders[1])

@@ -1,0 +1,176 @@
+"""Authoring at survey scale: shared answer scales (``choice_sets``) and grid questions.
+
+Both are written once and expanded before items are read, so everything after
+the questionnaire (ingest, plans, expressions, scales) sees ordinary items:
+
+* ``choice_sets: {agree5: [...]}`` at the top level; an item's ``choices: agree5``
+  stands for that list (errors inside it point at the set's lines);
+* ``type: grid`` with ``text``, ``choices`` and ``rows`` becomes one ordinal item
+  per row (``multi: true``: one multi item per row), with id ``<grid>_<row>`` and
+  the row label as its label. Row columns are found in the shapes form tools
+  export without aliases: ``Question [Row]`` (Google and Microsoft Forms),
+  ``Question - Row`` (Qualtrics' question-text row), ``grid[row]`` and
+  ``grid[SQ001]`` (LimeSurvey), ``grid/row`` (Kobo/ODK) and ``grid_1``
+  (Qualtrics' ``QID_1`` style, with the grid's ``column:`` as the stem).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from surveykit.errors import SurveyError
+from surveykit.yamlio import Mapping, reject_unknown_keys
+
+GRID_KEYS = {
+    "id", "text", "label", "type", "choices", "rows", "multi", "show_if", "missing",
+    "invalid", "required", "report", "column", "separator", "other",
+}  # fmt: skip
+_ROW_KEYS = {"id", "label", "column"}
+# Keys a grid hands down to each of its rows.
+_INHERITED = ("show_if", "missing", "invalid", "required", "report", "separator", "other")
+
+
+def _copy(raw: Mapping, **changes: Any) -> Mapping:
+    """A copy of a YAML mapping that keeps its line numbers."""
+    out = Mapping(raw)
+    out.line = raw.line
+    out._key_lines = dict(getattr(raw, "_key_lines", {}))
+    for key, value in changes.items():
+        out[key] = value
+    return out
+
+
+def choice_sets(doc: Mapping) -> dict[str, list]:
+    """The top-level ``choice_sets`` (name → choices list), checked for shape."""
+    raw = doc.get("choice_sets")
+    if raw is None:
+        return {}
+    if not isinstance(raw, Mapping):
+        raise SurveyError(
+            "'choice_sets:' maps a name to a list of choices, e.g. agree5: [Disagree, Agree]",
+            line=doc.line_of("choice_sets"),
+        )
+    sets = {}
+    for name, choices in raw.items():
+        if not isinstance(name, str) or not name.isidentifier():
+            raise SurveyError(
+                f"choice set name {name!r} must be a plain name", line=raw.line_of(str(name))
+            )
+        if not isinstance(choices, list) or not choices:
+            raise SurveyError(
+                f"choice set {name!r} must be a non-empty list", line=raw.line_of(name)
+            )
+        sets[name] = choices
+    return sets
+
+
+def _resolve_choices(raw: Mapping, sets: dict[str, list], what: str) -> Mapping:
+    value = raw.get("choices")
+    if not isinstance(value, str):
+        return raw
+    if value not in sets:
+        known = ", ".join(sets) or "none defined under choice_sets:"
+        raise SurveyError(
+            f"{what}: choices {value!r} is not a choice set (choice sets: {known})",
+            line=raw.line_of("choices"),
+        )
+    return _copy(raw, choices=sets[value])
+
+
+def _slug(label: str) -> str:
+    slug = re.sub(r"\W+", "_", label.casefold()).strip("_")
+    return slug if slug and not slug[0].isdigit() else f"r{slug}"
+
+
+def expand(raw_items: list, sets: dict[str, list]) -> tuple[list, dict[str, tuple[str, ...]]]:
+    """Items with choice sets filled in and grids replaced by their rows; and each grid's row ids."""
+    out: list = []
+    grids: dict[str, tuple[str, ...]] = {}
+    for raw in raw_items:
+        if not isinstance(raw, Mapping):
+            out.append(raw)
+            continue
+        what = f"item {raw.get('id', '?')!r}"
+        raw = _resolve_choices(raw, sets, what)
+        if raw.get("type") != "grid":
+            out.append(raw)
+            continue
+        rows = _grid_rows(raw)
+        grids[raw["id"]] = tuple(r["id"] for r in rows)
+        out.extend(rows)
+    return out, grids
+
+
+def _grid_rows(raw: Mapping) -> list[Mapping]:
+    grid_id = raw.get("id")
+    what = f"grid {grid_id!r}"
+    if not isinstance(grid_id, str) or not grid_id.isidentifier():
+        raise SurveyError(
+            f"grid id {grid_id!r} must be a name of letters, digits and underscores",
+            line=raw.line_of("id"),
+        )
+    reject_unknown_keys(raw, GRID_KEYS, what)
+    text = raw.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise SurveyError(f"{what}: 'text' must be the question text", line=raw.line_of("text"))
+    text = " ".join(text.split())
+    multi = raw.get("multi", False)
+    if not isinstance(multi, bool):
+        raise SurveyError(f"{what}: 'multi' must be true or false", line=raw.line_of("multi"))
+    rows = raw.get("rows")
+    if not isinstance(rows, list) or not rows:
+        raise SurveyError(f"{what}: 'rows' must list the statements", line=raw.line_of("rows"))
+    stem = raw.get("column")
+    if stem is not None and not isinstance(stem, str):
+        raise SurveyError(
+            f"{what}: 'column' of a grid is the stem of its rows' columns (e.g. Q5 for Q5_1, Q5_2)",
+            line=raw.line_of("column"),
+        )
+    out: list[Mapping] = []
+    seen: dict[str, int] = {}
+    for n, row in enumerate(rows, start=1):
+        line = getattr(row, "line", 0) or raw.line_of("rows")
+        if isinstance(row, str):
+            row_id, label, column = _slug(row), row, None
+        elif isinstance(row, Mapping):
+            reject_unknown_keys(row, _ROW_KEYS, f"a row of {what}")
+            label = row.get("label")
+            if not isinstance(label, str) or not label.strip():
+                raise SurveyError(f"{what}: row {n} needs a label", line=line)
+            row_id = row.get("id") or _slug(label)
+            column = row.get("column")
+        else:
+            raise SurveyError(f"{what}: a row is a label or {{id, label, column}}", line=line)
+        if not isinstance(row_id, str) or not row_id.isidentifier():
+            raise SurveyError(f"{what}: row id {row_id!r} must be a plain name", line=line)
+        if row_id in seen:
+            raise SurveyError(
+                f"{what}: rows {seen[row_id]} and {n} both have the id {row_id!r}; give one an 'id:'",
+                line=line,
+            )
+        seen[row_id] = n
+        label = " ".join(label.split())
+        columns = [column] if isinstance(column, str) else list(column or [])
+        columns += [
+            f"{text} - {label}",
+            f"{grid_id}[{row_id}]",
+            f"{grid_id}[SQ{n:03d}]",
+            f"{grid_id}/{row_id}",
+            f"{stem or grid_id}_{n}",
+        ]
+        item = Mapping(
+            {
+                "id": f"{grid_id}_{row_id}",
+                "text": f"{text} [{label}]",
+                "label": label,
+                "type": "multi" if multi else "ordinal",
+                "choices": raw.get("choices"),
+                "column": columns,
+                **{k: raw[k] for k in _INHERITED if k in raw},
+            }
+        )
+        item.line = line
+        item._key_lines = {k: raw.line_of(k) for k in raw} | {"id": line, "column": line}
+        out.append(item)
+    return out

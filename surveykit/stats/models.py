@@ -1,0 +1,253 @@
+"""Regression models with statsmodels: linear (OLS), logistic (Logit) and ordinal (proportional odds).
+
+Each function takes the outcome, a design matrix of predictor columns (no
+intercept; dummy coding and listwise deletion happen before) and a name per
+column, and returns a frozen :class:`Regression` with what SPSS and R print:
+per term the estimate, SE, t or z, p and Wald 95% CI, the standardised β
+(linear) or the odds ratio with its CI (logistic, ordinal); per model n, R²
+and adjusted R², F (linear) or McFadden's pseudo-R² and the likelihood-ratio
+χ² (logistic, ordinal), AIC as R counts it, and a VIF per column. Problems that
+statsmodels warns about (perfect separation, no convergence) become notes on
+the result, never a traceback. statsmodels is imported here only, so only runs
+that fit a model pay for it.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from surveykit.errors import StatisticsError
+
+MODELS = ("linear", "logistic", "ordinal")
+
+
+@dataclass(frozen=True)
+class Term:
+    """One coefficient. ``level`` names the dummy's level (None for numbers)."""
+
+    term: str
+    level: str | None
+    estimate: float
+    se: float
+    stat: float
+    p: float
+    ci95: tuple[float, float]
+    beta: float | None = None
+    odds_ratio: float | None = None
+    odds_ratio_ci95: tuple[float, float] | None = None
+
+
+@dataclass(frozen=True)
+class Regression:
+    """A fitted model: its terms, fit statistics and notes."""
+
+    model: str
+    dv: str
+    n: int
+    terms: tuple[Term, ...]
+    fit: dict[str, float]
+    vif: dict[str, float] = field(default_factory=dict)
+    thresholds: tuple[float, ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+def _check(y: np.ndarray, x: np.ndarray, names: list[tuple[str, str | None]]) -> None:
+    if x.ndim != 2 or x.shape[0] != len(y) or x.shape[1] != len(names):
+        raise StatisticsError("the design matrix does not match the outcome and the term names")
+    if len(y) <= x.shape[1] + 1:
+        raise StatisticsError(
+            f"{len(y)} complete cases for {x.shape[1]} predictor column(s): too few to fit the model"
+        )
+    if np.linalg.matrix_rank(np.column_stack([np.ones(len(y)), x])) < x.shape[1] + 1:
+        raise StatisticsError(
+            "the predictors are collinear (one is a combination of others, or a level is empty)"
+        )
+
+
+def _vif(x: np.ndarray, names: list[tuple[str, str | None]]) -> dict[str, float]:
+    """1 / (1 − R²) of each column regressed on the others (with an intercept)."""
+    out: dict[str, float] = {}
+    if x.shape[1] < 2:
+        return out
+    for j, (term, level) in enumerate(names):
+        others = np.column_stack([np.ones(len(x)), np.delete(x, j, axis=1)])
+        coef, *_ = np.linalg.lstsq(others, x[:, j], rcond=None)
+        resid = x[:, j] - others @ coef
+        centred = x[:, j] - x[:, j].mean()
+        r2 = 1 - float(resid @ resid) / float(centred @ centred)
+        out[term if level is None else f"{term}: {level}"] = math.inf if r2 >= 1 else 1 / (1 - r2)
+    return out
+
+
+def _caught(fit) -> tuple[object, list[str]]:
+    """Run a statsmodels fit, turning its warnings into notes."""
+    from statsmodels.tools.sm_exceptions import ConvergenceWarning, PerfectSeparationWarning
+
+    notes: list[str] = []
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        try:
+            result = fit()
+        except np.linalg.LinAlgError as exc:
+            raise StatisticsError(f"the model cannot be fitted: {exc}") from exc
+        except Exception as exc:  # statsmodels raises PerfectSeparationError on older versions
+            if type(exc).__name__ == "PerfectSeparationError":
+                raise StatisticsError(
+                    "perfect separation: a predictor decides the outcome exactly, so the odds "
+                    "ratios are infinite; drop or merge that predictor's levels"
+                ) from exc
+            raise
+    for w in seen:
+        if issubclass(w.category, PerfectSeparationWarning):
+            notes.append(
+                "perfect or quasi-complete separation: some estimates and SEs are not reliable"
+            )
+        elif issubclass(w.category, ConvergenceWarning):
+            notes.append("the fit did not converge: estimates are not reliable")
+    return result, sorted(set(notes))
+
+
+def linear(
+    y: np.ndarray, x: np.ndarray, names: list[tuple[str, str | None]], dv: str
+) -> Regression:
+    """Ordinary least squares with an intercept."""
+    import statsmodels.api as sm
+
+    y = np.asarray(y, dtype=float)
+    x = np.asarray(x, dtype=float)
+    _check(y, x, names)
+    if np.var(y) == 0:
+        raise StatisticsError(f"{dv} has the same value for every respondent")
+    result, notes = _caught(lambda: sm.OLS(y, sm.add_constant(x, has_constant="add")).fit())
+    ci = result.conf_int(0.05)
+    sd_x = x.std(axis=0, ddof=1)
+    sd_y = y.std(ddof=1)
+    terms = []
+    for j, (term, level) in enumerate([("(Intercept)", None), *names]):
+        terms.append(
+            Term(
+                term, level, float(result.params[j]), float(result.bse[j]),
+                float(result.tvalues[j]), float(result.pvalues[j]), (float(ci[j, 0]), float(ci[j, 1])),
+                beta=None if j == 0 else float(result.params[j] * sd_x[j - 1] / sd_y),
+            )
+        )  # fmt: skip
+    k = x.shape[1]
+    fit = {
+        "r2": float(result.rsquared),
+        "adj_r2": float(result.rsquared_adj),
+        "F": float(result.fvalue),
+        "df1": float(k),
+        "df2": float(result.df_resid),
+        "p": float(result.f_pvalue),
+        # R's AIC counts the residual variance as a parameter.
+        "aic": float(-2 * result.llf + 2 * (k + 2)),
+    }
+    return Regression("linear", dv, len(y), tuple(terms), fit, _vif(x, names), notes=tuple(notes))
+
+
+def _exp(value: float) -> float:
+    return math.exp(value) if value < 709 else math.inf
+
+
+def _odds(terms_in: list[tuple[str, str | None]], params, bse, ci, skip_first: bool) -> list[Term]:
+    from scipy import special
+
+    out = []
+    for j, (term, level) in enumerate(terms_in):
+        estimate, se = float(params[j]), float(bse[j])
+        z = estimate / se if se > 0 else math.nan
+        p = float(special.erfc(abs(z) / math.sqrt(2))) if math.isfinite(z) else math.nan
+        low, high = float(ci[j][0]), float(ci[j][1])
+        intercept = skip_first and j == 0
+        out.append(
+            Term(
+                term, level, estimate, se, z, p, (low, high),
+                odds_ratio=_exp(estimate),
+                odds_ratio_ci95=None if intercept else (_exp(low), _exp(high)),
+            )
+        )  # fmt: skip
+    return out
+
+
+def logistic(
+    y: np.ndarray, x: np.ndarray, names: list[tuple[str, str | None]], dv: str
+) -> Regression:
+    """Binary logistic regression of a 0/1 outcome (1 = the event) with an intercept."""
+    import statsmodels.api as sm
+
+    y = np.asarray(y, dtype=float)
+    x = np.asarray(x, dtype=float)
+    _check(y, x, names)
+    events = int(y.sum())
+    if events in (0, len(y)):
+        raise StatisticsError(
+            f"{dv}: every respondent has the same outcome, so there is nothing to model"
+        )
+    design = sm.add_constant(x, has_constant="add")
+    result, notes = _caught(lambda: sm.Logit(y, design).fit(disp=0, maxiter=200))
+    if not result.mle_retvals.get("converged", True):
+        notes = sorted({*notes, "the fit did not converge: estimates are not reliable"})
+    ci = result.conf_int(0.05)
+    terms = _odds([("(Intercept)", None), *names], result.params, result.bse, ci, skip_first=True)
+    k = x.shape[1]
+    fit = {
+        "pseudo_r2": float(1 - result.llf / result.llnull),
+        "llr": float(result.llr),
+        "llr_df": float(k),
+        "llr_p": float(result.llr_pvalue),
+        "aic": float(-2 * result.llf + 2 * (k + 1)),
+    }
+    return Regression("logistic", dv, len(y), tuple(terms), fit, _vif(x, names), notes=tuple(notes))
+
+
+def ordinal(
+    y: np.ndarray, levels: int, x: np.ndarray, names: list[tuple[str, str | None]], dv: str
+) -> Regression:
+    """Proportional-odds (cumulative logit) model of an ordinal outcome coded 0..levels−1.
+
+    The parametrisation is R's ``MASS::polr``: logit P(Y ≤ j) = ζ_j − xβ, so a
+    positive estimate means higher categories are more likely.
+    """
+    from statsmodels.miscmodels.ordinal_model import OrderedModel
+
+    codes = np.asarray(y, dtype=np.int64)
+    x = np.asarray(x, dtype=float)
+    _check(codes.astype(float), x, names)
+    used = np.unique(codes)
+    if len(used) < 3:
+        raise StatisticsError(
+            f"{dv}: {len(used)} answer level(s) used; an ordinal model needs three or more "
+            "(use a logistic model for two)"
+        )
+    if len(used) < levels:
+        # Levels nobody chose have no threshold to estimate; model the ones used.
+        codes = np.searchsorted(used, codes)
+    model = OrderedModel(codes, x, distr="logit")
+    result, notes = _caught(lambda: model.fit(method="bfgs", disp=False, maxiter=5000, gtol=1e-10))
+    if not result.mle_retvals.get("converged", True):
+        notes = sorted({*notes, "the fit did not converge: estimates are not reliable"})
+    k = x.shape[1]
+    params = np.asarray(result.params)
+    bse = np.asarray(result.bse)
+    ci = np.asarray(result.conf_int(0.05))
+    terms = _odds(list(names), params[:k], bse[:k], ci[:k], skip_first=False)
+    thresholds = tuple(float(t) for t in model.transform_threshold_params(params)[1:-1])
+    counts = np.bincount(codes)
+    null_ll = float(np.sum(counts * np.log(counts / counts.sum())))
+    llr = 2 * (float(result.llf) - null_ll)
+    from scipy import special
+
+    fit = {
+        "pseudo_r2": 1 - float(result.llf) / null_ll,
+        "llr": llr,
+        "llr_df": float(k),
+        "llr_p": float(special.chdtrc(k, llr)),
+        "aic": float(-2 * result.llf + 2 * (k + len(thresholds))),
+    }
+    return Regression(
+        "ordinal", dv, len(codes), tuple(terms), fit, _vif(x, names), thresholds, tuple(notes)
+    )

@@ -1,0 +1,190 @@
+"""Choice sets and grid questions: expanded to ordinary items, rows found in each export's shape."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from surveykit.cli import app
+from surveykit.errors import SurveyError
+from surveykit.questionnaire import load_questionnaire
+
+GENRES = ["Classical", "Country", "Hip hop", "Jazz", "Pop", "Rock", "Metal", "Folk",
+          "Blues", "Reggae", "Soul", "Punk", "Electronic", "Gospel", "Latin", "K-pop"]  # fmt: skip
+FREQ = ["Never", "Rarely", "Sometimes", "Often", "Always"]
+
+# 9 lines for a 16-row Google Forms frequency grid (the issue's limit is 25).
+GRID = """\
+choice_sets:
+  freq5: [Never, Rarely, Sometimes, Often, Always]
+items:
+  - id: freq
+    type: grid
+    text: How often do you listen to
+    choices: freq5
+    rows: [Classical, Country, Hip hop, Jazz, Pop, Rock, Metal, Folk, Blues, Reggae, Soul, Punk, Electronic, Gospel, Latin, K-pop]
+"""
+
+
+def _analyze(folder: Path, yaml: str, csv: str) -> dict:
+    (folder / "questionnaire.yaml").write_text(yaml, encoding="utf-8")
+    (folder / "responses.csv").write_text(csv, encoding="utf-8")
+    result = CliRunner().invoke(app, ["analyze", str(folder / "responses.csv"), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def _counts(doc: dict, item: str) -> dict[str, int]:
+    table = next(t for t in doc["tables"] if t["items"] == [item])
+    return {row[0]: row[1] for row in table["rows"] if row[0] in FREQ or row[0] in ("A", "B", "C")}
+
+
+ANSWERS = [
+    ["Never", "Rarely", "Often"] + ["Never"] * 13,
+    ["Often", "Rarely", "Often"] + ["Always"] * 13,
+    ["Often", "Sometimes", "Never"] + ["Never"] * 13,
+]
+
+
+def test_sixteen_row_google_grid_in_nine_lines(tmp_path):
+    assert len(GRID.strip().splitlines()) <= 25
+    headers = ",".join(f"How often do you listen to [{g}]" for g in GENRES)
+    rows = "\n".join(",".join(a) for a in ANSWERS)
+    doc = _analyze(
+        tmp_path,
+        GRID,
+        f"Timestamp,{headers}\n" + "\n".join(f"t,{r}" for r in rows.split("\n")) + "\n",
+    )
+    # Hand counts: Classical Never 1, Often 2; Country Rarely 2, Sometimes 1; Hip hop Often 2, Never 1.
+    assert _counts(doc, "freq_classical") == {
+        "Never": 1,
+        "Rarely": 0,
+        "Sometimes": 0,
+        "Often": 2,
+        "Always": 0,
+    }
+    assert (
+        _counts(doc, "freq_country")["Rarely"] == 2
+        and _counts(doc, "freq_country")["Sometimes"] == 1
+    )
+    assert _counts(doc, "freq_hip_hop")["Often"] == 2
+    assert _counts(doc, "freq_k_pop") == {
+        "Never": 2,
+        "Rarely": 0,
+        "Sometimes": 0,
+        "Often": 0,
+        "Always": 1,
+    }
+    q = load_questionnaire(tmp_path / "questionnaire.yaml")
+    assert q.grids["freq"][:3] == ("freq_classical", "freq_country", "freq_hip_hop")
+    assert q.item("freq_jazz").type == "ordinal" and q.item("freq_jazz").label == "Jazz"
+    assert [c.code for c in q.item("freq_jazz").choices] == [1, 2, 3, 4, 5]
+
+
+SMALL = """\
+items:
+  - id: q5
+    type: grid
+    text: Rate
+    column: Q5
+    choices: [A, B, C]
+    rows: [{id: speed, label: Speed}, Price]
+"""
+
+
+@pytest.mark.parametrize(
+    ("shape", "csv"),
+    [
+        ("Microsoft/Google Forms", "Rate [Speed],Rate [Price]\nA,B\nC,B\n"),
+        (
+            "Qualtrics ids",
+            'Q5_1,Q5_2\nRate - Speed,Rate - Price\n{"ImportId":"QID5_1"},{"ImportId":"QID5_2"}\nA,B\nC,B\n',
+        ),
+        ("LimeSurvey codes", "q5[SQ001],q5[SQ002]\nA,B\nC,B\n"),
+        ("LimeSurvey row ids", "q5[speed],q5[price]\nA,B\nC,B\n"),
+        ("Kobo", "q5/speed,q5/price\nA,B\nC,B\n"),
+    ],
+)
+def test_rows_found_in_each_export_shape(tmp_path, shape, csv):
+    doc = _analyze(tmp_path, SMALL, csv)
+    assert _counts(doc, "q5_speed") == {"A": 1, "B": 0, "C": 1}, shape
+    assert _counts(doc, "q5_price") == {"A": 0, "B": 2, "C": 0}, shape
+
+
+def test_checkbox_grid_and_inherited_show_if(tmp_path):
+    yaml = """\
+items:
+  - {id: works, type: single, choices: ["Yes", "No"]}
+  - id: days
+    type: grid
+    multi: true
+    text: Which shifts on
+    choices: [Early, Late, Night]
+    rows: [Monday, Tuesday]
+    show_if: works == "Yes"
+"""
+    csv = (
+        "works,Which shifts on [Monday],Which shifts on [Tuesday]\n"
+        "Yes,Early;Night,Late\nNo,,\nYes,Night,\n"
+    )
+    doc = _analyze(tmp_path, yaml, csv)
+    table = next(t for t in doc["tables"] if t["items"] == ["days_monday"])
+    counts = {row[0]: row[1] for row in table["rows"]}
+    assert (counts["Early"], counts["Late"], counts["Night"]) == (1, 0, 2)
+    assert counts["Not applicable"] == 1
+    q = load_questionnaire(tmp_path / "questionnaire.yaml")
+    assert q.item("days_tuesday").type == "multi" and q.item("days_tuesday").show_if is not None
+
+
+def test_plan_describes_a_grid_by_its_id(tmp_path):
+    (tmp_path / "analysis.yaml").write_text(
+        "tables:\n  - {id: t, title: Rates, describe: [q5]}\n", encoding="utf-8"
+    )
+    doc = _analyze(tmp_path, SMALL, "Rate [Speed],Rate [Price]\nA,B\n")
+    assert doc["tables"][0]["items"] == ["q5_speed", "q5_price"]
+
+
+@pytest.mark.parametrize(
+    ("yaml", "message", "line"),
+    [
+        (
+            "items:\n  - {id: a, type: single, choices: agree5}\n",
+            "choices 'agree5' is not a choice set",
+            2,
+        ),
+        (
+            "choice_sets:\n  yn: [Yes, No]\nitems:\n  - {id: a, type: single, choices: yn}\n",
+            "needs a label",
+            2,
+        ),
+        (
+            "choice_sets:\n  s: [A, A]\nitems:\n  - {id: a, type: single, choices: s}\n",
+            "appears twice",
+            2,
+        ),
+        (
+            "items:\n  - {id: g, type: grid, text: T, choices: [A], rows: [Pay, pay]}\n",
+            "rows 1 and 2 both have the id 'pay'",
+            2,
+        ),
+        (
+            "items:\n  - {id: g, type: grid, text: T, choices: [A]}\n",
+            "'rows' must list the statements",
+            2,
+        ),
+        (
+            "items:\n  - {id: g, type: grid, text: T, choices: [A], rows: [X], colour: red}\n",
+            "colour",
+            2,
+        ),
+    ],
+)
+def test_errors_point_at_the_line(tmp_path, yaml, message, line):
+    path = tmp_path / "q.yaml"
+    path.write_text(yaml, encoding="utf-8")
+    with pytest.raises(SurveyError, match=message) as info:
+        load_questionnaire(path)
+    assert info.value.line == line
