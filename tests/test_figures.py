@@ -8,6 +8,7 @@ import pytest
 
 from surveykit.render import figures
 from surveykit.result import ROW_DATA, ROW_HEADING, Table
+from surveykit.tables import PCT, STUB, N
 
 CHOICES = ["Strongly disagree", "Disagree", "Neither", "Agree", "Strongly agree"]
 
@@ -26,7 +27,7 @@ def _likert_table(labels: list[str]) -> Table:
             rows.append([choice, 3 + (i + j) % 7])
             kinds.append(ROW_DATA)
     return Table(
-        id="b", title="Battery", columns=["", "n"], rows=rows, kind="block", row_kinds=kinds
+        id="b", title="Battery", columns=[STUB, N], rows=rows, kind="block", row_kinds=kinds
     )
 
 
@@ -59,7 +60,7 @@ def test_likert_with_eight_long_statements_has_no_overlapping_labels() -> None:
 
 def test_select_all_bars_with_long_options_do_not_overlap() -> None:
     rows = [[_statement(i), 40 - i, 40.0 - i] for i in range(8)]
-    table = Table(id="m", title="Multi", columns=["", "n", "%"], rows=rows, kind="multi",
+    table = Table(id="m", title="Multi", columns=[STUB, N, PCT], rows=rows, kind="multi",
                   row_kinds=[ROW_DATA] * 8)  # fmt: skip
     fig = figures.multi_figure(table)
     _assert_apart(_boxes(fig, fig.axes[0].get_yticklabels()))
@@ -83,7 +84,7 @@ def test_dollar_signs_are_drawn_as_written(text: str) -> None:
     png = figures.likert_diverging(table)
     assert png is not None and png.startswith(b"\x89PNG")
     assert figures.likert_figure(table) is not None
-    multi = Table(id="m", title="t", columns=["", "n", "%"], rows=[[text, 3, 30.0]], kind="multi",
+    multi = Table(id="m", title="t", columns=[STUB, N, PCT], rows=[[text, 3, 30.0]], kind="multi",
                   row_kinds=[ROW_DATA])  # fmt: skip
     assert figures.multi_bars(multi).startswith(b"\x89PNG")
     test = {"groups": [{"label": text, "n": 3, "mean": 1.0, "ci95": [0.5, 1.5]},
