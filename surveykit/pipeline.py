@@ -54,10 +54,15 @@ def run_survey(
 ) -> SurveyRun:
     """Load, ingest and analyse; with ``with_quotes``, also collect open-ended answers."""
     from surveykit.analyses import analyse
+    from surveykit.files import note_input
     from surveykit.ingest import read_responses
     from surveykit.plan import load_plan
     from surveykit.questionnaire import load_questionnaire
 
+    # Noted before anything is read, so no output of this run can replace them.
+    note_input(responses, "the responses file")
+    note_input(questionnaire, "the questionnaire")
+    note_input(plan, "the analysis plan")
     q = load_questionnaire(questionnaire)
     the_plan = load_plan(plan, q) if plan is not None else None
     data = read_responses(responses, q, encoding=encoding, delimiter=delimiter, sheet=sheet)

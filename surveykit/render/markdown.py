@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
-from surveykit.files import check_target, make_folder, write_atomic
+from surveykit.files import check_target, make_folder, write_files
 from surveykit.report import Figure, Report, ReportTable
 from surveykit.result import ROW_HEADING, ROW_MISSING, ROW_TOTAL
 
@@ -93,16 +94,23 @@ def render_markdown(report: Report, figure_dir: str | None) -> str:
 
 
 def write_markdown(report: Report, output: Path) -> None:
-    """Write ``output`` and its figures to ``<stem>_figures/figN.png`` beside it."""
+    """Write ``output`` and its figures to ``<stem>_figures/figN.png`` beside it, as one set."""
     output = Path(output)
     folder_name = f"{output.stem}_figures"
     figures = report.figures
+    # Check the report's own target first, so no figures folder is made for nothing.
+    check_target(output)
+    files: dict[Path, bytes | str] = {}
+    created = False
     if figures:
-        # Check the report's own folder first, so no figures folder is made for nothing.
-        check_target(output)
         folder = output.parent / folder_name
-        make_folder(folder)
-        for figure in figures:
-            write_atomic(folder / figure.filename, figure.png)
-    text = render_markdown(report, folder_name)
-    write_atomic(output, text.encode("utf-8"))
+        created = make_folder(folder)
+        files.update({folder / figure.filename: figure.png for figure in figures})
+    files[output] = render_markdown(report, folder_name)
+    try:
+        write_files(files)
+    except BaseException:
+        if created:
+            with contextlib.suppress(OSError):
+                (output.parent / folder_name).rmdir()
+        raise
