@@ -25,6 +25,7 @@ import contextlib
 import os
 import signal
 import stat
+import sys
 import tempfile
 import threading
 from collections.abc import Iterable, Iterator
@@ -263,3 +264,76 @@ def write_files(
 def write_atomic(path: str | Path, data: bytes | str) -> None:
     """Write ``data`` to ``path`` as :func:`write_files` does: guarded, whole or not at all."""
     write_files({Path(path): data})
+
+
+# --- reading a stream ------------------------------------------------------------------
+
+MAX_STREAM_BYTES = 8 * 1024**3
+"""Most bytes copied from standard input or a pipe (8 GiB) before giving up."""
+
+
+def stream_name(path: str | Path) -> str:
+    """How an input is named in messages: ``<stdin>`` for ``-``."""
+    return "<stdin>" if str(path) == "-" else str(path)
+
+
+def _is_stream(path: Path) -> bool:
+    if str(path) == "-":
+        return True
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False  # the reader reports it
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
+
+
+@contextlib.contextmanager
+def seekable_input(path: str | Path) -> Iterator[Path]:
+    """``path`` itself if it is a regular file; else (``-`` for standard input, a FIFO,
+    ``/dev/stdin``, a process substitution) a temporary copy, read in 1 MiB pieces.
+
+    Readers re-read a file to name the line of an error, so a stream is copied
+    once to a private temporary file that is removed afterwards. A NUL byte
+    ends the copy early (no CSV export holds one; ``/dev/zero`` would never end).
+    Errors that name the copy are made to name the stream instead.
+    """
+    path = Path(path)
+    if not _is_stream(path):
+        yield path
+        return
+    name = stream_name(path)
+    fd, tmp = tempfile.mkstemp(prefix="surveykit-stdin-", suffix=".csv")
+    try:
+        with _interrupts_raise():
+            sink = os.fdopen(fd, "wb")
+            try:
+                source = sys.stdin.buffer if str(path) == "-" else path.open("rb", buffering=0)
+            except OSError as exc:
+                sink.close()
+                raise SurveyError(f"cannot read: {exc.strerror}", file=name) from exc
+            total = 0
+            closing = contextlib.nullcontext() if str(path) == "-" else source
+            with closing, sink:
+                while chunk := source.read(_CHUNK):
+                    if b"\x00" in chunk:
+                        raise SurveyError(
+                            "looks like a binary file, not a CSV export (it contains NUL bytes)",
+                            file=name,
+                        )
+                    total += len(chunk)
+                    if total > MAX_STREAM_BYTES:
+                        raise SurveyError(
+                            f"more than {MAX_STREAM_BYTES // 1024**3} GiB arrived on the stream "
+                            "(the limit for a piped input); save it to a file first",
+                            file=name,
+                        )
+                    sink.write(chunk)
+        try:
+            yield Path(tmp)
+        except SurveyError as exc:
+            if exc.file == tmp:
+                exc.file = name
+            raise
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)

@@ -54,7 +54,7 @@ def run_survey(
 ) -> SurveyRun:
     """Load, ingest and analyse; with ``with_quotes``, also collect open-ended answers."""
     from surveykit.analyses import analyse
-    from surveykit.files import note_input
+    from surveykit.files import note_input, seekable_input, stream_name
     from surveykit.ingest import read_responses
     from surveykit.plan import load_plan
     from surveykit.questionnaire import load_questionnaire
@@ -65,7 +65,9 @@ def run_survey(
     note_input(plan, "the analysis plan")
     q = load_questionnaire(questionnaire)
     the_plan = load_plan(plan, q) if plan is not None else None
-    data = read_responses(responses, q, encoding=encoding, delimiter=delimiter, sheet=sheet)
+    with seekable_input(responses) as readable:
+        data = read_responses(readable, q, encoding=encoding, delimiter=delimiter, sheet=sheet)
+    data.source = Path(stream_name(responses))
     result = analyse(data, the_plan)
     quotes = None
     if with_quotes:
