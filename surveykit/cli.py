@@ -110,7 +110,9 @@ def _load(
 
 @app.command()
 def analyze(
-    responses: Annotated[Path, typer.Argument(help="CSV export of the responses.")],
+    responses: Annotated[
+        Path, typer.Argument(help="CSV export of the responses ('-' reads standard input).")
+    ],
     questionnaire: QuestionnaireOpt = None,
     plan: PlanOpt = None,
     format: Annotated[
