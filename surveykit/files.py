@@ -48,11 +48,11 @@ def note_input(path: str | Path | None, what: str) -> None:
     if path is None or str(path) == "-":
         return
     real = os.path.realpath(path)
-    _INPUT_PATHS[real] = what
+    _INPUT_PATHS.setdefault(real, what)  # the first, most specific name stays
     with contextlib.suppress(OSError):
         st = os.stat(real)
         if stat.S_ISREG(st.st_mode):
-            _INPUTS[(st.st_dev, st.st_ino)] = what
+            _INPUTS.setdefault((st.st_dev, st.st_ino), what)
 
 
 def input_paths() -> list[Path]:
