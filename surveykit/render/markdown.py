@@ -10,7 +10,7 @@ import contextlib
 from pathlib import Path
 
 from surveykit.files import check_target, make_folder, write_files
-from surveykit.render.md_escape import md_cell, md_link_target, md_text
+from surveykit.render.md_escape import md_cell, md_link_target, md_link_text, md_text
 from surveykit.report import Figure, Report, ReportTable
 from surveykit.result import ROW_HEADING, ROW_MISSING, ROW_TOTAL
 
@@ -53,7 +53,7 @@ def _figure(figure: Figure, link: str) -> list[str]:
         "",
         f"*{md_text(caption)}*",
         "",
-        f"![{md_text(caption)}]({md_link_target(link)})",
+        f"![{md_link_text(caption)}]({md_link_target(link)})",
         "",
         *(line for note in figure.notes for line in (f"*Note.* {md_text(note)}", "")),
     ]

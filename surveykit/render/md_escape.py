@@ -28,6 +28,8 @@ _ALWAYS = re.compile(r"[\\`*|~#@]|<(?=[A-Za-z/!?])|\](?=[(\[:])")
 _UNDERSCORE = re.compile(r"(?<![^\W_])_|_(?![^\W_])")
 _ENTITY = re.compile(r"&(?=#?\w+;)")
 _AUTOLINK = re.compile(r"(?i)\b(www)\.|(?<=\w):(?=//)")
+# Inside a link's or image's own text every bracket counts (they must balance).
+_IN_LINK = re.compile(r"[\\`*|~#@\[\]]|<(?=[A-Za-z/!?])")
 # Block markup that takes effect only at the start of a line (after up to 3 spaces):
 # list items (-, +, *, "1." "1)"), block quotes, link definitions, thematic breaks and setext
 # underlines (=, -).
@@ -38,7 +40,9 @@ _NEWLINES = re.compile(r"\r\n|[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 
 
-def md_text(text: object, *, newline: str = " ", cell: bool = False) -> str:
+def md_text(
+    text: object, *, newline: str = " ", cell: bool = False, brackets: bool = False
+) -> str:
     """``text`` escaped so that CommonMark shows it as written, on one line.
 
     Line breaks become ``newline`` (a space, or ``<br>`` inside a table cell,
@@ -46,12 +50,12 @@ def md_text(text: object, *, newline: str = " ", cell: bool = False) -> str:
     blanks, which would make an indented code block, are removed.
     """
     text = _CONTROL.sub("", str(text)).replace("\t", " ")
-    parts = [_escape_line(line.strip(), cell) for line in _NEWLINES.split(text)]
+    parts = [_escape_line(line.strip(), cell, brackets) for line in _NEWLINES.split(text)]
     return newline.join(p for p in parts if p) if len(parts) > 1 else parts[0]
 
 
-def _escape_line(line: str, cell: bool) -> str:
-    line = _ALWAYS.sub(lambda m: "\\" + m.group(0), line)
+def _escape_line(line: str, cell: bool, brackets: bool) -> str:
+    line = (_IN_LINK if brackets else _ALWAYS).sub(lambda m: "\\" + m.group(0), line)
     line = _UNDERSCORE.sub(r"\\_", line)
     line = _ENTITY.sub(r"\\&", line)
     line = _AUTOLINK.sub(lambda m: f"{m.group(1)}\\." if m.group(1) else "\\:", line)
@@ -65,6 +69,11 @@ def _escape_line(line: str, cell: bool) -> str:
 def md_cell(text: object) -> str:
     """A table cell: as :func:`md_text`, line breaks shown as ``<br>``."""
     return md_text(text, newline="<br>", cell=True)
+
+
+def md_link_text(text: object) -> str:
+    """The text of a link or image (alt text): as :func:`md_text`, every bracket escaped."""
+    return md_text(text, brackets=True)
 
 
 def md_link_target(path: str) -> str:
