@@ -185,7 +185,9 @@ def _read_expected_text(path: Path) -> str:
     except OSError as exc:
         raise SurveyError(f"cannot read: {exc.strerror}", file=path) from exc
     if len(raw) > MAX_EXPECTED_BYTES:
-        raise SurveyError(f"is larger than the {MAX_EXPECTED_BYTES // 1024**2} MiB limit", file=path)
+        raise SurveyError(
+            f"is larger than the {MAX_EXPECTED_BYTES // 1024**2} MiB limit", file=path
+        )
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -59,7 +59,7 @@ class Expression:
         result = _Evaluator(values, chosen, multi_items).visit(self.tree.body)
         if not isinstance(result, pd.Series):
             raise SurveyError(f"condition {self.source!r} does not depend on any item")
-        return result.fillna(False).astype(bool)
+        return _as_bool(result, self.source)
 
 
 MAX_LENGTH = 10_000
@@ -120,14 +120,16 @@ def parse_expression(source: str, known: Mapping[str, str]) -> Expression:
                 )
         elif isinstance(node, ast.Compare):
             for op, right in zip(node.ops, node.comparators, strict=True):
-                if isinstance(right, ast.List | ast.Tuple) and not isinstance(op, ast.In | ast.NotIn):
+                if isinstance(right, ast.List | ast.Tuple) and not isinstance(
+                    op, ast.In | ast.NotIn
+                ):
                     raise SurveyError(
                         f"condition {_show(source)}: compare with a list using 'in', "
                         'as in team in ["A", "B"]'
                     )
             if isinstance(node.left, ast.List | ast.Tuple):
                 raise SurveyError(
-                    f"condition {_show(source)}: a list goes on the right, as in team in [\"A\", \"B\"]"
+                    f'condition {_show(source)}: a list goes on the right, as in team in ["A", "B"]'
                 )
         elif isinstance(node, ast.Constant) and not isinstance(node.value, str | int | float):
             raise SurveyError(
@@ -281,7 +283,13 @@ class _Evaluator(ast.NodeVisitor):
         return result.fillna(False).astype(bool) & valid
 
 
-def _as_bool(value: object) -> pd.Series:
+def _as_bool(value: object, source: str | None = None) -> pd.Series:
     if not isinstance(value, pd.Series):
         raise SurveyError("and/or/not need conditions on both sides")
+    if not pd.api.types.is_bool_dtype(value):
+        # An item on its own is not a condition: "age" would silently mean "age is not 0".
+        what = f"condition {_show(source)}" if source else "and/or/not"
+        raise SurveyError(
+            f"{what}: an item alone is not a condition; compare it, e.g. age > 0 or missing(age)"
+        )
     return value.fillna(False).astype(bool)

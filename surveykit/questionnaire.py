@@ -270,7 +270,11 @@ def _item(raw: Any, invalid: str = "error") -> Item:
             f"item {item_id!r}: 'text' must be the question text", line=raw.line_of("text")
         )
     label = raw.get("label", text)
-    if not isinstance(label, str | int | float) or isinstance(label, bool) or not str(label).strip():
+    if (
+        not isinstance(label, str | int | float)
+        or isinstance(label, bool)
+        or not str(label).strip()
+    ):
         raise SurveyError(
             f"item {item_id!r}: 'label' must be a short text (or leave it out to use the question)",
             line=raw.line_of("label"),
@@ -601,9 +605,7 @@ def _rule(raw: Any, types: dict[str, str]) -> ExcludeRule:
             line=raw.line,
         )
     expr = _expression(raw.get("expr"), types, raw.line_of("expr"))
-    return ExcludeRule(
-        rule=kind, reason=_reason(raw) or expr.source, expr=expr, line=raw.line
-    )
+    return ExcludeRule(rule=kind, reason=_reason(raw) or expr.source, expr=expr, line=raw.line)
 
 
 def _screening_rule(raw: Mapping, kind: str, types: dict[str, str]) -> ExcludeRule:
@@ -669,7 +671,9 @@ def _screening_rule(raw: Mapping, kind: str, types: dict[str, str]) -> ExcludeRu
 
 def _reason(raw: Mapping) -> str | None:
     reason = raw.get("reason")
-    if reason is not None and (isinstance(reason, bool) or not isinstance(reason, str | int | float)):
+    if reason is not None and (
+        isinstance(reason, bool) or not isinstance(reason, str | int | float)
+    ):
         raise SurveyError("'reason' must be a short text", line=raw.line_of("reason"))
     return str(reason) if reason not in (None, "") else None
 

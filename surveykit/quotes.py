@@ -33,9 +33,7 @@ _DOT = r"[.\uff0e\u3002\uff61]"
 _LOCAL = r"[\w.%+'\-\u00b7]+"
 _LABEL = r"[^\W_](?:[\w\-]*[^\W_])?"
 _TLD = r"[^\W\d_]{2,}"
-_EMAIL = re.compile(
-    rf"{_LOCAL}[ \t]?{_AT}[ \t]?{_LABEL}(?:{_DOT}{_LABEL})*{_DOT}{_TLD}(?![\w@])"
-)
+_EMAIL = re.compile(rf"{_LOCAL}[ \t]?{_AT}[ \t]?{_LABEL}(?:{_DOT}{_LABEL})*{_DOT}{_TLD}(?![\w@])")
 # Spelled out: name(at)domain(dot)com, name [at] domain [dot] com, name at domain dot com.
 # A bracketed "at" is unmistakable; a bare " at " needs a spelled " dot " and a common
 # top-level domain, so "I was at home.Then" and "meet at school" stay.
@@ -86,7 +84,9 @@ _ISBN = re.compile(r"(?i)\bISBN(?:-1[03])?:?\s*[\dX][\dX\s\-]{8,16}[\dX]\b")
 
 def _nric_ok(prefix: str, digits: str, check: str) -> bool:
     prefix, check = prefix.upper(), check.upper()
-    total = _NRIC_OFFSET[prefix] + sum(int(d) * w for d, w in zip(digits, _NRIC_WEIGHTS, strict=True))
+    total = _NRIC_OFFSET[prefix] + sum(
+        int(d) * w for d, w in zip(digits, _NRIC_WEIGHTS, strict=True)
+    )
     return _NRIC_LETTERS[prefix][total % 11] == check
 
 
@@ -106,9 +106,8 @@ def _is_phone(found: str) -> bool:
         return False  # "1-2-3-4-5-6-7", "0-306-40615-2": a phone has at most one 1-digit group
     if all(g.endswith("00") for g in groups) and len(groups) <= 2:
         return False  # round numbers and ranges: "1000-2000", "100000000"
-    if len(groups) == 2 and found.count(".") == 1 and not found.strip().startswith(("+", "(")):
-        if re.fullmatch(r"\d+\.\d+", found.strip()):
-            return False  # a decimal number: 3.14159265
+    if re.fullmatch(r"\d+\.\d+", found.strip()):
+        return False  # a decimal number: 3.14159265
     return not _isbn13_ok(digits)
 
 

@@ -98,7 +98,8 @@ def _check_expansion(root: yaml.Node) -> None:
             continue
         if key in depth:  # entered but not finished: the node contains itself
             raise SurveyError(
-                "an alias refers to a list or mapping that contains it", line=node.start_mark.line + 1
+                "an alias refers to a list or mapping that contains it",
+                line=node.start_mark.line + 1,
             )
         depth[key] = 0
         stack.append((node, True))

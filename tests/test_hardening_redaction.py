@@ -16,7 +16,7 @@ from surveykit.quotes import (
     redact,
 )
 
-E, P, I = EMAIL_MARK, PHONE_MARK, ID_MARK
+E, P, N = EMAIL_MARK, PHONE_MARK, ID_MARK
 
 
 @pytest.mark.parametrize(
@@ -41,14 +41,14 @@ E, P, I = EMAIL_MARK, PHONE_MARK, ID_MARK
         ("call +65 6123 4567 or (02) 9876-5432", f"call {P} or {P}"),
         ("1-800-555-1234", P),
         # national identity numbers
-        ("my NRIC is S1234567D", f"my NRIC is {I}"),  # check letter D is right for S1234567
+        ("my NRIC is S1234567D", f"my NRIC is {N}"),  # check letter D is right for S1234567
         ("t0123456g", I),  # T series, lower case
-        ("FIN F1234567N", f"FIN {I}"),
-        ("G1234567X.", f"{I}."),
+        ("FIN F1234567N", f"FIN {N}"),
+        ("G1234567X.", f"{N}."),
         ("M1234567K", I),
-        ("NI number AB 12 34 56 C", f"NI number {I}"),
+        ("NI number AB 12 34 56 C", f"NI number {N}"),
         ("ab123456c", I),
-        ("SSN 123-45-6789", f"SSN {I}"),
+        ("SSN 123-45-6789", f"SSN {N}"),
     ],
 )
 def test_redacted(text: str, expected: str) -> None:
@@ -111,7 +111,7 @@ def test_redaction_is_idempotent() -> None:
     text = "x@y.org, hp91234567, S1234567D, AB 12 34 56 C, 123-45-6789"
     once = redact(text)
     assert redact(once) == once
-    assert once == f"{E}, hp{P}, {I}, {I}, {I}"
+    assert once == f"{E}, hp{P}, {N}, {N}, {N}"
 
 
 def test_item_level_redact_patterns(cli, make_survey, tmp_path: Path) -> None:

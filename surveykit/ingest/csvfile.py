@@ -146,9 +146,7 @@ def max_columns() -> int:
     try:
         return max(1, int(value)) if value.strip() else MAX_COLUMNS
     except ValueError:
-        raise SurveyError(
-            f"{MAX_COLUMNS_ENV} must be a whole number, got {value!r}"
-        ) from None
+        raise SurveyError(f"{MAX_COLUMNS_ENV} must be a whole number, got {value!r}") from None
 
 
 def _refuse_nul(
@@ -495,6 +493,7 @@ def _parse_body(
             table = read(False, counting, _FAST_BLOCK)
         except (pa.ArrowInvalid, pa.ArrowException):
             table = None
+            counting.drain()  # pyarrow stopped early: count the quotes of the whole file
         finally:
             counting.close()
         if counting.quotes % 2:
@@ -573,6 +572,12 @@ class _CountingFile(io.RawIOBase):
             self.quotes += chunk.count(b'"')
             self._last = chunk[-1:]
         return n
+
+    def drain(self) -> None:
+        """Read (and count) the rest of the file."""
+        buffer = bytearray(1 << 20)
+        while self.readinto(buffer):
+            pass
 
     def close(self) -> None:
         if self._owned and not self._file.closed:

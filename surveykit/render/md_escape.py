@@ -40,9 +40,7 @@ _NEWLINES = re.compile(r"\r\n|[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 
 
-def md_text(
-    text: object, *, newline: str = " ", cell: bool = False, brackets: bool = False
-) -> str:
+def md_text(text: object, *, newline: str = " ", cell: bool = False, brackets: bool = False) -> str:
     """``text`` escaped so that CommonMark shows it as written, on one line.
 
     Line breaks become ``newline`` (a space, or ``<br>`` inside a table cell,
