@@ -42,12 +42,12 @@ E, P, N = EMAIL_MARK, PHONE_MARK, ID_MARK
         ("1-800-555-1234", P),
         # national identity numbers
         ("my NRIC is S1234567D", f"my NRIC is {N}"),  # check letter D is right for S1234567
-        ("t0123456g", I),  # T series, lower case
+        ("t0123456g", N),  # T series, lower case
         ("FIN F1234567N", f"FIN {N}"),
         ("G1234567X.", f"{N}."),
-        ("M1234567K", I),
+        ("M1234567K", N),
         ("NI number AB 12 34 56 C", f"NI number {N}"),
-        ("ab123456c", I),
+        ("ab123456c", N),
         ("SSN 123-45-6789", f"SSN {N}"),
     ],
 )
