@@ -158,8 +158,9 @@ def _refuse_nul(
     delimiter: str = ",",
 ) -> None:
     """A NUL byte anywhere is an error naming its row and column (the first 4 KiB were
-    checked before parsing). NUL is valid UTF-8, so pyarrow would keep it in a cell and
-    every renderer would then have to cope with it."""
+    checked before parsing; the parse itself notes whether the rest holds one). NUL is
+    valid UTF-8, so pyarrow would keep it in a cell and every renderer would then have to
+    cope with it."""
     if transcoded is not None:
         if b"\x00" not in transcoded:
             return
@@ -415,10 +416,11 @@ def read_table(path: Path, encoding: str | None, delimiter: str | None = None) -
         next(reader)
     header_lines = reader.line_num
     source = _OpenFile(path) if transcoded is None else io.BytesIO(transcoded)
-    columns, rows = _parse_body(
+    columns, rows, nul = _parse_body(
         source, len(headers), header_rows, header_lines, path, encoding, delimiter
     )
-    _refuse_nul(path, encoding, transcoded, header_rows, headers, delimiter)
+    if nul is not False:
+        _refuse_nul(path, encoding, transcoded, header_rows, headers, delimiter)
     return Table(
         headers=headers,
         columns=columns,
@@ -444,8 +446,11 @@ def _parse_body(
     path: Path,
     encoding: str | None,
     delimiter: str = ",",
-) -> tuple[list[Column], int]:
-    """Parse the records after the ``skip`` header records (``skip_lines`` physical lines)."""
+) -> tuple[list[Column], int, bool | None]:
+    """Parse the records after the ``skip`` header records (``skip_lines`` physical lines).
+
+    Also returns whether the file holds a NUL byte (None: not seen, look again).
+    """
     import pyarrow as pa
     from pyarrow import csv as pacsv
 
@@ -483,6 +488,7 @@ def _parse_body(
         return source
 
     table = None
+    nul: bool | None = None
     if width >= 2:
         # Fast path: split the file at line ends into small blocks parsed in parallel. It
         # is exact when no cell holds a line break, which the line count proves: one
@@ -496,6 +502,7 @@ def _parse_body(
             counting.drain()  # pyarrow stopped early: count the quotes of the whole file
         finally:
             counting.close()
+        nul = counting.nul
         if counting.quotes % 2:
             # An odd number of quote characters: some quoted cell runs to the end of the
             # file and would silently swallow the rows after it.
@@ -543,7 +550,7 @@ def _parse_body(
         raise SurveyError(f"cannot parse as CSV: {exc}", file=path) from exc
     table = table.unify_dictionaries()
     columns = [Column(table.column(name).chunks) for name in names]
-    return columns, table.num_rows
+    return columns, table.num_rows, nul
 
 
 class _CountingFile(io.RawIOBase):
@@ -560,6 +567,7 @@ class _CountingFile(io.RawIOBase):
         self._lines = 0
         self._last = b""
         self.quotes = 0
+        self.nul = False
 
     def readable(self) -> bool:
         return True
@@ -570,6 +578,7 @@ class _CountingFile(io.RawIOBase):
             chunk = bytes(memoryview(buffer)[:n])
             self._lines += chunk.count(b"\n")
             self.quotes += chunk.count(b'"')
+            self.nul = self.nul or b"\x00" in chunk
             self._last = chunk[-1:]
         return n
 
