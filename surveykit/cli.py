@@ -182,11 +182,14 @@ def report(
     sheet: SheetOpt = None,
 ) -> None:
     """Write a publication-ready report: numbered tables, APA results, figures, quotes."""
+    from surveykit.files import check_output
     from surveykit.ingest.readers import parse_delimiter
     from surveykit.pipeline import find_inputs, run_survey
     from surveykit.report import write_report
 
     q_path, p_path = find_inputs(responses, questionnaire, plan)
+    if output is not None:
+        check_output(output, format)  # before any work: find_inputs noted the inputs
     run = run_survey(
         responses,
         q_path,

@@ -141,6 +141,69 @@ def make_folder(folder: str | Path) -> bool:
         raise cannot_write(exc, folder) from exc
 
 
+MANIFEST = ".surveykit-manifest.json"
+"""Lists the files surveykit wrote into a csv folder; only those are ever replaced or removed."""
+
+
+def read_manifest(folder: Path) -> set[str] | None:
+    """The file names listed in ``folder``'s manifest, or None if it has none."""
+    import json
+
+    path = folder / MANIFEST
+    if not path.is_file():
+        return None
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        names = doc["files"]
+        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+            raise ValueError
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise SurveyError(
+            f"{MANIFEST} is not a surveykit manifest; give a new or empty folder", file=folder
+        ) from exc
+    # Only plain names in the folder itself: a manifest can never point elsewhere.
+    return {n for n in names if n and Path(n).name == n and n not in (".", "..")}
+
+
+def check_output_folder(folder: str | Path) -> set[str]:
+    """The names surveykit may replace in ``folder`` (a csv output), or a SurveyError.
+
+    The folder must be new, empty, or hold a manifest (then its listed names are
+    returned); it may not be an input, a file, or in a folder that does not exist.
+    """
+    folder = Path(folder)
+    real = Path(os.path.realpath(folder))
+    role = _input_role(str(real), None)
+    if role is not None:
+        raise SurveyError(f"is {role} of this run; choose another output", file=folder)
+    try:
+        if real.exists() and not real.is_dir():
+            raise SurveyError(f"--format csv writes a folder of files; {folder} is a file")
+        if not real.parent.exists():
+            raise SurveyError(f"folder {folder.parent} does not exist")
+        if not real.is_dir():
+            return set()
+        manifest = read_manifest(real)
+        if manifest is None and any(real.iterdir()):
+            raise SurveyError(
+                f"is a folder that is not empty and was not written by surveykit (no "
+                f"{MANIFEST}); give a new or empty folder",
+                file=folder,
+            )
+        return manifest or set()
+    except OSError as exc:
+        raise cannot_write(exc, folder) from exc
+
+
+def check_output(output: str | Path, fmt: str) -> None:
+    """Refuse ``output`` for format ``fmt`` now, before any work, as the writers would later
+    (they check again when they write)."""
+    if fmt.lower().lstrip(".") == "csv":
+        check_output_folder(output)
+    else:
+        guard_target(output)
+
+
 # --- interrupts ----------------------------------------------------------------------
 
 _held_depth = 0

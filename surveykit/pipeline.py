@@ -30,7 +30,18 @@ def find_inputs(
             file=responses,
         )
     p_path = plan if plan is not None else folder / "analysis.yaml"
-    return q_path, p_path if (plan is not None or p_path.exists()) else None
+    p_path = p_path if (plan is not None or p_path.exists()) else None
+    note_inputs(responses, q_path, p_path)
+    return q_path, p_path
+
+
+def note_inputs(responses: Path, questionnaire: Path, plan: Path | None) -> None:
+    """Tell the writers these are the run's inputs, so no output of the run replaces them."""
+    from surveykit.files import note_input
+
+    note_input(responses, "the responses file")
+    note_input(questionnaire, "the questionnaire")
+    note_input(plan, "the analysis plan")
 
 
 @dataclass(frozen=True)
@@ -54,15 +65,12 @@ def run_survey(
 ) -> SurveyRun:
     """Load, ingest and analyse; with ``with_quotes``, also collect open-ended answers."""
     from surveykit.analyses import analyse
-    from surveykit.files import note_input, seekable_input, stream_name
+    from surveykit.files import seekable_input, stream_name
     from surveykit.ingest import read_responses
     from surveykit.plan import load_plan
     from surveykit.questionnaire import load_questionnaire
 
-    # Noted before anything is read, so no output of this run can replace them.
-    note_input(responses, "the responses file")
-    note_input(questionnaire, "the questionnaire")
-    note_input(plan, "the analysis plan")
+    note_inputs(responses, questionnaire, plan)  # before anything is read or written
     q = load_questionnaire(questionnaire)
     the_plan = load_plan(plan, q) if plan is not None else None
     with seekable_input(responses) as readable:

@@ -150,14 +150,16 @@ def test_a_manifest_cannot_name_files_outside_its_folder(cli, survey: Path, tmp_
 def test_markdown_figures_never_replace_an_input(cli, survey: Path) -> None:
     figures = survey / "report_figures"
     figures.mkdir()
-    (figures / "fig1.png").write_bytes(b"input")
-    os.link(figures / "fig1.png", survey / "fig-input.png")
-    run = cli(
-        "report", survey / "responses.csv", "-q", survey / "fig-input.png", "-f", "md",
-        "-o", survey / "report.md",
-    )  # fmt: skip
-    assert run.code == 2  # the "questionnaire" is not YAML; it was noted as an input first
-    assert (figures / "fig1.png").read_bytes() == b"input"
+    (figures / "fig1.png").symlink_to(survey / "responses.csv")
+    before = _inputs(survey)
+    run = cli("report", survey / "responses.csv", "-f", "md", "-o", survey / "report.md")
+    assert run.code == 2
+    assert run.err == (
+        f"error: {figures}/fig1.png: is the responses file of this run; surveykit never "
+        "overwrites an input: choose another output\n"
+    )
+    assert _inputs(survey) == before
+    assert sorted(p.name for p in figures.iterdir()) == ["fig1.png"]  # nothing else written
 
 
 def test_check_update_never_writes_through_a_symlinked_expected(cli, tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ import re
 from pathlib import Path
 
 from surveykit.errors import SurveyError
-from surveykit.files import cannot_write, guard_target, make_folder, write_files
+from surveykit.files import MANIFEST, check_output_folder, guard_target, make_folder, write_files
 from surveykit.report import Report, ReportTable
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -46,28 +46,6 @@ def table_csv(table: ReportTable) -> str:
     return buffer.getvalue()
 
 
-MANIFEST = ".surveykit-manifest.json"
-"""Lists the files surveykit wrote into a csv folder; only those are ever replaced or removed."""
-
-
-def read_manifest(folder: Path) -> set[str] | None:
-    """The file names listed in ``folder``'s manifest, or None if it has none."""
-    path = folder / MANIFEST
-    if not path.is_file():
-        return None
-    try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-        names = doc["files"]
-        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
-            raise ValueError
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise SurveyError(
-            f"{MANIFEST} is not a surveykit manifest; give a new or empty folder", file=folder
-        ) from exc
-    # Only plain names in the folder itself: a manifest can never point elsewhere.
-    return {n for n in names if n and Path(n).name == n and n not in (".", "..")}
-
-
 def write_csv_folder(report: Report, output: Path) -> list[Path]:
     """Write every table of ``report`` into the folder ``output``; returns the files.
 
@@ -80,25 +58,7 @@ def write_csv_folder(report: Report, output: Path) -> list[Path]:
     the previous set. An ``OSError`` becomes ``cannot write: <reason>``.
     """
     output = Path(output)
-    try:
-        if output.exists() and not output.is_dir():
-            raise SurveyError(f"--format csv writes a folder of files; {output} is a file")
-        if not output.parent.exists():
-            raise SurveyError(f"folder {output.parent} does not exist")
-        listed: set[str] = set()
-        if output.is_dir():
-            manifest = read_manifest(output)
-            if manifest is None:
-                if any(output.iterdir()):
-                    raise SurveyError(
-                        f"is a folder that is not empty and was not written by surveykit (no "
-                        f"{MANIFEST}); give a new or empty folder",
-                        file=output,
-                    )
-            else:
-                listed = manifest
-    except OSError as exc:
-        raise cannot_write(exc, output) from exc
+    listed = check_output_folder(output)
     files: dict[Path, bytes | str] = {}
     for table in report.all_tables:
         # utf-8-sig so that Excel detects the encoding of labels such as "η²" or "Café".
