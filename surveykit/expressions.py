@@ -127,6 +127,11 @@ def parse_expression(source: str, known: Mapping[str, str]) -> Expression:
                         f"condition {_show(source)}: compare with a list using 'in', "
                         'as in team in ["A", "B"]'
                     )
+            if any(isinstance(n, ast.Call) for n in (node.left, *node.comparators)):
+                raise SurveyError(
+                    f"condition {_show(source)}: missing(item) is a condition by itself; "
+                    "use it without comparing, e.g. not missing(age)"
+                )
             if isinstance(node.left, ast.List | ast.Tuple):
                 raise SurveyError(
                     f'condition {_show(source)}: a list goes on the right, as in team in ["A", "B"]'
