@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from surveykit.ingest import Responses
@@ -169,9 +170,38 @@ def respondent_tag(respondent: object) -> str:
     return f"R{text}" if text.isdigit() else text
 
 
-def _reveals_identity(respondent: object) -> bool:
-    text = str(respondent)
-    return redact(text) != text
+# Respondent ids worth a closer look: an at sign, a spelled "at", letters then six digits
+# (NRIC, NI number), or an SSN's 3-2-4 digits. Numeric ids (SurveyMonkey's 11 digits) are
+# ordinary ids, never taken for phone numbers. (RE2 syntax: run by pyarrow.)
+_ID_SUSPECT = (
+    "[@\uff20\ufe6b]|[A-Za-z] ?\\d{2} ?\\d{2} ?\\d{2}|\\d{3}[- ]\\d{2}[- ]\\d{4}"
+    "|[\\s(\\[{<][Aa][Tt][\\s)\\]}>]"
+)
+
+
+def _reveals_identity(respondent: str) -> bool:
+    return bool(
+        _EMAIL.search(respondent)
+        or _EMAIL_SPELLED.search(respondent)
+        or any(_nric_ok(*m.groups()) for m in _NRIC.finditer(respondent))
+        or _NINO.search(respondent)
+        or _SSN.search(respondent)
+    )
+
+
+def ids_reveal_identity(index: pd.Index) -> bool:
+    """Whether any respondent id is an e-mail address or a national ID number.
+
+    Such ids would undo the redaction of the quotes they tag. The ids are first
+    screened in one vectorised pass, so a million ordinary ids cost little.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    ids = pa.array(index.astype(str), type=pa.string())
+    ids = ids.filter(pc.invert(pc.utf8_is_digit(ids)))  # numeric ids: nothing to screen
+    suspects = ids.filter(pc.match_substring_regex(ids, _ID_SUSPECT))
+    return any(_reveals_identity(r) for r in pc.unique(suspects).to_pylist())
 
 
 @dataclass(frozen=True)
@@ -211,21 +241,23 @@ def collect_quotes(responses: Responses) -> list[QuoteBlock]:
     once with all their respondents, most frequent first, then in respondent order.
     """
     blocks = []
+    # Respondent ids that are e-mail addresses (or ID numbers) would undo the redaction:
+    # then every respondent is tagged by position instead, R1..Rn.
+    by_position = responses.questionnaire.respondent_id is not None and ids_reveal_identity(
+        responses.data.index
+    )
     for item in responses.questionnaire.items:
         if item.type != "text" or not item.report or item.id not in responses.data:
             continue
         column = responses.data[item.id]
-        # Respondent ids that are e-mail addresses (or phone or ID numbers) would undo the
-        # redaction: then every respondent is tagged by position instead, R1..Rn.
-        by_position = any(_reveals_identity(r) for r in column.index)
+        answered = np.flatnonzero(column.notna().to_numpy())
         grouped: dict[str, list[str]] = {}
-        for position, (respondent, value) in enumerate(column.items(), start=1):
-            if pd.isna(value):
-                continue
+        for position in answered:
+            respondent, value = column.index[position], column.iat[position]
             text = " ".join(str(value).split())
             if not text:
                 continue
-            tag = f"R{position}" if by_position else respondent_tag(respondent)
+            tag = f"R{position + 1}" if by_position else respondent_tag(respondent)
             grouped.setdefault(redact(text, item.redact), []).append(tag)
         order = sorted(grouped.items(), key=lambda kv: -len(kv[1]))  # stable: first seen wins ties
         blocks.append(

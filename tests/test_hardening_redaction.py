@@ -158,3 +158,25 @@ def test_staff_quotes_keep_numeric_ids() -> None:
     blocks = collect_quotes(staff_responses())
     tags = [r for q in blocks[0].quotes for r in q.respondents]
     assert all(t.startswith("R") and t[1:].isdigit() for t in tags)
+
+
+@pytest.mark.parametrize(
+    ("ids", "reveals"),
+    [
+        (["1", "2", "114000000001"], False),  # numeric ids, however long, are ids
+        (["R_3kXyzAbC", "R_9qLmNoP"], False),  # Qualtrics response ids
+        (["S1234567A"], False),  # wrong check letter
+        (["a", "jane@example.com"], True),
+        (["jane＠example.com"], True),
+        (["jo (at) mail (dot) com"], True),
+        (["S1234567D"], True),
+        (["AB 12 34 56 C"], True),
+        (["123-45-6789"], True),
+    ],
+)
+def test_which_respondent_ids_are_replaced_by_positions(ids: list[str], reveals: bool) -> None:
+    import pandas as pd
+
+    from surveykit.quotes import ids_reveal_identity
+
+    assert ids_reveal_identity(pd.Index(ids)) is reveals
