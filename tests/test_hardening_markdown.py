@@ -10,11 +10,14 @@ the report's own layout makes.
 
 from __future__ import annotations
 
+import os
 import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from surveykit.files import forget_inputs
@@ -180,3 +183,31 @@ def test_md_text_round_trips_through_commonmark(text: str) -> None:
     row = f"| {md_cell(text)} |\n|---|\n| {md_cell(text)} |"
     tags = {tag for tag, _ in _html(row).tags}
     assert tags <= {"table", "thead", "tbody", "tr", "th", "td", "br"}, row
+
+
+_MARKUP = st.sampled_from(
+    [*"\\`*_[]()<>!|~#&=-+.:@/ \n\t\"';{}0123456789aAzZ",
+     "<b>", "</b>", "<!--", "-->", "<?", "<!X", "](", "][", "]:", "&amp;", "&#60;", "www.",
+       "http://", "mailto:", "    ", "\r\n", "\u2028", "```", "~~~", "***", "___", "1.", "1)"]
+)  # fmt: skip
+
+
+@settings(max_examples=int(os.environ.get("HARDEN_EXAMPLES", "300")), deadline=None)
+@given(st.lists(_MARKUP, max_size=25).map("".join))
+def test_any_text_is_shown_as_written(text: str) -> None:
+    """Random runs of Markdown's special characters: shown as text, wherever they stand."""
+    expected = " ".join(text.split())
+    for template in ("{}", "- {}", "> {}", "### {}", "*Note.* {}"):
+        collect = _html(template.format(md_text(text)))
+        assert all(tag in ("p", "ul", "li", "blockquote", "h3", "em") for tag, _ in collect.tags)
+        shown = " ".join("".join(collect.text).split())
+        if template == "*Note.* {}":
+            shown = shown.removeprefix("Note.").strip()
+        assert shown == expected, (template, md_text(text))
+    # In a table cell (line breaks become <br>) and in an image's alt text.
+    collect = _html(f"| h |\n|---|\n| {md_cell(text)} |")
+    assert {tag for tag, _ in collect.tags} <= {"table", "thead", "tbody", "tr", "th", "td", "br"}
+    assert "".join("".join(collect.text).split()) == "h" + "".join(text.split())
+    image = _html(f"![{md_link_text(text)}](fig.png)")
+    assert [tag for tag, _ in image.tags] == ["p", "img"]
+    assert " ".join(dict(image.tags[1][1])["alt"].split()) == expected
