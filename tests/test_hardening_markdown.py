@@ -188,7 +188,7 @@ def test_md_text_round_trips_through_commonmark(text: str) -> None:
 _MARKUP = st.sampled_from(
     [*"\\`*_[]()<>!|~#&=-+.:@/ \n\t\"';{}0123456789aAzZ",
      "<b>", "</b>", "<!--", "-->", "<?", "<!X", "](", "][", "]:", "&amp;", "&#60;", "www.",
-       "http://", "mailto:", "    ", "\r\n", "\u2028", "```", "~~~", "***", "___", "1.", "1)"]
+     "http://", "mailto:", "    ", "\r\n", "\u2028", "```", "~~~", "***", "___", "1.", "1)"]
 )  # fmt: skip
 
 
