@@ -131,6 +131,14 @@ def _mask(text: str, pattern: re.Pattern[str]) -> str:
     return pattern.sub(lambda m: " " * len(m.group(0)), text)
 
 
+_AT_SIGN = re.compile(_AT)
+_SPELLED_AT = re.compile(r"(?i)[(\[{<]\s*at\s*[)\]}>]|\sat\s.*\sdot\s")
+_NOT_DIGITS = re.compile(r"\D+")
+_SEVEN_DIGITS = re.compile(r"\d{7}")
+_NINO_HINT = re.compile(r"[A-Za-z]{2}[ \-]?\d\d[ \-]?\d\d[ \-]?\d\d")
+_SSN_HINT = re.compile(r"\d{3}[- ]\d\d[- ]\d{4}")
+
+
 def redact(text: str, extra: tuple[str, ...] = ()) -> str:
     """``text`` with contact details and ID numbers replaced by a marker.
 
@@ -143,18 +151,30 @@ def redact(text: str, extra: tuple[str, ...] = ()) -> str:
     """
     for pattern in extra:
         text = re.sub(pattern, CUSTOM_MARK, text)
-    text = _EMAIL.sub(EMAIL_MARK, text)
-    text = _EMAIL_SPELLED.sub(EMAIL_MARK, text)
-    text = _NRIC.sub(lambda m: ID_MARK if _nric_ok(*m.groups()) else m.group(0), text)
-    text = _NINO.sub(ID_MARK, text)
-    text = _SSN.sub(ID_MARK, text)
+    # Cheap tests first: most answers hold no at sign and few digits, and the full
+    # patterns (which try every word) then need not run at all.
+    if _AT_SIGN.search(text):
+        text = _EMAIL.sub(EMAIL_MARK, text)
+    if _SPELLED_AT.search(text):
+        text = _EMAIL_SPELLED.sub(EMAIL_MARK, text)
+    digits = len(_NOT_DIGITS.sub("", text))
+    if digits < 6:
+        return text  # no ID number has fewer than 6 digits, no phone fewer than 7
+    if _SEVEN_DIGITS.search(text):
+        text = _NRIC.sub(lambda m: ID_MARK if _nric_ok(*m.groups()) else m.group(0), text)
+    if _NINO_HINT.search(text):
+        text = _NINO.sub(ID_MARK, text)
+    if _SSN_HINT.search(text):
+        text = _SSN.sub(ID_MARK, text)
+    if digits < 7 or not _PHONE.search(text):
+        return text
     # Phones are found in a copy with dates and ISBNs blanked out, so a date never joins
     # a run of digits, then replaced in the text by position.
     masked = _mask(_mask(text, _DATE_LIKE), _ISBN)
     spans = [
         m.span()
         for m in _PHONE.finditer(masked)
-        if _is_phone(m.group(0)) and _glued_word_ok(masked[: m.start()])
+        if _is_phone(m.group(0)) and _glued_word_ok(masked[max(0, m.start() - 40) : m.start()])
     ]
     for start, end in reversed(spans):
         found = masked[start:end]
@@ -251,14 +271,18 @@ def collect_quotes(responses: Responses) -> list[QuoteBlock]:
             continue
         column = responses.data[item.id]
         answered = np.flatnonzero(column.notna().to_numpy())
+        values = column.to_numpy(dtype=object)[answered].tolist()
+        ids = column.index.to_numpy(dtype=object)[answered].tolist()
         grouped: dict[str, list[str]] = {}
-        for position in answered:
-            respondent, value = column.index[position], column.iat[position]
+        redacted: dict[str, str] = {}  # each distinct answer is redacted once
+        for position, respondent, value in zip(answered.tolist(), ids, values, strict=True):
             text = " ".join(str(value).split())
             if not text:
                 continue
+            if text not in redacted:
+                redacted[text] = redact(text, item.redact)
             tag = f"R{position + 1}" if by_position else respondent_tag(respondent)
-            grouped.setdefault(redact(text, item.redact), []).append(tag)
+            grouped.setdefault(redacted[text], []).append(tag)
         order = sorted(grouped.items(), key=lambda kv: -len(kv[1]))  # stable: first seen wins ties
         blocks.append(
             QuoteBlock(
