@@ -17,7 +17,11 @@ def find_inputs(
     responses: Path, questionnaire: Path | None, plan: Path | None
 ) -> tuple[Path, Path | None]:
     """The questionnaire and plan to use for ``responses`` (defaults: beside the CSV)."""
-    if not responses.exists():
+    try:
+        found = str(responses) == "-" or responses.exists()  # "-" is standard input
+    except OSError as exc:  # a folder on the way that the user may not enter
+        raise SurveyError(f"cannot read: {exc.strerror}", file=responses) from exc
+    if not found:
         raise SurveyError(
             "file not found; give the path of the responses CSV your form tool exported",
             file=responses,

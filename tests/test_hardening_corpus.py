@@ -332,3 +332,22 @@ def test_random_questionnaires_never_crash(items, survey, exclude, cli, tmp_path
     csv.write_text("sex,age,q1\nF,30,x\nM,40,y\n", encoding="utf-8")
     _one_line_or_success(cli("analyze", csv, "-q", q, "--format", "json"))
     forget_inputs()
+
+
+def test_a_csv_in_a_folder_that_cannot_be_entered(cli, tmp_path: Path, monkeypatch) -> None:
+    """Root enters every folder, so the refusal is simulated where the path is examined."""
+    from pathlib import Path as RealPath
+
+    q = tmp_path / "q.yaml"
+    q.write_text(BASE_QUESTIONNAIRE, encoding="utf-8")
+
+    def stat(self, *args, **kwargs):
+        if self.name == "data.csv":
+            raise PermissionError(13, "Permission denied")
+        return original(self, *args, **kwargs)
+
+    original = RealPath.stat
+    monkeypatch.setattr(RealPath, "stat", stat)
+    run = cli("analyze", tmp_path / "locked" / "data.csv", "-q", q)
+    assert run.code == 2
+    assert run.err == f"error: {tmp_path}/locked/data.csv: cannot read: Permission denied\n"
