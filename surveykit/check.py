@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from surveykit.errors import SurveyError
-from surveykit.files import write_atomic
+from surveykit.files import cannot_write, write_files
 
 RTOL = 1e-9
 ATOL = 1e-12
@@ -50,13 +51,28 @@ def compare_documents(expected: dict, actual: dict, *, rtol: float = RTOL) -> li
         if key == "source":
             continue  # where the CSV was read from is not a result
         old, new = expected.get(key, _MISSING), actual.get(key, _MISSING)
-        if key == "tables" and isinstance(old, list) and isinstance(new, list):
+        if key == "tables" and _table_list(old) and _table_list(new):
             _tables(old, new, diffs, rtol)
-        elif key == "tests" and isinstance(old, list) and isinstance(new, list):
+        elif key == "tests" and _dict_list(old) and _dict_list(new):
             _tests(old, new, diffs, rtol)
         else:
             _walk(old, new, key, diffs, rtol)
     return diffs
+
+
+def _dict_list(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, dict) for v in value)
+
+
+def _table_list(value: Any) -> bool:
+    # A hand-edited expected file may hold anything; only well-formed tables are compared
+    # cell by cell, anything else value by value.
+    return _dict_list(value) and all(
+        isinstance(t.get("columns"), list)
+        and isinstance(t.get("rows", []), list)
+        and all(isinstance(r, list) for r in t.get("rows", []))
+        for t in value
+    )
 
 
 def _key_order(key: str) -> tuple[int, str]:
@@ -146,16 +162,93 @@ def _equal(a: Any, b: Any, rtol: float) -> bool:
     return a == b
 
 
-def load_expected(path: Path) -> dict:
-    """Read a stored expected result, with a clear message when it is absent or broken."""
+MAX_EXPECTED_BYTES = 256 * 1024**2
+"""Largest expected/ file read (256 MiB)."""
+MAX_EXPECTED_DEPTH = 64
+"""Deepest nesting of lists and objects in an expected result."""
+
+_FIX = "fix or delete it and run 'surveykit check --update'"
+
+
+def _read_expected_text(path: Path) -> str:
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        if path.exists() and not path.is_file():
+            raise SurveyError(f"is not a file; {_FIX}", file=path)
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_EXPECTED_BYTES + 1)
     except FileNotFoundError as exc:
         raise SurveyError(
             "no expected result yet; run 'surveykit check --update' to create it", file=path
         ) from exc
+    except NotADirectoryError as exc:
+        raise SurveyError(f"{path.parent.name} is a file, not a folder; {_FIX}", file=path) from exc
+    except OSError as exc:
+        raise SurveyError(f"cannot read: {exc.strerror}", file=path) from exc
+    if len(raw) > MAX_EXPECTED_BYTES:
+        raise SurveyError(
+            f"is larger than the {MAX_EXPECTED_BYTES // 1024**2} MiB limit", file=path
+        )
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise SurveyError(f"is not UTF-8 text; {_FIX}", file=path, line=line) from exc
+
+
+def _json_depth(text: str) -> int:
+    """Nesting depth of JSON text, counted on brackets outside strings (without parsing)."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for ch in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "]}":
+            depth -= 1
+    return deepest
+
+
+def load_expected(path: Path) -> dict:
+    """Read a stored expected result, with a clear message when it is absent or broken."""
+    text = _read_expected_text(path)
+    if _json_depth(text) > MAX_EXPECTED_DEPTH:
+        raise SurveyError(
+            f"is nested more than {MAX_EXPECTED_DEPTH} levels deep (the nesting limit); {_FIX}",
+            file=path,
+        )
+    try:
+        doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise SurveyError(f"not valid JSON: {exc.msg}", file=path, line=exc.lineno) from exc
+    except (ValueError, RecursionError) as exc:
+        # int() refuses numbers of more than 4,300 digits.
+        raise SurveyError(f"holds a number too long to read; {_FIX}", file=path) from exc
+    if not isinstance(doc, dict):
+        kind = {list: "a list", str: "a string", type(None): "null"}.get(type(doc), "a number")
+        raise SurveyError(f"holds {kind}, not a result object; {_FIX}", file=path)
+    return doc
+
+
+def _inside(folder: Path, path: Path) -> Path:
+    """``path`` resolved (symlinks followed); an error unless it lies inside ``folder``."""
+    real_folder = Path(os.path.realpath(folder))
+    real = Path(os.path.realpath(path))
+    if real != real_folder and real_folder not in real.parents:
+        raise SurveyError(
+            f"resolves to {real}, outside the survey folder {real_folder}; check --update "
+            "writes only inside the survey folder (replace the link with a folder)",
+            file=path,
+        )
+    return real
 
 
 def compare_text(expected: str, actual: str, name: str, *, context: int = 1) -> list[Difference]:
@@ -214,6 +307,8 @@ def check_survey(
     from surveykit.pipeline import run_survey
     from surveykit.render.json import render_json, to_document
 
+    if not (isinstance(rtol, int | float) and math.isfinite(rtol) and rtol >= 0):
+        raise SurveyError(f"--rtol must be a number of 0 or more, got {rtol}")
     responses, questionnaire, plan = survey_files(folder)
     # The Result the report would show: protected when the plan sets report.min_cell.
     result = run_survey(responses, questionnaire, plan, delimiter=delimiter, with_quotes=True)
@@ -223,11 +318,18 @@ def check_survey(
     if report_md is not None:
         outputs["report.md"] = report_md
     if update:
-        expected_dir.mkdir(exist_ok=True)
-        written = []
+        real_dir = _inside(folder, expected_dir)
+        try:
+            if real_dir.exists() and not real_dir.is_dir():
+                raise SurveyError(f"is not a folder; {_FIX}", file=expected_dir)
+            real_dir.mkdir(exist_ok=True)
+        except OSError as exc:
+            raise cannot_write(exc, expected_dir) from exc
+        files: dict[Path, bytes | str] = {}
         for name, text in outputs.items():
-            write_atomic(expected_dir / name, text)
-            written.append(expected_dir / name)
+            files[_inside(folder, expected_dir / name)] = text
+        write_files(files)
+        written = [expected_dir / name for name in outputs]
         return CheckOutcome(folder, [], written, len(result.tables), len(result.tests))
     diffs = compare_documents(
         load_expected(expected_dir / EXPECTED_JSON), to_document(result), rtol=rtol
@@ -235,7 +337,7 @@ def check_survey(
     if report_md is not None:
         stored = expected_dir / "report.md"
         if stored.exists():
-            diffs += compare_text(stored.read_text(encoding="utf-8"), report_md, "report.md")
+            diffs += compare_text(_read_expected_text(stored), report_md, "report.md")
         else:
             diffs.append(Difference("report.md", _MISSING, "present (run check --update)"))
     return CheckOutcome(folder, diffs, [], len(result.tables), len(result.tests))

@@ -107,11 +107,16 @@ def _load(
     *,
     min_cell: int | None = None,
     with_quotes: bool = False,
+    output: tuple[Path, str] | None = None,
 ):
     from surveykit.ingest.readers import parse_delimiter
     from surveykit.pipeline import find_inputs, run_survey
 
     q_path, p_path = find_inputs(responses, questionnaire, plan)
+    if output is not None:
+        from surveykit.files import check_output
+
+        check_output(*output)  # before any work: find_inputs noted the inputs
     return run_survey(
         responses,
         q_path,
@@ -126,7 +131,9 @@ def _load(
 
 @app.command()
 def analyze(
-    responses: Annotated[Path, typer.Argument(help="CSV export of the responses.")],
+    responses: Annotated[
+        Path, typer.Argument(help="CSV export of the responses ('-' reads standard input).")
+    ],
     questionnaire: QuestionnaireOpt = None,
     plan: PlanOpt = None,
     format: Annotated[
@@ -193,7 +200,7 @@ def report(
 
     result = _load(
         responses, questionnaire, plan, encoding, delimiter, sheet,
-        min_cell=min_cell, with_quotes=True,
+        min_cell=min_cell, with_quotes=True, output=(output, format) if output else None,
     )  # fmt: skip
     text = write_report(result, format, output, paper=paper)
     if text is not None:

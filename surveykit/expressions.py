@@ -59,18 +59,87 @@ class Expression:
         result = _Evaluator(values, chosen, multi_items).visit(self.tree.body)
         if not isinstance(result, pd.Series):
             raise SurveyError(f"condition {self.source!r} does not depend on any item")
-        return result.fillna(False).astype(bool)
+        return _as_bool(result, self.source)
+
+
+MAX_LENGTH = 10_000
+"""Longest condition accepted, in characters."""
+MAX_DEPTH = 50
+"""Deepest nesting of a condition (operators within operators)."""
+
+
+def _show(source: str) -> str:
+    return repr(source if len(source) <= 60 else source[:57] + "...")
+
+
+def _depth(tree: ast.AST) -> int:
+    deepest = 0
+    stack = [(tree, 1)]
+    while stack:
+        node, level = stack.pop()
+        deepest = max(deepest, level)
+        stack.extend((child, level + 1) for child in ast.iter_child_nodes(node))
+    return deepest
 
 
 def parse_expression(source: str, known: Mapping[str, str]) -> Expression:
     """Parse ``source``; ``known`` maps item ids to their types for checking names."""
     if not isinstance(source, str) or not source.strip():
         raise SurveyError("a condition must be a non-empty string such as 'sex == \"Female\"'")
+    if len(source) > MAX_LENGTH:
+        raise SurveyError(
+            f"condition {_show(source)} is longer than {MAX_LENGTH:,} characters (the length limit)"
+        )
+    if "\x00" in source:
+        raise SurveyError(f"condition {_show(source)} contains a NUL character")
     try:
         tree = ast.parse(source.strip(), mode="eval")
     except SyntaxError as exc:
-        raise SurveyError(f"cannot parse condition {source!r}: {exc.msg}") from exc
+        raise SurveyError(f"cannot parse condition {_show(source)}: {exc.msg}") from exc
+    except (RecursionError, MemoryError, ValueError) as exc:
+        raise SurveyError(
+            f"condition {_show(source)} is nested too deeply (the limit is {MAX_DEPTH} levels)"
+        ) from exc
+    if _depth(tree) > MAX_DEPTH:
+        raise SurveyError(
+            f"condition {_show(source)} is nested more than {MAX_DEPTH} levels deep "
+            "(the nesting limit); simplify it"
+        )
     names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+            operand = node.operand
+            if not (
+                isinstance(operand, ast.Constant)
+                and isinstance(operand.value, int | float)
+                and not isinstance(operand.value, bool)
+            ):
+                raise SurveyError(
+                    f"condition {_show(source)}: a minus sign goes only before a number, "
+                    "as in age > -5"
+                )
+        elif isinstance(node, ast.Compare):
+            for op, right in zip(node.ops, node.comparators, strict=True):
+                if isinstance(right, ast.List | ast.Tuple) and not isinstance(
+                    op, ast.In | ast.NotIn
+                ):
+                    raise SurveyError(
+                        f"condition {_show(source)}: compare with a list using 'in', "
+                        'as in team in ["A", "B"]'
+                    )
+            if any(isinstance(n, ast.Call) for n in (node.left, *node.comparators)):
+                raise SurveyError(
+                    f"condition {_show(source)}: missing(item) is a condition by itself; "
+                    "use it without comparing, e.g. not missing(age)"
+                )
+            if isinstance(node.left, ast.List | ast.Tuple):
+                raise SurveyError(
+                    f'condition {_show(source)}: a list goes on the right, as in team in ["A", "B"]'
+                )
+        elif isinstance(node, ast.Constant) and not isinstance(node.value, str | int | float):
+            raise SurveyError(
+                f"condition {_show(source)}: {node.value!r} is not a text or number literal"
+            )
     for node in ast.walk(tree):
         if isinstance(node, ast.Name):
             if node.id == "missing" and node.id not in known:
@@ -219,7 +288,13 @@ class _Evaluator(ast.NodeVisitor):
         return result.fillna(False).astype(bool) & valid
 
 
-def _as_bool(value: object) -> pd.Series:
+def _as_bool(value: object, source: str | None = None) -> pd.Series:
     if not isinstance(value, pd.Series):
         raise SurveyError("and/or/not need conditions on both sides")
+    if not pd.api.types.is_bool_dtype(value):
+        # An item on its own is not a condition: "age" would silently mean "age is not 0".
+        what = f"condition {_show(source)}" if source else "and/or/not"
+        raise SurveyError(
+            f"{what}: an item alone is not a condition; compare it, e.g. age > 0 or missing(age)"
+        )
     return value.fillna(False).astype(bool)

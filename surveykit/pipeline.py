@@ -18,7 +18,11 @@ def find_inputs(
     responses: Path, questionnaire: Path | None, plan: Path | None
 ) -> tuple[Path, Path | None]:
     """The questionnaire and plan to use for ``responses`` (defaults: beside the CSV)."""
-    if not responses.exists():
+    try:
+        found = str(responses) == "-" or responses.exists()  # "-" is standard input
+    except OSError as exc:  # a folder on the way that the user may not enter
+        raise SurveyError(f"cannot read: {exc.strerror}", file=responses) from exc
+    if not found:
         raise SurveyError(
             "file not found; give the path of the responses CSV your form tool exported",
             file=responses,
@@ -31,7 +35,18 @@ def find_inputs(
             file=responses,
         )
     p_path = plan if plan is not None else folder / "analysis.yaml"
-    return q_path, p_path if (plan is not None or p_path.exists()) else None
+    p_path = p_path if (plan is not None or p_path.exists()) else None
+    note_inputs(responses, q_path, p_path)
+    return q_path, p_path
+
+
+def note_inputs(responses: Path, questionnaire: Path, plan: Path | None) -> None:
+    """Tell the writers these are the run's inputs, so no output of the run replaces them."""
+    from surveykit.files import note_input
+
+    note_input(responses, "the responses file")
+    note_input(questionnaire, "the questionnaire")
+    note_input(plan, "the analysis plan")
 
 
 def run_survey(
@@ -51,15 +66,19 @@ def run_survey(
     the settings used are recorded in ``Result.options``.
     """
     from surveykit.analyses import analyse
+    from surveykit.files import seekable_input, stream_name
     from surveykit.ingest import read_responses
     from surveykit.plan import load_plan
     from surveykit.questionnaire import load_questionnaire
     from surveykit.settings import resolve
 
+    note_inputs(responses, questionnaire, plan)  # before anything is read or written
     q = load_questionnaire(questionnaire)
     the_plan = load_plan(plan, q) if plan is not None else None
     settings = resolve(the_plan, min_cell=min_cell)
-    data = read_responses(responses, q, encoding=encoding, delimiter=delimiter, sheet=sheet)
+    with seekable_input(responses) as readable:
+        data = read_responses(readable, q, encoding=encoding, delimiter=delimiter, sheet=sheet)
+    data.source = Path(stream_name(responses))
     result = analyse(data, the_plan, settings)
     if with_quotes:
         from surveykit.quotes import appendix_quotes

@@ -18,6 +18,8 @@ TEST_KINDS = ("ttest", "anova", "chisq", "mannwhitney", "kruskal")
 ADJUST = ("none", "holm", "bonferroni", "fdr_bh")
 SCORES = ("mean", "sum")
 VARIANCE = ("auto", "student", "welch")
+MIN_ALPHA = 1e-6
+"""Smallest alpha: below it a confidence level rounds to 1 in floating point."""
 
 
 @dataclass(frozen=True)
@@ -116,9 +118,10 @@ def _build(doc: Any, questionnaire: Questionnaire, path: Path) -> Plan:
         raise SurveyError("'options:' must be a mapping", line=doc.line_of("options"))
     reject_unknown_keys(options, {"alpha", "missing", "adjust", "variance"}, "options")
     alpha = options.get("alpha", 0.05)
-    if isinstance(alpha, bool) or not isinstance(alpha, int | float) or not 0 < alpha < 1:
+    if isinstance(alpha, bool) or not isinstance(alpha, int | float) or not MIN_ALPHA <= alpha < 1:
         raise SurveyError(
-            f"alpha must be between 0 and 1, got {alpha!r}", line=options.line_of("alpha")
+            f"alpha must be at least {MIN_ALPHA} and below 1, got {alpha!r}",
+            line=options.line_of("alpha"),
         )
     missing = options.get("missing", "pairwise")
     if missing not in ("pairwise", "listwise"):
@@ -165,6 +168,16 @@ def _build(doc: Any, questionnaire: Questionnaire, path: Path) -> Plan:
     )  # fmt: skip
 
 
+def _text(raw: Mapping, key: str) -> str | None:
+    """A short text field (id, title, label): text or a number, never a list or mapping."""
+    value = raw.get(key)
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise SurveyError(f"'{key}' must be a short text, got {value!r}", line=raw.line_of(key))
+    return str(value)
+
+
 def _list(doc: Mapping, key: str) -> list:
     value = doc.get(key) or []
     if not isinstance(value, list):
@@ -199,8 +212,8 @@ def _table(
     grids: dict[str, tuple[str, ...]] | None = None,
 ) -> TableSpec:
     reject_unknown_keys(raw, {"id", "title", "describe", "crosstab"}, "a table")
-    table_id = str(raw.get("id") or f"table{index}")
-    title = str(raw.get("title") or table_id)
+    table_id = _text(raw, "id") or f"table{index}"
+    title = _text(raw, "title") or table_id
     if ("describe" in raw) == ("crosstab" in raw):
         raise SurveyError(
             f"table {table_id!r} needs exactly one of 'describe:' or 'crosstab:'", line=raw.line
@@ -269,6 +282,13 @@ def _scale(raw: Mapping, questionnaire: Questionnaire) -> ScaleSpec:
         )
     items = [_ref(i, known, raw.line_of("items"), types=("ordinal", "number")) for i in items]
     reverse = raw.get("reverse") or []
+    if isinstance(reverse, str):
+        reverse = [reverse]
+    if not isinstance(reverse, list):
+        raise SurveyError(
+            f"scale {scale_id!r}: 'reverse:' lists item ids, e.g. [eng6]",
+            line=raw.line_of("reverse"),
+        )
     for r in reverse:
         if r not in items:
             raise SurveyError(
@@ -288,13 +308,15 @@ def _scale(raw: Mapping, questionnaire: Questionnaire) -> ScaleSpec:
         )
     min_items = raw.get("min_items")
     if min_items is not None and (
-        not isinstance(min_items, int) or not 1 <= min_items <= len(items)
+        isinstance(min_items, bool)
+        or not isinstance(min_items, int)
+        or not 1 <= min_items <= len(items)
     ):
         raise SurveyError(
             f"scale {scale_id!r}: min_items must be 1..{len(items)}", line=raw.line_of("min_items")
         )
     return ScaleSpec(
-        id=scale_id, label=str(raw.get("label") or scale_id), items=tuple(items),
+        id=scale_id, label=_text(raw, "label") or scale_id, items=tuple(items),
         reverse=tuple(reverse), score=score, min_items=min_items, line=raw.line,
     )  # fmt: skip
 
@@ -322,6 +344,12 @@ def _test(raw: Mapping, known: dict[str, str], questionnaire: Questionnaire) -> 
         if not isinstance(groups, list) or not all(isinstance(g, str) for g in groups):
             raise SurveyError("'groups:' lists choice labels of the 'by' item", line=line)
         labels = questionnaire.item(by).labels
+        repeated = sorted({g for g in groups if groups.count(g) > 1})
+        if repeated:
+            raise SurveyError(
+                f"'groups:' names {repeated[0]!r} twice; a test compares different groups",
+                line=line,
+            )
         for g in groups:
             if g not in labels:
                 raise SurveyError(

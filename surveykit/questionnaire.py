@@ -7,6 +7,8 @@ so later stages can trust the model.
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,7 +25,7 @@ OTHERS = "Others"
 
 _ITEM_KEYS = {
     "id", "text", "label", "type", "choices", "other", "show_if", "column",
-    "min", "max", "required", "report", "separator", "missing", "invalid",
+    "min", "max", "required", "report", "separator", "missing", "invalid", "redact",
 }  # fmt: skip
 INVALID = ("error", "missing")
 """What an out-of-range, non-numeric or unknown-choice cell does: stop the run, or become missing."""
@@ -76,6 +78,7 @@ class Item:
     max: float | None = None
     required: bool = False
     report: bool = True
+    redact: tuple[str, ...] = ()
     line: int = 0
     separator: str | None = None
     pick: ColumnPick | None = None
@@ -206,7 +209,17 @@ def _build(doc: Any, path: Path) -> Questionnaire:
         resolved.append(item)
     _check_show_if_cycles(resolved)
 
-    rules = [_rule(raw, types) for raw in (doc.get("exclude") or [])]
+    raw_rules = doc.get("exclude") or []
+    if not isinstance(raw_rules, list):
+        raise SurveyError(
+            "'exclude:' must be a list of rules, e.g. - {rule: where, expr: 'age < 18'}",
+            line=doc.line_of("exclude"),
+        )
+    rules = [_rule(raw, types) for raw in raw_rules]
+    for key in ("id", "title"):
+        value = survey.get(key)
+        if value is not None and not isinstance(value, str | int | float):
+            raise SurveyError(f"survey {key!r} must be text", line=survey.line_of(key))
     respondent_id = survey.get("respondent_id")
     if respondent_id is not None and not isinstance(respondent_id, str):
         raise SurveyError(
@@ -257,6 +270,15 @@ def _item(raw: Any, invalid: str = "error") -> Item:
             f"item {item_id!r}: 'text' must be the question text", line=raw.line_of("text")
         )
     label = raw.get("label", text)
+    if (
+        not isinstance(label, str | int | float)
+        or isinstance(label, bool)
+        or not str(label).strip()
+    ):
+        raise SurveyError(
+            f"item {item_id!r}: 'label' must be a short text (or leave it out to use the question)",
+            line=raw.line_of("label"),
+        )
     columns = raw.get("column", [])
     pick = None
     if isinstance(columns, Mapping):
@@ -307,6 +329,12 @@ def _item(raw: Any, invalid: str = "error") -> Item:
                 raise SurveyError(
                     f"item {item_id!r}: '{key}' must be a number", line=raw.line_of(key)
                 )
+            if not math.isfinite(value):
+                raise SurveyError(
+                    f"item {item_id!r}: '{key}' must be a finite number, got {value!r}; "
+                    "leave it out for no bound",
+                    line=raw.line_of(key),
+                )
             bounds[key] = float(value)
     if "min" in bounds and "max" in bounds and bounds["min"] > bounds["max"]:
         raise SurveyError(f"item {item_id!r}: min is greater than max", line=raw.line_of("min"))
@@ -344,6 +372,27 @@ def _item(raw: Any, invalid: str = "error") -> Item:
         choices, missing = _missing(
             item_id, kind, raw.get("missing"), choices, raw.line_of("missing")
         )
+    redact = raw.get("redact", [])
+    if isinstance(redact, str):
+        redact = [redact]
+    if kind != "text" and "redact" in raw:
+        raise SurveyError(
+            f"item {item_id!r}: 'redact' applies to text items only", line=raw.line_of("redact")
+        )
+    if not isinstance(redact, list) or not all(isinstance(r, str) and r for r in redact):
+        raise SurveyError(
+            f"item {item_id!r}: 'redact' is a list of regular expressions",
+            line=raw.line_of("redact"),
+        )
+    for pattern in redact:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise SurveyError(
+                f"item {item_id!r}: redact pattern {pattern!r} is not a valid regular "
+                f"expression ({exc.msg})",
+                line=raw.line_of("redact"),
+            ) from exc
     return Item(
         id=item_id,
         text=" ".join(text.split()),
@@ -356,6 +405,7 @@ def _item(raw: Any, invalid: str = "error") -> Item:
         max=bounds.get("max"),
         required=bool(raw.get("required", False)),
         report=bool(raw.get("report", True)),
+        redact=tuple(redact),
         line=line,
         separator=separator,
         pick=pick,
@@ -474,7 +524,7 @@ def _choices(item_id: str, raw: Any, line: int) -> tuple[Choice, ...]:
                 )
         else:
             code, label, aliases = i, entry, []
-        if isinstance(label, bool) or label is None or isinstance(label, list | dict):
+        if isinstance(label, bool) or not isinstance(label, str | int | float):
             raise SurveyError(
                 f"item {item_id!r}: choice {i} needs a label "
                 '(quote "Yes"/"No": bare yes/no are booleans in YAML)',
@@ -483,6 +533,11 @@ def _choices(item_id: str, raw: Any, line: int) -> tuple[Choice, ...]:
         if isinstance(code, bool) or not isinstance(code, int | float):
             raise SurveyError(
                 f"item {item_id!r}: choice {label!r} has a non-numeric code {code!r}", line=line
+            )
+        if not math.isfinite(code):
+            raise SurveyError(
+                f"item {item_id!r}: choice {label!r} has code {code!r}; codes are finite numbers",
+                line=line,
             )
         out.append(Choice(code=code, label=str(label), aliases=tuple(str(a) for a in aliases)))
     labels = [c.label for c in out]
@@ -544,15 +599,13 @@ def _rule(raw: Any, types: dict[str, str]) -> ExcludeRule:
             )
         return ExcludeRule(
             rule=kind,
-            reason=str(raw.get("reason") or f"repeated submission (same {', '.join(columns)})"),
+            reason=_reason(raw) or f"repeated submission (same {', '.join(columns)})",
             columns=tuple(columns),
             keep=keep,
             line=raw.line,
         )
     expr = _expression(raw.get("expr"), types, raw.line_of("expr"))
-    return ExcludeRule(
-        rule=kind, reason=str(raw.get("reason") or expr.source), expr=expr, line=raw.line
-    )
+    return ExcludeRule(rule=kind, reason=_reason(raw) or expr.source, expr=expr, line=raw.line)
 
 
 def _screening_rule(raw: Mapping, kind: str, types: dict[str, str]) -> ExcludeRule:
@@ -614,6 +667,15 @@ def _screening_rule(raw: Mapping, kind: str, types: dict[str, str]) -> ExcludeRu
         min_items=least,
         line=raw.line,
     )
+
+
+def _reason(raw: Mapping) -> str | None:
+    reason = raw.get("reason")
+    if reason is not None and (
+        isinstance(reason, bool) or not isinstance(reason, str | int | float)
+    ):
+        raise SurveyError("'reason' must be a short text", line=raw.line_of("reason"))
+    return str(reason) if reason not in (None, "") else None
 
 
 def _check_show_if_cycles(items: list[Item]) -> None:

@@ -25,8 +25,85 @@ class Mapping(dict):
         return self._key_lines.get(key, self.line) if hasattr(self, "_key_lines") else self.line
 
 
+MAX_BYTES = 10 * 1024 * 1024
+"""Largest questionnaire or plan file read (10 MiB; a large real one is well under 1 MiB)."""
+MAX_DEPTH = 64
+"""Deepest nesting of lists and mappings, counted after aliases are followed."""
+MAX_NODES = 1_000_000
+"""Most values a file may hold once every alias (``*name``) is expanded in place."""
+
+
 class _Loader(yaml.SafeLoader):
-    pass
+    _depth = 0
+
+    def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
+        # The composer recurses once per level; stop long before Python's recursion limit.
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                mark = self.peek_event().start_mark
+                raise SurveyError(
+                    f"nested more than {MAX_DEPTH} levels deep (the nesting limit); "
+                    "a questionnaire or plan never needs that many",
+                    line=mark.line + 1,
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def get_single_data(self):  # type: ignore[no-untyped-def]
+        node = self.get_single_node()
+        if node is None:
+            return None
+        _check_expansion(node)
+        return self.construct_document(node)
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _check_expansion(root: yaml.Node) -> None:
+    """Refuse alias bombs, alias cycles and alias chains deeper than the limits, before
+    anything is built: an alias is shared when loaded, but ``str()`` of a label or a
+    walk over the document would expand it (a 1 KB file can expand to 10⁹ values)."""
+    size: dict[int, int] = {}
+    depth: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, finished = stack.pop()
+        key = id(node)
+        if finished:
+            kids = _children(node)
+            size[key] = 1 + sum(size[id(k)] for k in kids)
+            depth[key] = 1 + max((depth[id(k)] for k in kids), default=0)
+            line = node.start_mark.line + 1
+            if size[key] > MAX_NODES:
+                raise SurveyError(
+                    f"aliases expand to more than {MAX_NODES:,} values (the alias expansion "
+                    "limit); write the entries out or use fewer nested aliases",
+                    line=line,
+                )
+            if depth[key] > MAX_DEPTH:
+                raise SurveyError(
+                    f"aliases nest more than {MAX_DEPTH} levels deep (the nesting limit)",
+                    line=line,
+                )
+            continue
+        if key in size:
+            continue
+        if key in depth:  # entered but not finished: the node contains itself
+            raise SurveyError(
+                "an alias refers to a list or mapping that contains it",
+                line=node.start_mark.line + 1,
+            )
+        depth[key] = 0
+        stack.append((node, True))
+        stack.extend((k, False) for k in _children(node) if id(k) not in size)
 
 
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> Mapping:
@@ -64,20 +141,43 @@ _Loader.add_constructor("tag:yaml.org,2002:str", _construct_str)
 
 
 def load_yaml(path: Path) -> Any:
-    """Read ``path`` with the safe loader; errors carry the file and line."""
+    """Read ``path`` with the safe loader; errors carry the file and line.
+
+    At most :data:`MAX_BYTES` are read, so ``/dev/zero`` or a FIFO that never
+    ends is an error rather than a hang.
+    """
+    from surveykit.files import note_input
+
+    note_input(path, "an input YAML file")
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        with Path(path).open("rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
     except FileNotFoundError as exc:
         raise SurveyError("file not found", file=path) from exc
-    except UnicodeDecodeError as exc:
-        raise SurveyError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=path) from exc
+    except IsADirectoryError as exc:
+        raise SurveyError("is a folder, not a YAML file", file=path) from exc
     except OSError as exc:
         raise SurveyError(f"cannot read: {exc.strerror}", file=path) from exc
+    if len(raw) > MAX_BYTES:
+        raise SurveyError(
+            f"is larger than {MAX_BYTES // 2**20} MiB, the size limit for a YAML file", file=path
+        )
+    if b"\x00" in raw:
+        raise SurveyError("contains NUL bytes; a questionnaire or plan is plain text", file=path)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SurveyError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=path) from exc
     try:
         return yaml.load(text, Loader=_Loader)  # _Loader subclasses SafeLoader
     except SurveyError as exc:
         exc.file = str(path)
         raise
+    except (RecursionError, MemoryError) as exc:
+        raise SurveyError("is nested too deeply to read (the nesting limit)", file=path) from exc
+    except ValueError as exc:
+        # int() refuses numbers of more than 4,300 digits.
+        raise SurveyError(f"holds a value that cannot be read: {exc}", file=path) from exc
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or "invalid YAML"

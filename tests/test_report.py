@@ -184,7 +184,7 @@ def test_docx_has_a_word_table_per_table_and_the_figures(tmp_path: Path) -> None
 def test_csv_folder_one_file_per_table(tmp_path: Path) -> None:
     out = tmp_path / "tables"
     write_report(staff_result(), "csv", out)
-    files = sorted(out.iterdir())
+    files = sorted(p for p in out.iterdir() if p.name != ".surveykit-manifest.json")
     assert len(files) == len(build_report(staff_result(), figures=False).all_tables)
     assert files[0].name == "table01_table1.csv"
     rows = list(csv.reader(io.StringIO(files[0].read_text(encoding="utf-8-sig"))))
@@ -206,9 +206,8 @@ def test_csv_rerun_removes_stale_table_files_only(tmp_path: Path) -> None:
     write_report(shorter, "csv", out)
     names = sorted(p.name for p in out.iterdir())
     written = ["table01_table1.csv", "table02_table2.csv"]
-    assert names == sorted(
-        [*written, "notes.csv", "table01_keep.txt", "Table99_Mine.csv", "table07_x"]
-    )
+    mine = ["notes.csv", "table01_keep.txt", "Table99_Mine.csv", "table07_x"]
+    assert names == sorted([*written, ".surveykit-manifest.json", *mine])
     assert len(longer) > len(written)
 
 

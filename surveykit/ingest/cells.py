@@ -17,6 +17,8 @@ from surveykit.questionnaire import OTHERS, Item
 from surveykit.stats.precision import exact_centre, needs_centring
 
 _SEPARATORS = (";", ",")
+MAX_MAGNITUDE = 1e150
+"""Largest |number| read: its square times any n stays below float64's 1.8e308."""
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,14 @@ def parse_number(raw: Column, item: Item) -> NumberCells:
             and (user_missing is None or user_missing[i] < 0)
         ):
             bad[i] = Bad("not a number", f"{u!r} is not a number (item {item.id!r})")
+    with np.errstate(invalid="ignore"):
+        huge = np.isfinite(unique_values) & (np.abs(unique_values) > MAX_MAGNITUDE)
+    for i in np.flatnonzero(huge):
+        bad[int(i)] = Bad(
+            "too large to analyse",
+            f"{stripped[i]!r} is too large to analyse: beyond ±1e150 sums of squares "
+            "overflow; rescale the item (e.g. record thousands or millions)",
+        )
     with np.errstate(invalid="ignore"):
         outside = np.zeros(len(unique_values), dtype=bool)
         finite = np.isfinite(unique_values)

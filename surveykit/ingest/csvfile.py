@@ -131,6 +131,77 @@ class Table:
         return self.columns[index]
 
 
+MAX_COLUMNS = 20_000
+"""Default limit on CSV columns, checked on the header before any column is allocated."""
+MAX_COLUMNS_ENV = "SURVEYKIT_MAX_COLUMNS"
+MAX_CELL_BYTES = 1 << 30
+"""Largest single cell read (1 GiB): pyarrow needs a parse block at least that large."""
+
+
+def max_columns() -> int:
+    """The column limit: ``SURVEYKIT_MAX_COLUMNS`` if set to a whole number, else 20,000."""
+    import os
+
+    value = os.environ.get(MAX_COLUMNS_ENV, "")
+    try:
+        return max(1, int(value)) if value.strip() else MAX_COLUMNS
+    except ValueError:
+        raise SurveyError(f"{MAX_COLUMNS_ENV} must be a whole number, got {value!r}") from None
+
+
+def _refuse_nul(
+    path: Path,
+    encoding: str | None,
+    transcoded: bytes | None,
+    header_rows: int,
+    headers: list[str],
+    delimiter: str = ",",
+) -> None:
+    """A NUL byte anywhere is an error naming its row and column (the first 4 KiB were
+    checked before parsing; the parse itself notes whether the rest holds one). NUL is
+    valid UTF-8, so pyarrow would keep it in a cell and every renderer would then have to
+    cope with it."""
+    if transcoded is not None:
+        if b"\x00" not in transcoded:
+            return
+    elif not _has_nul(path):
+        return
+    text = _decode(path, encoding)
+    reader = _CsvReader(text, delimiter)
+    start = 1
+    record = -1
+    for cells in reader:
+        if not cells:
+            start = reader.line_num + 1
+            continue
+        record += 1
+        for index, cell in enumerate(cells):
+            if "\x00" in cell:
+                row = record - header_rows + 1
+                name = display(headers[index]) if index < len(headers) else f"#{index + 1}"
+                raise SurveyError(
+                    "holds a NUL character (byte 0); a CSV export never does: re-export the "
+                    "file, or remove the byte",
+                    file=path,
+                    line=start + cell[: cell.index("\x00")].count("\n"),
+                    row=row if row >= 1 else None,
+                    column=name,
+                )
+        start = reader.line_num + 1
+    raise SurveyError("holds a NUL character (byte 0); re-export the file", file=path)
+
+
+def _has_nul(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            while chunk := handle.read(1 << 22):
+                if b"\x00" in chunk:
+                    return True
+    except OSError:
+        return False
+    return False
+
+
 _HEAD_BYTES = 1 << 16
 _BLOCK = 1 << 24  # bytes per pyarrow parse block (the exact path, as before)
 _FAST_BLOCK = 1 << 22  # smaller blocks parse faster on the line-split path
@@ -157,6 +228,28 @@ def _decode(path: Path, encoding: str | None) -> str:
 
 
 def _decode_bytes(raw: bytes, path: Path, encoding: str | None) -> str:
+    return _cr_lines(_decode_raw(raw, path, encoding))
+
+
+def _cr_lines(text: str) -> str:
+    """Text with old Mac line ends (CR only, no LF anywhere) given LF line ends."""
+    if "\r" in text and "\n" not in text:
+        return text.replace("\r", "\n")
+    return text
+
+
+def _is_utf8(encoding: str) -> bool:
+    try:
+        return codecs.lookup(encoding).name == "utf-8"
+    except LookupError:
+        return False
+
+
+def _decode_raw(raw: bytes, path: Path, encoding: str | None) -> str:
+    if encoding and _is_utf8(encoding):
+        # Excel's "CSV UTF-8" starts with a BOM; --encoding utf-8 must not make it part of
+        # the first header.
+        encoding = "utf-8-sig"
     if encoding:
         try:
             return raw.decode(encoding)
@@ -197,7 +290,8 @@ def _head(path: Path, encoding: str | None, delimiter: str | None) -> tuple[str,
     limit = _HEAD_BYTES
     while True:
         raw, whole = _read_bytes(path, limit)
-        if encoding or raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        cr_only = b"\r" in raw and b"\n" not in raw
+        if encoding or cr_only or raw.startswith((b"\xff\xfe", b"\xfe\xff")):
             text = _decode(path, encoding)
             return text, text.encode("utf-8")
         if whole:
@@ -305,6 +399,14 @@ def read_table(path: Path, encoding: str | None, delimiter: str | None = None) -
         first_rows = list(_take(_CsvReader(text, delimiter), 3))
     except csv.Error as exc:
         raise SurveyError(f"cannot read the header: {exc}", file=path, line=1) from exc
+    limit = max_columns()
+    if len(first_rows[0]) > limit:
+        raise SurveyError(
+            f"has {len(first_rows[0]):,} columns, more than the limit of {limit:,} "
+            f"(set {MAX_COLUMNS_ENV} to raise it)",
+            file=path,
+            line=1,
+        )
     headers, header_rows = header_layout(first_rows)
     # Equal headers are fine until an item's column is one of them (ingest/columns.py).
     # pyarrow skips physical lines; a quoted line break in a question text makes the
@@ -314,9 +416,11 @@ def read_table(path: Path, encoding: str | None, delimiter: str | None = None) -
         next(reader)
     header_lines = reader.line_num
     source = _OpenFile(path) if transcoded is None else io.BytesIO(transcoded)
-    columns, rows = _parse_body(
+    columns, rows, nul = _parse_body(
         source, len(headers), header_rows, header_lines, path, encoding, delimiter
     )
+    if nul is not False:
+        _refuse_nul(path, encoding, transcoded, header_rows, headers, delimiter)
     return Table(
         headers=headers,
         columns=columns,
@@ -342,8 +446,11 @@ def _parse_body(
     path: Path,
     encoding: str | None,
     delimiter: str = ",",
-) -> tuple[list[Column], int]:
-    """Parse the records after the ``skip`` header records (``skip_lines`` physical lines)."""
+) -> tuple[list[Column], int, bool | None]:
+    """Parse the records after the ``skip`` header records (``skip_lines`` physical lines).
+
+    Also returns whether the file holds a NUL byte (None: not seen, look again).
+    """
     import pyarrow as pa
     from pyarrow import csv as pacsv
 
@@ -381,6 +488,7 @@ def _parse_body(
         return source
 
     table = None
+    nul: bool | None = None
     if width >= 2:
         # Fast path: split the file at line ends into small blocks parsed in parallel. It
         # is exact when no cell holds a line break, which the line count proves: one
@@ -391,8 +499,10 @@ def _parse_body(
             table = read(False, counting, _FAST_BLOCK)
         except (pa.ArrowInvalid, pa.ArrowException):
             table = None
+            counting.drain()  # pyarrow stopped early: count the quotes of the whole file
         finally:
             counting.close()
+        nul = counting.nul
         if counting.quotes % 2:
             # An odd number of quote characters: some quoted cell runs to the end of the
             # file and would silently swallow the rows after it.
@@ -405,7 +515,24 @@ def _parse_body(
         bad.clear()
     try:
         if table is None:
-            table = read(True, open_source(), _BLOCK)
+            block = _BLOCK
+            while True:
+                try:
+                    table = read(True, open_source(), block)
+                    break
+                except pa.ArrowInvalid as exc:
+                    # A cell larger than a parse block "straddles" two blocks: retry with
+                    # blocks big enough to hold it, up to the limit.
+                    if "straddl" not in str(exc):
+                        raise
+                    if block >= MAX_CELL_BYTES:
+                        raise SurveyError(
+                            f"a cell is larger than {MAX_CELL_BYTES // 2**20} MiB, the limit "
+                            "for one cell",
+                            file=path,
+                        ) from exc
+                    bad.clear()
+                    block = min(block * 4, MAX_CELL_BYTES)
     except (pa.ArrowInvalid, pa.ArrowException) as exc:
         if not bad and "UTF8" in str(exc):
             _decode(path, encoding)  # raises, naming the line of the first bad byte
@@ -423,7 +550,7 @@ def _parse_body(
         raise SurveyError(f"cannot parse as CSV: {exc}", file=path) from exc
     table = table.unify_dictionaries()
     columns = [Column(table.column(name).chunks) for name in names]
-    return columns, table.num_rows
+    return columns, table.num_rows, nul
 
 
 class _CountingFile(io.RawIOBase):
@@ -440,6 +567,7 @@ class _CountingFile(io.RawIOBase):
         self._lines = 0
         self._last = b""
         self.quotes = 0
+        self.nul = False
 
     def readable(self) -> bool:
         return True
@@ -450,8 +578,15 @@ class _CountingFile(io.RawIOBase):
             chunk = bytes(memoryview(buffer)[:n])
             self._lines += chunk.count(b"\n")
             self.quotes += chunk.count(b'"')
+            self.nul = self.nul or b"\x00" in chunk
             self._last = chunk[-1:]
         return n
+
+    def drain(self) -> None:
+        """Read (and count) the rest of the file."""
+        buffer = bytearray(1 << 20)
+        while self.readinto(buffer):
+            pass
 
     def close(self) -> None:
         if self._owned and not self._file.closed:

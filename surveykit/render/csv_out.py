@@ -8,15 +8,15 @@ including negative ones such as ``-0.53``, are written unchanged so they stay nu
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
+import json
 import re
-import shutil
-import tempfile
 from pathlib import Path
 
 from surveykit.errors import SurveyError
-from surveykit.files import cannot_write, make_folder
+from surveykit.files import MANIFEST, check_output_folder, guard_target, make_folder, write_files
 from surveykit.render.document import Report, ReportTable
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -46,49 +46,43 @@ def table_csv(table: ReportTable) -> str:
     return buffer.getvalue()
 
 
-_OWN_FILE = re.compile(r"table\d{2,}_[a-z0-9_]+\.csv")
-
-
 def write_csv_folder(report: Report, output: Path) -> list[Path]:
     """Write every table of ``report`` into the folder ``output``; returns the files.
 
-    The files are written to a temporary folder beside ``output`` and moved in
-    one by one with ``os.replace`` (via ``Path.replace``), so each file appears whole.
-    Files named like a report table (``tableNN_<id>.csv``) that this report does
-    not write, left by an earlier and longer report, are then removed; other
-    files in the folder are never touched. An ``OSError`` becomes a
-    :class:`SurveyError` ``cannot write: <reason>``.
+    ``output`` must be new, empty, or a folder surveykit wrote before (it holds
+    the manifest ``.surveykit-manifest.json`` listing the files written). Only
+    files listed there are replaced or removed: a file of the same name that
+    surveykit did not write, and any input of the run, is refused before
+    anything is written. The new set of files (tables and manifest) is switched
+    in as a whole (see :func:`surveykit.files.write_files`): an interrupt leaves
+    the previous set. An ``OSError`` becomes ``cannot write: <reason>``.
     """
     output = Path(output)
+    listed = check_output_folder(output)
+    files: dict[Path, bytes | str] = {}
+    for table in report.all_tables:
+        # utf-8-sig so that Excel detects the encoding of labels such as "η²" or "Café".
+        files[output / table_filename(table)] = ("\ufeff" + table_csv(table)).encode("utf-8")
+    tables = list(files)
+    names = [p.name for p in tables]
+    for path in files:
+        if path.name not in listed and path.exists():
+            raise SurveyError(
+                f"the folder already holds {path.name}, which surveykit did not write; "
+                "give a new or empty folder",
+                file=output,
+            )
+    manifest_doc = {"written_by": "surveykit report --format csv", "files": names}
+    files[output / MANIFEST] = json.dumps(manifest_doc, indent=1) + "\n"
+    stale = [output / n for n in sorted(listed - set(names)) if (output / n).is_file()]
+    for path in stale:
+        guard_target(path)
+    created = make_folder(output)
     try:
-        if output.exists() and not output.is_dir():
-            raise SurveyError(f"--format csv writes a folder of files; {output} is a file")
-        if not output.parent.exists():
-            raise SurveyError(f"folder {output.parent} does not exist")
-    except OSError as exc:
-        raise cannot_write(exc, output) from exc
-    make_folder(output)
-    written = []
-    where = output
-    try:
-        staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.", dir=output.parent))
-    except OSError as exc:
-        raise cannot_write(exc, output) from exc
-    try:
-        for table in report.all_tables:
-            name = table_filename(table)
-            where = output / name
-            # utf-8-sig so that Excel detects the encoding of labels such as "η²" or "Café".
-            (staging / name).write_text(table_csv(table), encoding="utf-8-sig", newline="")
-            (staging / name).replace(output / name)
-            written.append(output / name)
-        names = {p.name for p in written}
-        for old in output.iterdir():
-            if _OWN_FILE.fullmatch(old.name) and old.name not in names and old.is_file():
-                where = old
-                old.unlink()
-    except OSError as exc:
-        raise cannot_write(exc, where) from exc
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return written
+        write_files(files, remove=stale)
+    except BaseException:
+        if created:
+            with contextlib.suppress(OSError):
+                output.rmdir()
+        raise
+    return tables

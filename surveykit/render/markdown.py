@@ -1,28 +1,29 @@
-"""Markdown report: pipe tables with APA captions, figures as PNG files beside the report."""
+"""Markdown report: pipe tables with APA captions, figures as PNG files beside the report.
+
+Every text that comes from a file (labels, titles, answers, header names, ids) goes
+through :mod:`surveykit.render.md_escape`, so it is shown as written, never as markup.
+"""
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
-from surveykit.files import check_target, make_folder, write_atomic
+from surveykit.files import check_target, make_folder, write_files
 from surveykit.render.document import Figure, Report, ReportTable
+from surveykit.render.md_escape import md_cell, md_link_target, md_link_text, md_text
 from surveykit.result import ROW_HEADING, ROW_MISSING, ROW_TOTAL
 
 _INDENT = "\u2003"  # an em space survives Markdown renderers that trim leading blanks
 
 
-def _escape(text: str) -> str:
-    # Pipes end a cell and newlines end a row; both occur in survey labels and answers.
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", "<br>")
-
-
 def _table(table: ReportTable, figure_dir: str | None) -> list[str]:
-    lines = [f"**Table {table.number}**", "", f"*{_escape(table.title)}*", ""]
-    header = [_escape(c) for c in table.columns]
+    lines = [f"**Table {table.number}**", "", f"*{md_text(table.title)}*", ""]
+    header = [md_cell(c) for c in table.columns]
     lines.append("| " + " | ".join(header) + " |")
     lines.append("|" + "|".join(":---" if a == "l" else "---:" for a in table.align) + "|")
     for row, kind in zip(table.rows, table.row_kinds, strict=True):
-        cells = [_escape(c) for c in row]
+        cells = [md_cell(c) for c in row]
         if kind == ROW_HEADING and cells[0]:
             cells[0] = f"**{cells[0]}**"
         elif kind == ROW_TOTAL and cells[0]:
@@ -32,11 +33,11 @@ def _table(table: ReportTable, figure_dir: str | None) -> list[str]:
         lines.append("| " + " | ".join(cells) + " |")
     lines.append("")
     for note in table.notes:
-        lines.append(f"*Note.* {_escape(note)}  ")
+        lines.append(f"*Note.* {md_text(note)}  ")
     if table.notes:
         lines.append("")
     for sentence in table.tests:
-        lines.append(f"- {sentence}")
+        lines.append(f"- {md_text(sentence)}")
     if table.tests:
         lines.append("")
     if figure_dir is not None:
@@ -46,28 +47,29 @@ def _table(table: ReportTable, figure_dir: str | None) -> list[str]:
 
 
 def _figure(figure: Figure, link: str) -> list[str]:
+    caption = figure.caption
     return [
         f"**Figure {figure.number}**",
         "",
-        f"*{_escape(figure.caption)}*",
+        f"*{md_text(caption)}*",
         "",
-        f"![{_escape(figure.caption)}]({link})",
+        f"![{md_link_text(caption)}]({md_link_target(link)})",
         "",
-        *(line for note in figure.notes for line in (f"*Note.* {_escape(note)}", "")),
+        *(line for note in figure.notes for line in (f"*Note.* {md_text(note)}", "")),
     ]
 
 
 def render_markdown(report: Report, figure_dir: str | None) -> str:
     """The report as Markdown; figures are linked from ``figure_dir`` (omitted when None)."""
-    lines = [f"# {report.title}", "", f"Generated {report.generated} by surveykit.", ""]
+    lines = [f"# {md_text(report.title)}", "", f"Generated {report.generated} by surveykit.", ""]
     if figure_dir is None:
         # Standard output cannot carry image files; say so rather than leave dangling links.
         lines += ["<!-- figures omitted: Markdown printed to standard output; use --output to write them -->", ""]  # fmt: skip
     lines += ["## Method", ""]
     for paragraph in report.methods:
-        lines += [paragraph, ""]
+        lines += [md_text(paragraph), ""]
     for note in report.data_notes:
-        lines.append(f"- {note}")
+        lines.append(f"- {md_text(note)}")
     if report.data_notes:
         lines.append("")
     lines += ["## Results", ""]
@@ -84,24 +86,31 @@ def render_markdown(report: Report, figure_dir: str | None) -> str:
         lines += ["## Appendix: open-ended answers", ""]
         lines += ["E-mail addresses and phone numbers have been removed.", ""]
         for block in report.quotes:
-            lines += [f"### {_escape(block.label)}", "", f"*{_escape(block.question)}* ({_escape(block.count)})", ""]  # fmt: skip
+            lines += [f"### {md_text(block.label)}", "", f"*{md_text(block.question)}* ({md_text(block.count)})", ""]  # fmt: skip
             for text, tag in block.quotes:
-                lines.append(f"> {_escape(text)} {tag}")
+                lines.append(f"> {md_text(text)} {md_text(tag)}")
                 lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
 def write_markdown(report: Report, output: Path) -> None:
-    """Write ``output`` and its figures to ``<stem>_figures/figN.png`` beside it."""
+    """Write ``output`` and its figures to ``<stem>_figures/figN.png`` beside it, as one set."""
     output = Path(output)
     folder_name = f"{output.stem}_figures"
     figures = report.figures
+    # Check the report's own target first, so no figures folder is made for nothing.
+    check_target(output)
+    files: dict[Path, bytes | str] = {}
+    created = False
     if figures:
-        # Check the report's own folder first, so no figures folder is made for nothing.
-        check_target(output)
         folder = output.parent / folder_name
-        make_folder(folder)
-        for figure in figures:
-            write_atomic(folder / figure.filename, figure.png)
-    text = render_markdown(report, folder_name)
-    write_atomic(output, text.encode("utf-8"))
+        created = make_folder(folder)
+        files.update({folder / figure.filename: figure.png for figure in figures})
+    files[output] = render_markdown(report, folder_name)
+    try:
+        write_files(files)
+    except BaseException:
+        if created:
+            with contextlib.suppress(OSError):
+                (output.parent / folder_name).rmdir()
+        raise
