@@ -139,6 +139,45 @@ def _alternative(tails: int) -> str:
     return "two-sided" if tails == 2 else "larger"
 
 
+def _two_groups(
+    engine,
+    analysis: str,
+    effect: float | None,
+    n1: int | None,
+    n2: int | None,
+    power: float | None,
+    *,
+    alpha: float,
+    ratio: float,
+    tails: int,
+    upper: float = 1e3,
+) -> tuple[float, int, int, Callable[[int, int, float], float]]:
+    """The a priori / sensitivity step shared by the two-group designs (t and z).
+
+    Returns the effect, both group sizes and the power function of (n1, n2, effect).
+    """
+    alt = _alternative(tails)
+
+    def power_at(a: int, b: int, e: float) -> float:
+        return float(engine.power(e, nobs1=a, alpha=alpha, ratio=b / a, alternative=alt))
+
+    if analysis == A_PRIORI:
+        assert effect is not None and power is not None
+        start = engine.solve_power(
+            effect, nobs1=None, alpha=alpha, power=power, ratio=ratio, alternative=alt
+        )
+        n1 = _smallest(
+            lambda a: power_at(a, max(2, math.ceil(a * ratio - 1e-9)), effect),
+            power, float(start), 2,
+        )  # fmt: skip
+        n2 = max(2, math.ceil(n1 * ratio - 1e-9))
+    elif analysis == SENSITIVITY:
+        assert n1 is not None and n2 is not None and power is not None
+        effect = _effect_for(lambda e: power_at(n1, n2, e), power, upper=upper)
+    assert effect is not None and n1 is not None and n2 is not None
+    return effect, n1, n2, power_at
+
+
 def ttest(
     d: float | None = None,
     n1: int | None = None,
@@ -161,25 +200,10 @@ def ttest(
     _positive("--ratio", ratio)
     _min_n("--n1", n1, 2)
     _min_n("--n2", n2, 2)
-    engine = sm_power.TTestIndPower()
-    alt = _alternative(tails)
-
-    def power_at(a: int, b: int, effect: float) -> float:
-        return float(engine.power(effect, nobs1=a, alpha=alpha, ratio=b / a, alternative=alt))
-
-    if analysis == A_PRIORI:
-        assert d is not None and power is not None
-        start = engine.solve_power(
-            d, nobs1=None, alpha=alpha, power=power, ratio=ratio, alternative=alt
-        )
-        n1 = _smallest(
-            lambda a: power_at(a, max(2, math.ceil(a * ratio - 1e-9)), d), power, float(start), 2
-        )
-        n2 = max(2, math.ceil(n1 * ratio - 1e-9))
-    elif analysis == SENSITIVITY:
-        assert n1 is not None and n2 is not None and power is not None
-        d = _effect_for(lambda e: power_at(n1, n2, e), power)
-    assert d is not None and n1 is not None and n2 is not None
+    d, n1, n2, power_at = _two_groups(
+        sm_power.TTestIndPower(), analysis, d, n1, n2, power,
+        alpha=alpha, ratio=ratio, tails=tails,
+    )  # fmt: skip
     df = n1 + n2 - 2
     return PowerResult(
         test="ttest",
@@ -378,24 +402,11 @@ def proportions(
     _positive("--ratio", ratio)
     _min_n("--n1", n1, 2)
     _min_n("--n2", n2, 2)
-    engine = sm_power.NormalIndPower()
-    alt = _alternative(tails)
-
-    def power_at(a: int, b: int, effect: float) -> float:
-        return float(engine.power(effect, nobs1=a, alpha=alpha, ratio=b / a, alternative=alt))
-
-    if analysis == A_PRIORI:
-        assert h is not None and power is not None
-        start = engine.solve_power(
-            h, nobs1=None, alpha=alpha, power=power, ratio=ratio, alternative=alt
-        )
-        n1 = _smallest(
-            lambda a: power_at(a, max(2, math.ceil(a * ratio - 1e-9)), h), power, float(start), 2
-        )
-        n2 = max(2, math.ceil(n1 * ratio - 1e-9))
-    elif analysis == SENSITIVITY:
-        assert n1 is not None and n2 is not None and power is not None
-        h = _effect_for(lambda e: power_at(n1, n2, e), power, upper=math.pi)
+    h, n1, n2, power_at = _two_groups(
+        sm_power.NormalIndPower(), analysis, h, n1, n2, power,
+        alpha=alpha, ratio=ratio, tails=tails, upper=math.pi,
+    )  # fmt: skip
+    if analysis == SENSITIVITY:
         top = 2 * math.asin(math.sqrt(p1)) + h
         p2 = math.sin(top / 2) ** 2 if top <= math.pi else None
     assert h is not None and n1 is not None and n2 is not None
