@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test test-browser lint format bench clean snapshots docs
+.PHONY: demo test test-browser lint format bench clean snapshots docs fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,12 @@ demo: $(VENV)/.runtime
 test: $(VENV)/.dev
 	$(BIN)/python -m pytest -q
 	$(BIN)/surveykit check surveys/*
+
+# The property tests with fresh random examples (CI replays a fixed set); FUZZ_EXAMPLES per test.
+FUZZ_EXAMPLES ?= 1000
+fuzz: $(VENV)/.dev
+	HYPOTHESIS_PROFILE=explore HARDEN_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest -q \
+	  tests/test_hardening_corpus.py tests/test_hardening_markdown.py tests/test_properties.py
 
 # Renders the HTML report in headless Chromium (installed from Debian if missing).
 test-browser: $(VENV)/.dev

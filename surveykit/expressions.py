@@ -250,7 +250,11 @@ class _Evaluator(ast.NodeVisitor):
         other = right if series is left else left
         if not isinstance(series, pd.Series) or isinstance(other, pd.Series):
             raise SurveyError('compare an item with a literal, e.g. age >= 18 or sex == "Female"')
-        name = next(n.id for n in (left_node, right_node) if isinstance(n, ast.Name))
+        series_node = left_node if series is left else right_node
+        if not isinstance(series_node, ast.Name):
+            # "(sex == 'F') == 'F'" or "-age > 3": only a bare item compares with a literal.
+            raise SurveyError('compare an item with a literal, e.g. age >= 18 or sex == "Female"')
+        name = series_node.id
         if isinstance(series.dtype, pd.CategoricalDtype):
             labels = list(series.cat.categories)
             typed = series.attrs.get("other_text")
