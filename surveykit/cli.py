@@ -95,6 +95,14 @@ MinCellOpt = Annotated[
         show_default="the plan's report.min_cell, else no suppression",
     ),
 ]
+WhereOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--where",
+        help="Describe only the respondents meeting a condition, e.g. 'dept == \"Surgery\"'.",
+        show_default="every analysed respondent",
+    ),
+]
 
 
 def _load(
@@ -108,6 +116,7 @@ def _load(
     min_cell: int | None = None,
     with_quotes: bool = False,
     output: tuple[Path, str] | None = None,
+    where: str | None = None,
 ):
     from surveykit.ingest.readers import parse_delimiter
     from surveykit.pipeline import find_inputs, run_survey
@@ -126,6 +135,7 @@ def _load(
         sheet=sheet,
         min_cell=min_cell,
         with_quotes=with_quotes,
+        where=where,
     )
 
 
@@ -140,6 +150,7 @@ def analyze(
         str, typer.Option("--format", "-f", help="Output format: terminal or json.")
     ] = "terminal",
     min_cell: MinCellOpt = None,
+    where: WhereOpt = None,
     encoding: EncodingOpt = None,
     delimiter: DelimiterOpt = None,
     sheet: SheetOpt = None,
@@ -147,7 +158,9 @@ def analyze(
     """Read RESPONSES, apply the questionnaire's rules and print tables and tests."""
     if format not in ("terminal", "json"):
         raise typer.BadParameter(f"must be terminal or json, got {format!r}", param_hint="--format")
-    result = _load(responses, questionnaire, plan, encoding, delimiter, sheet, min_cell=min_cell)
+    result = _load(
+        responses, questionnaire, plan, encoding, delimiter, sheet, min_cell=min_cell, where=where
+    )
     if format == "json":
         from surveykit.render.json import render_json
 
@@ -188,6 +201,7 @@ def report(
         ),
     ] = None,
     min_cell: MinCellOpt = None,
+    where: WhereOpt = None,
     paper: Annotated[
         str, typer.Option("--paper", help="Page size of the Word report: a4 or letter.")
     ] = "a4",
@@ -201,6 +215,7 @@ def report(
     result = _load(
         responses, questionnaire, plan, encoding, delimiter, sheet,
         min_cell=min_cell, with_quotes=True, output=(output, format) if output else None,
+        where=where,
     )  # fmt: skip
     text = write_report(result, format, output, paper=paper)
     if text is not None:
