@@ -202,6 +202,15 @@ def report(
     ] = None,
     min_cell: MinCellOpt = None,
     where: WhereOpt = None,
+    split: Annotated[
+        str | None,
+        typer.Option(
+            "--split",
+            help="Write one report per level of this item (e.g. dept) into the --output "
+            "folder, with an index; units below min_cell get none.",
+            show_default="one report",
+        ),
+    ] = None,
     paper: Annotated[
         str, typer.Option("--paper", help="Page size of the Word report: a4 or letter.")
     ] = "a4",
@@ -211,6 +220,16 @@ def report(
 ) -> None:
     """Write a publication-ready report: numbered tables, APA results, figures, quotes."""
     from surveykit.report import write_report
+
+    if split is not None:
+        from surveykit.split import report_split
+
+        outcome = report_split(
+            responses, questionnaire, plan, split, format, output, paper=paper,
+            min_cell=min_cell, where=where, encoding=encoding, delimiter=delimiter, sheet=sheet,
+        )  # fmt: skip
+        typer.echo(f"wrote {outcome.index} and {outcome.summary()}", err=True)
+        return
 
     result = _load(
         responses, questionnaire, plan, encoding, delimiter, sheet,

@@ -73,6 +73,24 @@ def run_survey(
     the settings used are recorded in ``Result.options``. ``where`` (``--where``)
     narrows the whole run to the respondents who meet it (``Result.subset``).
     """
+    data, the_plan, settings = read_survey(
+        responses, questionnaire, plan, encoding=encoding, delimiter=delimiter, sheet=sheet,
+        min_cell=min_cell,
+    )  # fmt: skip
+    return finish(data, the_plan, settings, with_quotes=with_quotes, where=where)
+
+
+def read_survey(
+    responses: Path,
+    questionnaire: Path,
+    plan: Path | None,
+    *,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    sheet: str | None = None,
+    min_cell: int | None = None,
+) -> tuple[Responses, Plan | None, Settings]:
+    """The ingested responses, the plan and the run's settings (flag over plan)."""
     from surveykit.files import seekable_input, stream_name
     from surveykit.ingest import read_responses
     from surveykit.plan import load_plan
@@ -86,7 +104,7 @@ def run_survey(
     with seekable_input(responses) as readable:
         data = read_responses(readable, q, encoding=encoding, delimiter=delimiter, sheet=sheet)
     data.source = Path(stream_name(responses))
-    return finish(data, the_plan, settings, with_quotes=with_quotes, where=where)
+    return data, the_plan, settings
 
 
 def finish(
