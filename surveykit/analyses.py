@@ -401,3 +401,9 @@ def _adjust(tests: list[TestReport], method: str) -> list[TestReport]:
     for i, p in zip(idx, adjusted, strict=True):
         out[i] = replace(out[i], p_adjusted=float(np.clip(p, 0.0, 1.0)))
     return out
+
+
+def add_scales(responses: Responses, scales: tuple[ScaleSpec, ...]) -> Responses:
+    """``responses`` with each scale's score as a column (as the plan computes it)."""
+    items = {item.id: item for item in responses.questionnaire.items}
+    return _add_scales(responses, scales, items)[0]

@@ -244,6 +244,85 @@ def report(
 
 
 @app.command()
+def compare(
+    old: Annotated[Path, typer.Argument(help="Responses of the earlier wave (or first site).")],
+    new: Annotated[Path, typer.Argument(help="Responses of the later wave (or second site).")],
+    questionnaire: Annotated[
+        Path | None,
+        typer.Option(
+            "--questionnaire",
+            "-q",
+            help="Questionnaire YAML of both waves.",
+            show_default="questionnaire.yaml beside NEW, else beside OLD",
+        ),
+    ] = None,
+    plan: Annotated[
+        Path | None,
+        typer.Option(
+            "--plan",
+            "-p",
+            help="Analysis plan whose scales, alpha and adjust are used.",
+            show_default="analysis.yaml beside NEW, if any",
+        ),
+    ] = None,
+    format: Annotated[
+        str,
+        typer.Option("--format", "-f", help="Output: terminal, json, md, html, docx or csv."),
+    ] = "terminal",
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="File to write (a folder for csv).",
+            show_default="print terminal, json, md and html; docx and csv need it",
+        ),
+    ] = None,
+    min_cell: MinCellOpt = None,
+    encoding: EncodingOpt = None,
+    delimiter: DelimiterOpt = None,
+    sheet: SheetOpt = None,
+) -> None:
+    """Compare two waves of one questionnaire: changes per item and scale, tested and adjusted."""
+    from surveykit.compare import compare_files
+    from surveykit.report import WAVE_FORMATS, write_wave_report
+
+    if format not in WAVE_FORMATS:
+        raise typer.BadParameter(
+            f"must be one of {', '.join(WAVE_FORMATS)}, got {format!r}", param_hint="--format"
+        )
+    if output is not None:
+        from surveykit.files import check_output
+
+        check_output(output, format)
+    result = compare_files(
+        old, new, questionnaire, plan, min_cell=min_cell, encoding=encoding,
+        delimiter=delimiter, sheet=sheet,
+    )  # fmt: skip
+    if format == "terminal":
+        from surveykit.render.terminal import print_report
+        from surveykit.render.waves import build_wave_report
+
+        print_report(build_wave_report(result, figures=False), _console())
+        return
+    text = write_wave_report(result, format, output)
+    if text is not None:
+        sys.stdout.write(text)
+    else:
+        typer.echo(f"wrote {output}", err=True)
+
+
+def _console():
+    from rich.console import Console
+
+    console = Console(markup=False, highlight=False)
+    if not console.is_terminal and "COLUMNS" not in os.environ:
+        # Piped output (files, CI logs) gets room for the tables instead of 80 columns.
+        console = Console(markup=False, highlight=False, width=120)
+    return console
+
+
+@app.command()
 def validate(
     questionnaire: Annotated[Path, typer.Argument(help="Questionnaire YAML to check.")],
     plan: Annotated[
