@@ -159,3 +159,21 @@ def test_errors_are_one_line(cli, tmp_path) -> None:
     run = cli("compare", FIX / "old.csv", FIX / "new.csv", "-f", "md", "-o", FIX / "new.csv")
     assert run.code == 2
     assert "never overwrites an input" in run.err
+
+
+def test_check_compares_the_wave_comparison(cli, tmp_path) -> None:
+    import shutil
+
+    survey = tmp_path / "staff"
+    shutil.copytree(STAFF, survey)
+    assert cli("check", survey).code == 0
+    lines = (survey / "wave2.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    # Drop the last consenting respondent of wave 2 (the last two rows are repeats).
+    (survey / "wave2.csv").write_text("".join(lines[:-3] + lines[-2:]), encoding="utf-8")
+    run = cli("check", survey)
+    assert run.code == 1
+    assert "compare.json waves.new.received: 234 → 233" in run.out
+    assert "compare.json item 'dept'" in run.out
+    (survey / "expected" / "compare.json").unlink()
+    run = cli("check", survey)
+    assert "compare.json: (absent) → \"present (run check --update)\"" in run.out
