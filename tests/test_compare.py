@@ -176,4 +176,4 @@ def test_check_compares_the_wave_comparison(cli, tmp_path) -> None:
     assert "compare.json item 'dept'" in run.out
     (survey / "expected" / "compare.json").unlink()
     run = cli("check", survey)
-    assert "compare.json: (absent) → \"present (run check --update)\"" in run.out
+    assert 'compare.json: (absent) → "present (run check --update)"' in run.out
