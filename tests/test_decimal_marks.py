@@ -102,3 +102,28 @@ def test_decimal_on_a_choice_item_is_refused(cli, tmp_path: Path) -> None:
     (tmp_path / "responses.csv").write_text("a\nx\n", "utf-8")
     run = cli("analyze", tmp_path / "responses.csv")
     assert run.code == 2 and "'decimal' applies to number items only" in run.err
+
+
+def test_init_drafts_the_decimal_mark_and_the_draft_reads_right(cli, tmp_path: Path) -> None:
+    data = tmp_path / "responses.csv"
+    data.write_text("id;weight\n1;70,5\n2;82\n3;64,25\n", "utf-8")
+    draft = tmp_path / "questionnaire.yaml"
+    assert cli("init", data, "-o", draft).code == 0
+    assert 'decimal: ","' in draft.read_text("utf-8")
+    run = cli("analyze", data, "-q", draft, "--format", "json")
+    assert run.code == 0, run.err
+    rows = [t["rows"][0] for t in json.loads(run.out)["tables"] if t["items"] == ["weight"]]
+    assert rows[0][1:3] == [3, pytest.approx((70.5 + 82 + 64.25) / 3, rel=1e-12)]
+
+
+def test_init_reads_grouped_thousands_and_says_so(cli, tmp_path: Path) -> None:
+    data = tmp_path / "responses.csv"
+    data.write_text('id,income\n1,"1,250,000"\n2,"48,000"\n3,52000\n', "utf-8")
+    draft = tmp_path / "questionnaire.yaml"
+    assert cli("init", data, "-o", draft).code == 0
+    text = draft.read_text("utf-8")
+    assert 'thousands: ","' in text and 'if "," is the decimal mark' in text
+    run = cli("analyze", data, "-q", draft, "--format", "json")
+    assert run.code == 0, run.err
+    rows = [t["rows"][0] for t in json.loads(run.out)["tables"] if t["items"] == ["income"]]
+    assert rows[0][5:] == [48000.0, 1250000.0]
