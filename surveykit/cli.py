@@ -58,6 +58,14 @@ DelimiterOpt = Annotated[
         show_default="sniffed from the first rows; tab for .tsv",
     ),
 ]
+PopulationOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--population",
+        help="Headcounts by unit (population.yaml or .csv) for response rates and weights.",
+        show_default="population.yaml beside the CSV, if any",
+    ),
+]
 SheetOpt = Annotated[
     str | None,
     typer.Option(
@@ -108,11 +116,13 @@ def _load(
     min_cell: int | None = None,
     with_quotes: bool = False,
     output: tuple[Path, str] | None = None,
+    population: Path | None = None,
 ):
     from surveykit.ingest.readers import parse_delimiter
-    from surveykit.pipeline import find_inputs, run_survey
+    from surveykit.pipeline import find_inputs, find_population, run_survey
 
     q_path, p_path = find_inputs(responses, questionnaire, plan)
+    population = find_population(responses, population)
     if output is not None:
         from surveykit.files import check_output
 
@@ -126,6 +136,7 @@ def _load(
         sheet=sheet,
         min_cell=min_cell,
         with_quotes=with_quotes,
+        population=population,
     )
 
 
@@ -143,11 +154,15 @@ def analyze(
     encoding: EncodingOpt = None,
     delimiter: DelimiterOpt = None,
     sheet: SheetOpt = None,
+    population: PopulationOpt = None,
 ) -> None:
     """Read RESPONSES, apply the questionnaire's rules and print tables and tests."""
     if format not in ("terminal", "json"):
         raise typer.BadParameter(f"must be terminal or json, got {format!r}", param_hint="--format")
-    result = _load(responses, questionnaire, plan, encoding, delimiter, sheet, min_cell=min_cell)
+    result = _load(
+        responses, questionnaire, plan, encoding, delimiter, sheet,
+        min_cell=min_cell, population=population,
+    )  # fmt: skip
     if format == "json":
         from surveykit.render.json import render_json
 
@@ -194,6 +209,7 @@ def report(
     encoding: EncodingOpt = None,
     delimiter: DelimiterOpt = None,
     sheet: SheetOpt = None,
+    population: PopulationOpt = None,
 ) -> None:
     """Write a publication-ready report: numbered tables, APA results, figures, quotes."""
     from surveykit.report import write_report
@@ -201,6 +217,7 @@ def report(
     result = _load(
         responses, questionnaire, plan, encoding, delimiter, sheet,
         min_cell=min_cell, with_quotes=True, output=(output, format) if output else None,
+        population=population,
     )  # fmt: skip
     text = write_report(result, format, output, paper=paper)
     if text is not None:
@@ -279,6 +296,14 @@ def check(
     ] = False,
     rtol: Annotated[float, typer.Option("--rtol", help="Relative tolerance for numbers.")] = 1e-9,
     delimiter: DelimiterOpt = None,
+    population: Annotated[
+        Path | None,
+        typer.Option(
+            "--population",
+            help="Headcounts (population.yaml or .csv) to use for every folder given.",
+            show_default="population.yaml in each folder, if any",
+        ),
+    ] = None,
 ) -> None:
     """Re-run each survey's analysis and compare it with its expected/ files (exit 1 on change)."""
     from surveykit.check import check_survey
@@ -287,7 +312,11 @@ def check(
     failed = False
     for folder in surveys:
         outcome = check_survey(
-            folder, update=update, rtol=rtol, delimiter=parse_delimiter(delimiter)
+            folder,
+            update=update,
+            rtol=rtol,
+            delimiter=parse_delimiter(delimiter),
+            population=population,
         )
         if outcome.updated:
             typer.echo(f"{folder}: updated {', '.join(p.name for p in outcome.updated)}")

@@ -40,6 +40,24 @@ def find_inputs(
     return q_path, p_path
 
 
+def find_population(responses: Path, population: Path | None) -> Path | None:
+    """The population file: ``--population``, else population.yaml beside the responses."""
+    from surveykit.files import note_input
+
+    if population is not None:
+        if not population.exists():
+            raise SurveyError(
+                "file not found; give the population.yaml (or .csv) of headcounts",
+                file=population,
+            )
+        found: Path | None = population
+    else:
+        beside = responses.parent / "population.yaml"
+        found = beside if str(responses) != "-" and beside.exists() else None
+    note_input(found, "the population file")
+    return found
+
+
 def note_inputs(responses: Path, questionnaire: Path, plan: Path | None) -> None:
     """Tell the writers these are the run's inputs, so no output of the run replaces them."""
     from surveykit.files import note_input
@@ -59,11 +77,13 @@ def run_survey(
     sheet: str | None = None,
     min_cell: int | None = None,
     with_quotes: bool = False,
+    population: Path | None = None,
 ) -> Result:
     """Load, ingest, analyse, collect quotes (``with_quotes``) and protect small cells.
 
     ``min_cell`` (the command-line flag) wins over the plan's ``report.min_cell``;
-    the settings used are recorded in ``Result.options``.
+    the settings used are recorded in ``Result.options``. ``population`` (headcounts)
+    adds response rates and lets the plan's ``weights:`` calibrate.
     """
     from surveykit.analyses import analyse
     from surveykit.files import seekable_input, stream_name
@@ -76,10 +96,19 @@ def run_survey(
     q = load_questionnaire(questionnaire)
     the_plan = load_plan(plan, q) if plan is not None else None
     settings = resolve(the_plan, min_cell=min_cell)
+    headcounts = None
+    if population is not None:
+        from surveykit.population import load_population
+
+        headcounts = load_population(population, q)
     with seekable_input(responses) as readable:
         data = read_responses(readable, q, encoding=encoding, delimiter=delimiter, sheet=sheet)
     data.source = Path(stream_name(responses))
     result = analyse(data, the_plan, settings)
+    if headcounts is not None or (the_plan is not None and the_plan.weights is not None):
+        from surveykit.weighting import apply_population
+
+        result = apply_population(result, data, the_plan, headcounts)
     if with_quotes:
         from surveykit.quotes import appendix_quotes
 

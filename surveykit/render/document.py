@@ -40,6 +40,7 @@ TEST_TITLES = {
     "chi-square": "Chi-square test of independence",
     "mann-whitney": "Mann–Whitney U test",
     "kruskal": "Kruskal–Wallis test",
+    "rao-scott": "Rao–Scott test of independence (weighted)",
 }
 _ADJUST_NAMES = {
     "holm": "Holm's step-down method",
@@ -198,7 +199,10 @@ def build_report(result: Result, *, generated: date | None = None, figures: bool
                 title=table.title,
                 columns=list(table.columns),
                 rows=[
-                    [fmt_cell(c.role, v) for c, v in zip(table.columns, row, strict=True)]
+                    [
+                        fmt_cell(c.role, v, table.columns[max(j - 1, 0)].role)
+                        for j, (c, v) in enumerate(zip(table.columns, row, strict=True))
+                    ]
                     for row in table.rows
                 ],
                 row_kinds=list(table.row_kinds) or [ROW_DATA] * len(table.rows),
