@@ -82,8 +82,9 @@ def run_survey(
     """Load, ingest, analyse, collect quotes (``with_quotes``) and protect small cells.
 
     ``min_cell`` (the command-line flag) wins over the plan's ``report.min_cell``;
-    the settings used are recorded in ``Result.options``. ``population`` (headcounts)
-    adds response rates and lets the plan's ``weights:`` calibrate.
+    the settings used are recorded in ``Result.options``. ``population`` (headcounts;
+    default: population.yaml beside the responses, if any) adds response rates and
+    lets the plan's ``weights:`` calibrate.
     """
     from surveykit.analyses import analyse
     from surveykit.files import seekable_input, stream_name
@@ -97,6 +98,7 @@ def run_survey(
     the_plan = load_plan(plan, q) if plan is not None else None
     settings = resolve(the_plan, min_cell=min_cell)
     headcounts = None
+    population = find_population(responses, population)  # population.yaml beside, if any
     if population is not None:
         from surveykit.population import load_population
 

@@ -266,8 +266,10 @@ def _weigh(table: Table, data: pd.DataFrame, responses: Responses, cal: Calibrat
         pct, mean = {}, {0: _mean(data[table.items[0]], cal)}
     elif table.kind == "scales":
         pct, mean = {}, {i: _mean(data[scale], cal) for i, scale in enumerate(table.items)}
+    elif table.kind in ("crosstab", "contingency"):
+        return replace(table, notes=[*table.notes, _CROSSTAB_NOTE])
     else:
-        return table  # crosstabs stay unweighted; their Rao–Scott test is weighted
+        return table
     if not pct and not mean:
         return table
     return _rebuild(table, pct, mean)
@@ -335,6 +337,10 @@ def _share(chosen: np.ndarray, cal: Calibration) -> list:
     return _interval(100 * float(est.estimate[0]), 100 * float(est.se[0]), 0.0, 100.0)
 
 
+_CROSSTAB_NOTE = (
+    "Unweighted counts and statistics; the weighted test of independence is the "
+    "Rao–Scott test with the tests."
+)
 _LEFT_OUT = ("SD", "Median")  # unweighted, they would describe the sample, not the staff
 
 

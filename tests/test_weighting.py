@@ -222,3 +222,52 @@ def test_poststratify_to_joint_cells(survey):
     )  # fmt: skip
     result = _run(survey)
     assert _table(result, "weights").rows[0][5] == pytest.approx(900 / 80)
+
+
+def test_weights_delivered_in_a_column_agree_with_r_survey(survey):
+    # R: svydesign(ids = ~1, weights = ~w) with w = 2 for managers, 5 for staff (reference.R "unit").
+    import csv
+
+    with open(FIXTURES / "data.csv", encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    rows[0].append("w")
+    for r in rows[1:]:
+        r.append("2" if r[3] == "Manager" else "5")
+    with open(survey / "responses.csv", "w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows(rows)
+    (survey / "questionnaire.yaml").write_text(
+        QUESTIONNAIRE + "  - {id: w, text: w, type: number, report: false}\n", encoding="utf-8"
+    )
+    (survey / "analysis.yaml").write_text(
+        PLAN.replace("{method: rake, on: [team, profession, grade]}", "{column: w}"),
+        encoding="utf-8",
+    )
+    (survey / "population.yaml").unlink()  # delivered weights need no headcounts
+    result = run_survey(
+        survey / "responses.csv", survey / "questionnaire.yaml", survey / "analysis.yaml"
+    )
+    mean, se = REF["unit_score_mean"][0], REF["unit_score_se"][0]
+    row = _table(result, "score").rows[0]
+    assert row[2] == pytest.approx(mean, rel=1e-6)
+    assert row[3] == pytest.approx([mean - 1.959964 * se, mean + 1.959964 * se], rel=1e-6)
+    rs = next(t for t in result.tests if t.kind == "rao-scott")
+    assert rs.stats["F"] == pytest.approx(REF["unit_chisq_grade_agree_F"][0], rel=1e-6)
+    assert rs.stats["p"] == pytest.approx(REF["unit_chisq_grade_agree_p"][0], rel=1e-6)
+    assert result.options["weights"] == {"column": "w"}
+    assert not any(t.id == "response_rates" for t in result.tables)
+
+
+def test_unstated_unit_counts_overall_only(survey):
+    text = (survey / "responses.csv").read_text(encoding="utf-8").splitlines()
+    text[1] = text[1].replace("Ward A", "", 1)  # R1 no longer says which team
+    (survey / "responses.csv").write_text("\n".join(text) + "\n", encoding="utf-8")
+    (survey / "analysis.yaml").write_text(
+        "tables:\n  - {id: agree, describe: [agree]}\n", encoding="utf-8"
+    )
+    table = _table(_run(survey), "response_rates")
+    rows = {r[0]: r for r in table.rows}
+    assert rows["All staff"][1] == 80 and rows["Not stated"][1:] == [1, None, None]
+    team = [r[1] for r in table.rows[2:7] if r[0] != "Not stated"]
+    assert sum(team) == 79
+    # No weights in the plan: tables keep their unweighted %.
+    assert list(_table(_run(survey), "agree").columns) == ["", "n", "%"]

@@ -320,7 +320,8 @@ def _table_figures(table: Table, counter: _Numbers) -> tuple[list[Figure], list[
         drawable = replace(table, rows=[r for r, _ in keep], row_kinds=[k for _, k in keep])
         png = figs.multi_bars(drawable) if any(k == ROW_DATA for _, k in keep) else None
         if png is not None:
-            out.append(Figure(counter.figure(), f"{table.title} (percent of respondents)", png,
+            share = "percent" if pct is None or table.columns[pct] == "%" else "weighted percent"
+            out.append(Figure(counter.figure(), f"{table.title} ({share} of respondents)", png,
                               alt=f"Horizontal bar chart: {table.title}",
                               notes=[left_out.format(", ".join(gone))] if gone else []))  # fmt: skip
         elif gone:
