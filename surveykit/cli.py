@@ -288,7 +288,8 @@ def check(
     surveys: Annotated[
         list[Path],
         typer.Argument(
-            help="Survey folders (responses.csv, questionnaire.yaml, analysis.yaml, expected/)."
+            help="Survey folders (responses.csv, questionnaire.yaml, analysis.yaml, "
+            "population.yaml, expected/)."
         ),
     ],
     update: Annotated[

@@ -224,9 +224,9 @@ def weights_table(calibration: Calibration, how: str) -> Table:
         Column("n", COUNT),
         # The weight of a small class is its headcount over its respondents: min and
         # max are statistics of the smallest weighting class, withheld with its count.
-        Column("Smallest class n", COUNT),
-        Column("Min", STATISTIC, of="Smallest class n"),
-        Column("Max", STATISTIC, of="Smallest class n"),
+        Column("Fewest per class", COUNT),
+        Column("Min", STATISTIC, of="Fewest per class"),
+        Column("Max", STATISTIC, of="Fewest per class"),
         Column("Mean", STATISTIC, of="n"),
         Column("CV", STATISTIC, of="n"),
         Column("Design effect", STATISTIC, of="n"),
