@@ -151,6 +151,14 @@ def _subset(responses: Responses, where: Expression, plan: Plan | None, line: in
 # --- scales ------------------------------------------------------------------
 
 
+def with_scales(responses: Responses, plan: Plan) -> Responses:
+    """``responses`` with the plan's scale scores as columns (as the analyses saw them)."""
+    if not plan.scales:
+        return responses
+    items = {item.id: item for item in responses.questionnaire.items}
+    return _add_scales(responses, plan.scales, items)[0]
+
+
 def _add_scales(
     responses: Responses,
     scales: tuple[ScaleSpec, ...],
@@ -412,6 +420,11 @@ def _positions(values: pd.Series, levels: list[str]) -> np.ndarray:
     for i, level in enumerate(levels):
         out[(values == level).to_numpy(dtype=bool) & (out < 0)] = i
     return out
+
+
+def adjust_tests(tests: list[TestReport], method: str) -> list[TestReport]:
+    """The tests with p adjusted for their number (``method`` none, holm, bonferroni, fdr_bh)."""
+    return _adjust([replace(t, p_adjusted=None) for t in tests], method)
 
 
 def _adjust(tests: list[TestReport], method: str) -> list[TestReport]:

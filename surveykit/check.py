@@ -302,19 +302,28 @@ def survey_files(folder: Path) -> tuple[Path, Path, Path | None]:
 
 
 def check_survey(
-    folder: Path, *, update: bool = False, rtol: float = RTOL, delimiter: str | None = None
+    folder: Path,
+    *,
+    update: bool = False,
+    rtol: float = RTOL,
+    delimiter: str | None = None,
+    population: Path | None = None,
 ) -> CheckOutcome:
     """Analyse ``folder`` and compare with (or, with ``update``, rewrite) ``folder/expected``.
 
-    ``delimiter`` forces the CSV delimiter of responses.csv (sniffed by default)."""
-    from surveykit.pipeline import run_survey
+    ``delimiter`` forces the CSV delimiter of responses.csv (sniffed by default);
+    ``population`` replaces the folder's population.yaml."""
+    from surveykit.pipeline import find_population, run_survey
     from surveykit.render.json import render_json, to_document
 
     if not (isinstance(rtol, int | float) and math.isfinite(rtol) and rtol >= 0):
         raise SurveyError(f"--rtol must be a number of 0 or more, got {rtol}")
     responses, questionnaire, plan = survey_files(folder)
     # The Result the report would show: protected when the plan sets report.min_cell.
-    result = run_survey(responses, questionnaire, plan, delimiter=delimiter, with_quotes=True)
+    result = run_survey(
+        responses, questionnaire, plan, delimiter=delimiter, with_quotes=True,
+        population=find_population(responses, population),
+    )  # fmt: skip
     expected_dir = folder / "expected"
     outputs: dict[str, str] = {EXPECTED_JSON: render_json(result)}
     report_md = _markdown_report(result)

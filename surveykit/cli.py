@@ -58,6 +58,14 @@ DelimiterOpt = Annotated[
         show_default="sniffed from the first rows; tab for .tsv",
     ),
 ]
+PopulationOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--population",
+        help="Headcounts by unit (population.yaml or .csv) for response rates and weights.",
+        show_default="population.yaml beside the CSV, if any",
+    ),
+]
 SheetOpt = Annotated[
     str | None,
     typer.Option(
@@ -117,11 +125,13 @@ def _load(
     with_quotes: bool = False,
     output: tuple[Path, str] | None = None,
     where: str | None = None,
+    population: Path | None = None,
 ):
     from surveykit.ingest.readers import parse_delimiter
-    from surveykit.pipeline import find_inputs, run_survey
+    from surveykit.pipeline import find_inputs, find_population, run_survey
 
     q_path, p_path = find_inputs(responses, questionnaire, plan)
+    population = find_population(responses, population)
     if output is not None:
         from surveykit.files import check_output
 
@@ -136,6 +146,7 @@ def _load(
         min_cell=min_cell,
         with_quotes=with_quotes,
         where=where,
+        population=population,
     )
 
 
@@ -154,13 +165,15 @@ def analyze(
     encoding: EncodingOpt = None,
     delimiter: DelimiterOpt = None,
     sheet: SheetOpt = None,
+    population: PopulationOpt = None,
 ) -> None:
     """Read RESPONSES, apply the questionnaire's rules and print tables and tests."""
     if format not in ("terminal", "json"):
         raise typer.BadParameter(f"must be terminal or json, got {format!r}", param_hint="--format")
     result = _load(
-        responses, questionnaire, plan, encoding, delimiter, sheet, min_cell=min_cell, where=where
-    )
+        responses, questionnaire, plan, encoding, delimiter, sheet,
+        min_cell=min_cell, where=where, population=population,
+    )  # fmt: skip
     if format == "json":
         from surveykit.render.json import render_json
 
@@ -217,6 +230,7 @@ def report(
     encoding: EncodingOpt = None,
     delimiter: DelimiterOpt = None,
     sheet: SheetOpt = None,
+    population: PopulationOpt = None,
 ) -> None:
     """Write a publication-ready report: numbered tables, APA results, figures, quotes."""
     from surveykit.report import write_report
@@ -235,6 +249,7 @@ def report(
         responses, questionnaire, plan, encoding, delimiter, sheet,
         min_cell=min_cell, with_quotes=True, output=(output, format) if output else None,
         where=where,
+        population=population,
     )  # fmt: skip
     text = write_report(result, format, output, paper=paper)
     if text is not None:
@@ -384,7 +399,8 @@ def check(
     surveys: Annotated[
         list[Path],
         typer.Argument(
-            help="Survey folders (responses.csv, questionnaire.yaml, analysis.yaml, expected/)."
+            help="Survey folders (responses.csv, questionnaire.yaml, analysis.yaml, "
+            "population.yaml, expected/)."
         ),
     ],
     update: Annotated[
@@ -392,6 +408,14 @@ def check(
     ] = False,
     rtol: Annotated[float, typer.Option("--rtol", help="Relative tolerance for numbers.")] = 1e-9,
     delimiter: DelimiterOpt = None,
+    population: Annotated[
+        Path | None,
+        typer.Option(
+            "--population",
+            help="Headcounts (population.yaml or .csv) to use for every folder given.",
+            show_default="population.yaml in each folder, if any",
+        ),
+    ] = None,
 ) -> None:
     """Re-run each survey's analysis and compare it with its expected/ files (exit 1 on change)."""
     from surveykit.check import check_survey
@@ -400,7 +424,11 @@ def check(
     failed = False
     for folder in surveys:
         outcome = check_survey(
-            folder, update=update, rtol=rtol, delimiter=parse_delimiter(delimiter)
+            folder,
+            update=update,
+            rtol=rtol,
+            delimiter=parse_delimiter(delimiter),
+            population=population,
         )
         if outcome.updated:
             typer.echo(f"{folder}: updated {', '.join(p.name for p in outcome.updated)}")

@@ -17,6 +17,7 @@ from surveykit.result import Result
 if TYPE_CHECKING:
     from surveykit.ingest import Responses
     from surveykit.plan import Plan
+    from surveykit.population import Population
     from surveykit.settings import Settings
 
 
@@ -46,6 +47,24 @@ def find_inputs(
     return q_path, p_path
 
 
+def find_population(responses: Path, population: Path | None) -> Path | None:
+    """The population file: ``--population``, else population.yaml beside the responses."""
+    from surveykit.files import note_input
+
+    if population is not None:
+        if not population.exists():
+            raise SurveyError(
+                "file not found; give the population.yaml (or .csv) of headcounts",
+                file=population,
+            )
+        found: Path | None = population
+    else:
+        beside = responses.parent / "population.yaml"
+        found = beside if str(responses) != "-" and beside.exists() else None
+    note_input(found, "the population file")
+    return found
+
+
 def note_inputs(responses: Path, questionnaire: Path, plan: Path | None) -> None:
     """Tell the writers these are the run's inputs, so no output of the run replaces them."""
     from surveykit.files import note_input
@@ -53,6 +72,12 @@ def note_inputs(responses: Path, questionnaire: Path, plan: Path | None) -> None
     note_input(responses, "the responses file")
     note_input(questionnaire, "the questionnaire")
     note_input(plan, "the analysis plan")
+
+
+SUBSET_UNWEIGHTED = (
+    "This subset is analysed unweighted and without response rates: the population's "
+    "headcounts and the weights calibrated to them describe all respondents, not a subgroup."
+)
 
 
 def run_survey(
@@ -66,18 +91,23 @@ def run_survey(
     min_cell: int | None = None,
     with_quotes: bool = False,
     where: str | None = None,
+    population: Path | None = None,
 ) -> Result:
     """Load, ingest, analyse, collect quotes (``with_quotes``) and protect small cells.
 
     ``min_cell`` (the command-line flag) wins over the plan's ``report.min_cell``;
     the settings used are recorded in ``Result.options``. ``where`` (``--where``)
     narrows the whole run to the respondents who meet it (``Result.subset``).
+    ``population`` (headcounts; default: population.yaml beside the responses, if
+    any) adds response rates and lets the plan's ``weights:`` calibrate.
     """
-    data, the_plan, settings = read_survey(
+    data, the_plan, settings, headcounts = read_survey(
         responses, questionnaire, plan, encoding=encoding, delimiter=delimiter, sheet=sheet,
-        min_cell=min_cell,
+        min_cell=min_cell, population=population,
     )  # fmt: skip
-    return finish(data, the_plan, settings, with_quotes=with_quotes, where=where)
+    return finish(
+        data, the_plan, settings, with_quotes=with_quotes, where=where, population=headcounts
+    )
 
 
 def read_survey(
@@ -89,8 +119,9 @@ def read_survey(
     delimiter: str | None = None,
     sheet: str | None = None,
     min_cell: int | None = None,
-) -> tuple[Responses, Plan | None, Settings]:
-    """The ingested responses, the plan and the run's settings (flag over plan)."""
+    population: Path | None = None,
+) -> tuple[Responses, Plan | None, Settings, Population | None]:
+    """The ingested responses, the plan, the run's settings (flag over plan) and headcounts."""
     from surveykit.files import seekable_input, stream_name
     from surveykit.ingest import read_responses
     from surveykit.plan import load_plan
@@ -101,10 +132,16 @@ def read_survey(
     q = load_questionnaire(questionnaire)
     the_plan = load_plan(plan, q) if plan is not None else None
     settings = resolve(the_plan, min_cell=min_cell)
+    headcounts = None
+    population = find_population(responses, population)  # population.yaml beside, if any
+    if population is not None:
+        from surveykit.population import load_population
+
+        headcounts = load_population(population, q)
     with seekable_input(responses) as readable:
         data = read_responses(readable, q, encoding=encoding, delimiter=delimiter, sheet=sheet)
     data.source = Path(stream_name(responses))
-    return data, the_plan, settings
+    return data, the_plan, settings, headcounts
 
 
 def finish(
@@ -114,8 +151,14 @@ def finish(
     *,
     with_quotes: bool = False,
     where: str | None = None,
+    population: Population | None = None,
 ) -> Result:
-    """Ingested responses → the frozen Result: subset, analyses, quotes, small-cell protection."""
+    """Ingested responses → the frozen Result: subset, analyses, population, quotes, protection.
+
+    Headcounts and calibration weights describe the whole population, so a subset
+    (``--where``, a ``--split`` unit) is analysed unweighted, without response rates,
+    and its notes say so; weighting a subgroup to the population's margins would be wrong.
+    """
     from surveykit.analyses import analyse
 
     subset = None
@@ -128,6 +171,13 @@ def finish(
     if subset is not None:
         # Not an exclusion: every analysed respondent is counted, the subset is stated.
         result = replace(result, analysed=subset.of, subset=subset.to_dict())
+    weighted = the_plan is not None and the_plan.weights is not None
+    if subset is not None and (population is not None or weighted):
+        result = replace(result, notes=[*result.notes, SUBSET_UNWEIGHTED])
+    elif population is not None or weighted:
+        from surveykit.weighting import apply_population
+
+        result = apply_population(result, data, the_plan, population)
     if with_quotes:
         from surveykit.quotes import appendix_quotes
 

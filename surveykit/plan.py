@@ -65,6 +65,18 @@ class TestSpec:
 
 
 @dataclass(frozen=True)
+class WeightsSpec:
+    """``weights:``: calibrate to population.yaml (``method`` rake | poststratify on
+    ``on``, optionally trimmed to ``trim`` × the mean weight), or read ``column``."""
+
+    method: str | None = None
+    on: tuple[str, ...] = ()
+    trim: tuple[float, float] | None = None
+    column: str | None = None
+    line: int = 0
+
+
+@dataclass(frozen=True)
 class Plan:
     """A validated analysis plan."""
 
@@ -78,6 +90,7 @@ class Plan:
     min_cell: int | None = None
     symbol: str = "[c]"  # marks withheld cells that are not counts below min_cell
     path: Path | None = None
+    weights: WeightsSpec | None = None
 
 
 def load_plan(path: str | Path, questionnaire: Questionnaire) -> Plan:
@@ -96,7 +109,9 @@ def _build(doc: Any, questionnaire: Questionnaire, path: Path) -> Plan:
         doc = Mapping()
     if not isinstance(doc, Mapping):
         raise SurveyError("an analysis plan is a mapping with 'tables:' and/or 'tests:'", line=1)
-    reject_unknown_keys(doc, {"tables", "scales", "tests", "options", "report"}, "the plan")
+    reject_unknown_keys(
+        doc, {"tables", "scales", "tests", "options", "report", "weights"}, "the plan"
+    )
     scales = tuple(_scale(raw, questionnaire) for raw in _list(doc, "scales"))
     known = {item.id: item.type for item in questionnaire.items}
     for scale in scales:
@@ -169,7 +184,82 @@ def _build(doc: Any, questionnaire: Questionnaire, path: Path) -> Plan:
     return Plan(
         tables=tuple(tables), scales=scales, tests=tests, alpha=float(alpha), missing=missing,
         adjust=adjust, variance=variance, min_cell=min_cell, symbol=symbol, path=path,
+        weights=_weights(doc, questionnaire),
     )  # fmt: skip
+
+
+def _weights(doc: Mapping, questionnaire: Questionnaire) -> WeightsSpec | None:
+    """``weights: {method: rake|poststratify, on: [items], trim: [lo, hi]}`` or ``{column: ITEM}``."""
+    if doc.get("weights") is None:
+        return None
+    raw = doc["weights"]
+    line = doc.line_of("weights")
+    if not isinstance(raw, Mapping):
+        raise SurveyError("'weights:' is {method: rake, on: [items]} or {column: ITEM}", line=line)
+    line = raw.line or line
+    if True in raw and "on" not in raw:  # YAML 1.1 reads a bare ``on`` key as true
+        raw["on"] = raw.pop(True)
+        lines = getattr(raw, "_key_lines", None)
+        if lines is not None:
+            lines["on"] = lines.get(True, raw.line)
+    reject_unknown_keys(raw, {"method", "on", "trim", "column"}, "weights")
+    if "column" in raw:
+        if set(raw) != {"column"}:
+            raise SurveyError(
+                "weights: give either 'column:' (weights delivered with the data) or "
+                "'method:' and 'on:', not both",
+                line=line,
+            )
+        column = raw["column"]
+        if not isinstance(column, str) or not questionnaire.has(column):
+            raise SurveyError(f"weights: column {column!r} is not an item id", line=line)
+        if questionnaire.item(column).type != "number":
+            raise SurveyError(
+                f"weights: column {column!r} is a {questionnaire.item(column).type} item; "
+                "declare it as a number item",
+                line=line,
+            )
+        return WeightsSpec(column=column, line=line)
+    method = raw.get("method")
+    if method not in ("rake", "poststratify"):
+        raise SurveyError(
+            f"weights: method must be rake or poststratify, got {method!r}",
+            line=raw.line_of("method"),
+        )
+    on = raw.get("on")
+    on = [on] if isinstance(on, str) else on
+    if not isinstance(on, list) or not on or not all(isinstance(i, str) for i in on):
+        raise SurveyError(
+            "weights: 'on:' lists the items whose headcounts the weights match, e.g. [dept, role]",
+            line=raw.line_of("on") if "on" in raw else line,
+        )
+    for item_id in on:
+        if not questionnaire.has(item_id):
+            raise SurveyError(f"weights: {item_id!r} is not an item id", line=raw.line_of("on"))
+        if questionnaire.item(item_id).type not in ("single", "ordinal"):
+            raise SurveyError(
+                f"weights: {item_id!r} is a {questionnaire.item(item_id).type} item; "
+                "weights need single-choice items",
+                line=raw.line_of("on"),
+            )
+    if len(set(on)) != len(on):
+        raise SurveyError("weights: 'on:' names an item twice", line=raw.line_of("on"))
+    trim = raw.get("trim")
+    if trim is not None:
+        ok = (
+            isinstance(trim, list)
+            and len(trim) == 2
+            and all(isinstance(b, int | float) and not isinstance(b, bool) for b in trim)
+            and 0 < trim[0] < 1 < trim[1]
+        )
+        if not ok:
+            raise SurveyError(
+                f"weights: trim is [lower, upper] times the mean weight with lower < 1 < upper, "
+                f"e.g. [0.3, 3.0]; got {trim!r}",
+                line=raw.line_of("trim"),
+            )
+        trim = (float(trim[0]), float(trim[1]))
+    return WeightsSpec(method=method, on=tuple(on), trim=trim, line=line)
 
 
 def _text(raw: Mapping, key: str) -> str | None:

@@ -27,7 +27,7 @@ PERCENT = "percent"  # a percentage of the count column named by ``of``
 STATISTIC = "statistic"  # mean, SD, median, min, max of the group counted in ``of``
 COEFFICIENT = "coefficient"  # a statistic bounded by 1 (Cronbach's α), of the group in ``of``
 P_VALUE = "p"
-INTERVAL = "interval"
+INTERVAL = "interval"  # [low, high] around the estimate in the column before it
 ROLES = (LABEL, TEXT, COUNT, INTEGER, PERCENT, STATISTIC, COEFFICIENT, P_VALUE, INTERVAL)
 
 

@@ -107,7 +107,8 @@ def report_split(
         raise SurveyError("--split writes a folder of reports; give --output DIR")
     q_path, p_path = find_inputs(responses, questionnaire, plan)
     check_output_folder(output)  # before any work: find_inputs noted the inputs
-    data, the_plan, settings = read_survey(
+    # No headcounts: each unit's report is a subset, analysed unweighted (see pipeline.finish).
+    data, the_plan, settings, _ = read_survey(
         responses, q_path, p_path, encoding=encoding, delimiter=parse_delimiter(delimiter),
         sheet=sheet, min_cell=min_cell,
     )  # fmt: skip

@@ -463,9 +463,11 @@ def _hide_dependants(
     for k, column in enumerate(table.columns):
         if column.of != name or row[k] is None or k == j:
             continue
-        if column.role == "percent":
+        if column.role in ("percent", "interval"):
+            # A share, or an interval (its width gives the group size back), of a
+            # withheld count is withheld with it.
             row[k] = marks.symbol
-            extra["pct"] = 1
+            extra["pct" if column.role == "percent" else "ci"] = 1
         elif column.role == COUNT:
             if primary:
                 row[k] = marks.small
@@ -485,6 +487,8 @@ def _note(problem: CountProblem, marks: _Marks, extra: dict[str, int]) -> Note:
     hidden = []
     if extra.get("pct"):
         hidden.append("percentages of withheld counts")
+    if extra.get("ci"):
+        hidden.append("confidence intervals of withheld counts")
     if extra.get("stats"):
         hidden.append(f"statistics of groups smaller than {n}")
     if problem.secondary:

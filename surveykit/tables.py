@@ -96,6 +96,16 @@ def _present(responses: Responses, item: Item) -> pd.Series:
     return responses.data[item.id].notna()
 
 
+def chosen_among_answered(responses: Responses, item: Item, label: str) -> np.ndarray | None:
+    """1.0 where a respondent chose ``label`` of a select-all item, 0.0 where not, NaN
+    where the item does not count (the base of its table); None for an unknown label."""
+    chosen = responses.multi[item.id]
+    if label not in chosen.columns:
+        return None
+    present = _present(responses, item).to_numpy(dtype=bool)
+    return np.where(present, chosen[label].to_numpy(dtype=float), np.nan)
+
+
 def item_rows(responses: Responses, item: Item) -> tuple[list[list], list[str], list[Note], int]:
     """The rows of one item's table, their kinds, its notes and its % base."""
     base = responses.analysed

@@ -31,7 +31,8 @@ def staff_responses() -> Responses:
 def staff_result() -> Result:
     """The staff_wellbeing Result with its full plan (tables, scales, five tests)."""
     responses = staff_responses()
-    return analyse(responses, load_plan(STAFF / "analysis.yaml", responses.questionnaire))
+    plan = load_plan(STAFF / "analysis.yaml", responses.questionnaire)
+    return _with_population(analyse(responses, plan), responses, plan, STAFF)
 
 
 def survey_result(folder: Path) -> tuple[Result, Responses]:
@@ -40,4 +41,16 @@ def survey_result(folder: Path) -> tuple[Result, Responses]:
     responses = read_responses(folder / "responses.csv", q)
     plan_path = folder / "analysis.yaml"
     plan = load_plan(plan_path, q) if plan_path.exists() else None
-    return analyse(responses, plan), responses
+    return _with_population(analyse(responses, plan), responses, plan, folder), responses
+
+
+def _with_population(result: Result, responses: Responses, plan, folder: Path) -> Result:
+    """What run_survey adds before protection: response rates and weights (population.yaml)."""
+    from surveykit.population import load_population
+    from surveykit.weighting import apply_population
+
+    path = folder / "population.yaml"
+    population = load_population(path, responses.questionnaire) if path.exists() else None
+    if population is None and (plan is None or plan.weights is None):
+        return result
+    return apply_population(result, responses, plan, population)

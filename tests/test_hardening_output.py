@@ -26,7 +26,7 @@ def _digest(path: Path) -> str:
 def survey(tmp_path: Path) -> Path:
     folder = tmp_path / "survey"
     folder.mkdir()
-    for name in ("responses.csv", "questionnaire.yaml", "analysis.yaml"):
+    for name in ("responses.csv", "questionnaire.yaml", "analysis.yaml", "population.yaml"):
         shutil.copy(STAFF / name, folder / name)
     yield folder
     forget_inputs()

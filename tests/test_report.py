@@ -70,7 +70,8 @@ def test_numbers_formatted_like_the_terminal(report) -> None:
 
 def test_each_test_reported_under_one_table(report) -> None:
     sentences = [s for t in report.tables for s in t.tests]
-    assert len(sentences) == len(set(sentences)) == 5
+    # The five planned tests and, the run being weighted, two Rao–Scott tests.
+    assert len(sentences) == len(set(sentences)) == 7
 
 
 def test_markdown_stdout_omits_figures() -> None:
@@ -122,7 +123,7 @@ def test_report_json_is_the_analyze_document(cli, tmp_path: Path) -> None:
     doc = json.loads(analyzed.out)
     assert doc["respondents"] == {"received": 244, "excluded": 4, "analysed": 240}
     assert [t["apa"] for t in doc["tests"] if t["kind"] == "t-test"] == [
-        "t(234) = 2.53, p = .012, d = 0.33 (adjusted p = .014)"
+        "t(234) = 2.53, p = .012, d = 0.33 (adjusted p = .024)"  # Holm over 7 tests
     ]
 
 
@@ -188,8 +189,18 @@ def test_csv_folder_one_file_per_table(tmp_path: Path) -> None:
     assert len(files) == len(build_report(staff_result(), figures=False).all_tables)
     assert files[0].name == "table01_table1.csv"
     rows = list(csv.reader(io.StringIO(files[0].read_text(encoding="utf-8-sig"))))
-    assert rows[0] == ["", "n", "%", "Mean", "SD", "Median", "Min", "Max"]
-    assert ["Emergency", "61", "25.4", "", "", "", "", ""] in rows
+    # The staff survey is weighted (population.yaml): raked to department and role.
+    assert rows[0] == [
+        "",
+        "n",
+        "Weighted %",
+        "95% CI",
+        "Weighted mean",
+        "Mean 95% CI",
+        "Min",
+        "Max",
+    ]
+    assert ["Emergency", "61", "22.1", "[22.1, 22.1]", "", "", "", ""] in rows
     assert not list(tmp_path.glob(".*"))  # staging folder removed
 
 
@@ -344,6 +355,6 @@ def test_adjust_none_says_nothing_of_adjustment() -> None:
     staff = build_report(staff_result(), figures=False)
     note = next(t for t in staff.test_tables if t.id == "tests").notes[0]
     assert note == (
-        "p values in APA style; p values adjusted for 5 tests with Holm's step-down method "
+        "p values in APA style; p values adjusted for 7 tests with Holm's step-down method "
         "are shown in parentheses."
     )

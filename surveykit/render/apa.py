@@ -58,6 +58,12 @@ def apa(test: dict[str, Any]) -> str:
         text = f"H({_df(test['df'])}) = {fmt_stat(test['H'])}, {_p(test['p'])}"
         if test.get("epsilon_sq") is not None:
             text += f", ε² = {fmt_stat(test['epsilon_sq'], leading_zero=False)}"
+    elif kind == "rao-scott":
+        # svychisq's second-order F; the design effect shows what the weighting cost.
+        text = (
+            f"Rao–Scott F({fmt_num(test['df1'])}, {fmt_num(test['df2'], 1)}) = "
+            f"{fmt_stat(test['F'])}, {_p(test['p'])}, design effect = {fmt_num(test['design_effect'])}"
+        )
     else:
         text = _p(test.get("p"))
     if test.get("p_adjusted") is not None:

@@ -40,6 +40,7 @@ TEST_TITLES = {
     "chi-square": "Chi-square test of independence",
     "mann-whitney": "Mann–Whitney U test",
     "kruskal": "Kruskal–Wallis test",
+    "rao-scott": "Rao–Scott test of independence (weighted)",
 }
 _ADJUST_NAMES = {
     "holm": "Holm's step-down method",
@@ -198,7 +199,10 @@ def build_report(result: Result, *, generated: date | None = None, figures: bool
                 title=table.title,
                 columns=list(table.columns),
                 rows=[
-                    [fmt_cell(c.role, v) for c, v in zip(table.columns, row, strict=True)]
+                    [
+                        fmt_cell(c.role, v, table.columns[max(j - 1, 0)].role)
+                        for j, (c, v) in enumerate(zip(table.columns, row, strict=True))
+                    ]
                     for row in table.rows
                 ],
                 row_kinds=list(table.row_kinds) or [ROW_DATA] * len(table.rows),
@@ -332,7 +336,8 @@ def _table_figures(table: Table, counter: _Numbers) -> tuple[list[Figure], list[
         drawable = replace(table, rows=[r for r, _ in keep], row_kinds=[k for _, k in keep])
         png = figs.multi_bars(drawable) if any(k == ROW_DATA for _, k in keep) else None
         if png is not None:
-            out.append(Figure(counter.figure(), f"{table.title} (percent of respondents)", png,
+            share = "percent" if pct is None or table.columns[pct] == "%" else "weighted percent"
+            out.append(Figure(counter.figure(), f"{table.title} ({share} of respondents)", png,
                               alt=f"Horizontal bar chart: {table.title}",
                               notes=[left_out.format(", ".join(gone))] if gone else []))  # fmt: skip
         elif gone:

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from surveykit.result import ROW_DATA, ROW_HEADING, Table
+from surveykit.result import PERCENT, ROW_DATA, ROW_HEADING, Table
 
 _DPI = 150
 _WIDTH = 7.0  # inches: fits an A4/Letter text width in Word at 100%
@@ -81,20 +81,23 @@ def multi_bars(table: Table) -> bytes | None:
 
 def multi_figure(table: Table) -> Any:
     """The matplotlib Figure of :func:`multi_bars` (None when there is nothing to draw)."""
-    if "%" not in table.columns:
+    pct = table.column(PERCENT)  # "%", or "Weighted %" when the run is weighted
+    if pct is None:
         return None
-    pct = table.columns.index("%")
     kinds = table.row_kinds or [ROW_DATA] * len(table.rows)
     rows = [row for row, kind in zip(table.rows, kinds, strict=True) if kind == ROW_DATA]
     if not rows:
         return None
     labels = [_wrap(str(row[0])) for row in rows]
     values = [_number(row[pct]) for row in rows]
+    axis = "Weighted percent of respondents" if table.columns[pct] != "%" else None
     with _plain_text():
-        return _multi_bars(labels, values, [str(row[pct]) for row in rows])
+        return _multi_bars(labels, values, [str(row[pct]) for row in rows], axis)
 
 
-def _multi_bars(labels: list[str], values: list[float | None], shown: list[str]) -> Any:
+def _multi_bars(
+    labels: list[str], values: list[float | None], shown: list[str], axis: str | None = None
+) -> Any:
     y, height = _bar_positions(labels, 0.38)
     fig = _new_figure(0.9 + height)
     ax = fig.add_subplot()
@@ -106,7 +109,7 @@ def _multi_bars(labels: list[str], values: list[float | None], shown: list[str])
     ax.set_yticks(y, labels, fontsize=9)
     ax.set_ylim(height, 0)  # the table's order (most chosen first) reads top-down
     ax.set_xlim(0, top * 1.15)
-    ax.set_xlabel("Percent of respondents")
+    ax.set_xlabel(axis or "Percent of respondents")
     ax.spines[["top", "right"]].set_visible(False)
     return fig
 

@@ -5,7 +5,17 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from surveykit.result import COEFFICIENT, COUNT, INTEGER, LABEL, P_VALUE, PERCENT, TEXT
+from surveykit.result import (
+    COEFFICIENT,
+    COUNT,
+    INTEGER,
+    INTERVAL,
+    LABEL,
+    P_VALUE,
+    PERCENT,
+    STATISTIC,
+    TEXT,
+)
 
 
 def fmt_count(value: Any) -> str:
@@ -55,12 +65,19 @@ def fmt_stat(value: Any, decimals: int = 2, *, leading_zero: bool = True) -> str
     return text
 
 
-def fmt_cell(role: str, value: Any) -> str:
-    """A table cell formatted by its column's role (see :mod:`surveykit.result`)."""
+def fmt_cell(role: str, value: Any, like: str = STATISTIC) -> str:
+    """A table cell formatted by its column's role (see :mod:`surveykit.result`).
+
+    An interval ``[low, high]`` is written ``[low, high]``, each end formatted as the
+    estimate it surrounds (``like``: the role of the column before it).
+    """
     if value is None:
         return ""
     if isinstance(value, str):
         return value  # labels, and the marks of withheld cells
+    if role == INTERVAL:
+        low, high = value
+        return f"[{fmt_cell(like, low)}, {fmt_cell(like, high)}]"
     if role in (COUNT, INTEGER):
         return fmt_count(value)
     if role == PERCENT:

@@ -1,0 +1,427 @@
+"""What the staff population adds to a Result: response rates, weights, weighted estimates.
+
+:func:`apply_population` runs after the plan's analyses and before small-cell
+protection. With a population it adds a response-rate table (after the plan's
+tables, so that tests stay under the tables they were planned with); with the
+plan's ``weights:`` it calibrates (:func:`surveykit.population.calibrate`),
+adds a table summarising the weights, adds weighted percentages and means with
+95 % intervals to the tables (beside the unweighted n) and a design-based
+Rao–Scott test beside each chi-square. The planned tests stay unweighted (they
+assume simple random samples) and a note says so. Numbers stay unrounded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from surveykit.errors import StatisticsError, SurveyError
+from surveykit.result import (
+    COUNT,
+    INTEGER,
+    INTERVAL,
+    LABEL,
+    PERCENT,
+    ROW_DATA,
+    ROW_HEADING,
+    ROW_MISSING,
+    STATISTIC,
+    Column,
+    Result,
+    Table,
+    TestReport,
+)
+
+if TYPE_CHECKING:
+    from surveykit.ingest import Responses
+    from surveykit.plan import Plan, WeightsSpec
+    from surveykit.population import Population
+    from surveykit.stats.weights import Calibration
+
+Z95 = 1.959963984540054  # the normal quantile of a two-sided 95 % interval
+NOT_STATED = "Not stated"
+RATE_NOTE = (
+    "Response rate = completed questionnaires analysed / eligible staff (headcount). "
+    "Every eligible member of staff was invited (a census), so, as in AAPOR's response "
+    "rate 1, no sampling or eligibility estimate enters the rate; respondents who did "
+    "not state a unit count in the overall rate only."
+)
+UNWEIGHTED_TESTS = (
+    "The planned tests (t-test, ANOVA, chi-square, Mann–Whitney, Kruskal–Wallis) assume "
+    "simple random samples and are computed unweighted; the Rao–Scott tests are weighted."
+)
+WEIGHTED_PCT = Column("Weighted %", PERCENT, of="n")
+PCT_CI = Column("95% CI", INTERVAL, of="n")
+WEIGHTED_MEAN = Column("Weighted mean", STATISTIC, of="n")
+MEAN_CI = Column("Mean 95% CI", INTERVAL, of="n")
+
+
+def apply_population(
+    result: Result, responses: Responses, plan: Plan | None, population: Population | None
+) -> Result:
+    """``result`` with response rates (given ``population``) and the plan's weights applied."""
+    front: list[Table] = []
+    if population is not None:
+        front.append(response_rate_table(responses, population))
+    spec = plan.weights if plan is not None else None
+    if spec is None:
+        return replace(result, tables=[*result.tables, *front])
+    assert plan is not None
+    calibration, how = _calibration(responses, spec, population, plan)
+    front.append(weights_table(calibration, how))
+    from surveykit.analyses import adjust_tests, with_scales
+
+    data = with_scales(responses, plan).data
+    tables = [_weigh(t, data, responses, calibration) for t in result.tables]
+    tests = list(result.tests)
+    pairs = [(t.dv, t.by) for t in result.tests if t.kind == "chi-square"]
+    pairs += [
+        (t.items[0], t.items[1]) for t in result.tables if t.kind in ("contingency", "crosstab")
+    ]
+    labels = {i.id: i.label for i in responses.questionnaire.items}
+    for dv, by in dict.fromkeys(pairs):
+        tests.append(rao_scott_test(data, dv, by, calibration, labels))
+    # The Rao–Scott tests are tests too: p values are adjusted over all of them.
+    tests = adjust_tests(tests, str(result.options.get("adjust", "none")))
+    notes = list(result.notes)
+    if result.tests:
+        notes.append(UNWEIGHTED_TESTS)
+    if not calibration.converged:
+        notes.append(f"The weights did not converge: {how}.")
+    options = {**result.options, "weights": _options(spec, calibration)}
+    return replace(result, tables=[*tables, *front], tests=tests, notes=notes, options=options)
+
+
+def _options(spec: WeightsSpec, calibration: Calibration) -> dict:
+    if spec.column:
+        return {"column": spec.column}
+    out: dict = {"method": spec.method, "on": list(spec.on)}
+    if spec.trim:
+        out["trim"] = list(spec.trim)
+    out["iterations"] = calibration.iterations
+    out["converged"] = calibration.converged
+    return out
+
+
+# --- response rates ----------------------------------------------------------------------
+
+
+def response_rate_table(responses: Responses, population: Population) -> Table:
+    """Respondents / headcount overall and per level of each population item.
+
+    A block: one heading per item, its levels, then who did not state it, so that
+    every item's respondents add up to those analysed (small-cell protection relies
+    on it to keep a small unit's count from being worked out).
+    """
+    from surveykit.population import response_rates
+
+    rates = response_rates(responses.data, population)
+    labels = {i.id: i.label for i in responses.questionnaire.items}
+    overall = rates[0]
+    rows: list[list] = [
+        ["All staff", overall.respondents, _whole(overall.headcount), _pct(overall)]
+    ]
+    kinds = [ROW_DATA]
+    for item in population.margins:
+        rows.append([labels.get(item, item), None, None, None])
+        kinds.append(ROW_HEADING)
+        these = [r for r in rates if r.item == item]
+        for r in these:
+            rows.append([r.level, r.respondents, _whole(r.headcount), _pct(r)])
+            kinds.append(ROW_DATA)
+        unstated = overall.respondents - sum(r.respondents for r in these)
+        if unstated:
+            rows.append([NOT_STATED, unstated, None, None])
+            kinds.append(ROW_MISSING)
+    return Table(
+        id="response_rates",
+        title="Response rates",
+        columns=[
+            Column("", LABEL),
+            Column("Respondents", COUNT),
+            Column("Headcount", INTEGER),
+            Column("Rate %", PERCENT, of="Respondents"),
+        ],
+        rows=rows,
+        kind="block",
+        row_kinds=kinds,
+        items=list(population.margins),
+        notes=[RATE_NOTE],
+        percent_base=None,
+    )
+
+
+def _whole(value: float) -> float | int:
+    return int(value) if float(value).is_integer() else value
+
+
+def _pct(rate) -> float | None:
+    return None if rate.rate is None else 100.0 * rate.rate
+
+
+# --- weights -----------------------------------------------------------------------------
+
+
+def _calibration(
+    responses: Responses, spec: WeightsSpec, population: Population | None, plan: Plan
+) -> tuple[Calibration, str]:
+    """The weights and a sentence saying how they were made; errors name the plan's line."""
+    from surveykit.stats import weights as W
+
+    where = {"file": str(plan.path) if plan.path else None, "line": spec.line}
+    try:
+        if spec.column:
+            values = pd.to_numeric(responses.data[spec.column], errors="coerce").to_numpy(float)
+            missing = int(np.isnan(values).sum())
+            if missing:
+                raise SurveyError(
+                    f"weights: {missing} respondent(s) have no weight in {spec.column!r}; "
+                    "every analysed respondent needs one"
+                )
+            return W.given(values), f"weights read from {spec.column!r}"
+        if population is None:
+            raise SurveyError(
+                f"weights: method {spec.method} needs headcounts: put population.yaml beside "
+                "the responses or pass --population FILE"
+            )
+        from surveykit.population import calibrate
+
+        calibration = calibrate(responses.data, population, spec.method, list(spec.on), spec.trim)
+    except StatisticsError as exc:
+        raise SurveyError(f"weights: {exc.message}", **where) from exc
+    except SurveyError as exc:
+        if exc.file is None:
+            exc.file, exc.line = where["file"], exc.line or spec.line
+        raise
+    on = ", ".join(spec.on)
+    if spec.method == "rake":
+        how = f"raked to the headcounts of {on} by iterative proportional fitting, " + (
+            f"converged in {calibration.iterations} iteration(s) to 1e-10"
+            if calibration.converged
+            else f"not converged to 1e-10 after {calibration.iterations} iterations"
+        )
+    else:
+        how = f"post-stratified to the joint headcounts of {on}"
+    if spec.trim:
+        lo, hi = spec.trim
+        how += f"; trimmed to {lo:g}–{hi:g} × the mean weight and re-calibrated"
+        if not calibration.converged:
+            how += " (the bounds and the headcounts cannot both hold)"
+    return calibration, how
+
+
+def weights_table(calibration: Calibration, how: str) -> Table:
+    """Min, max, mean, CV, Kish's design effect 1 + CV² and the effective n of the weights."""
+    from surveykit.stats.weights import weight_summary
+
+    s = weight_summary(calibration.weights)
+    smallest = _smallest_class(calibration)
+    columns = [
+        Column("", LABEL),
+        Column("n", COUNT),
+        # The weight of a small class is its headcount over its respondents: min and
+        # max are statistics of the smallest weighting class, withheld with its count.
+        Column("Fewest per class", COUNT),
+        Column("Min", STATISTIC, of="Fewest per class"),
+        Column("Max", STATISTIC, of="Fewest per class"),
+        Column("Mean", STATISTIC, of="n"),
+        Column("CV", STATISTIC, of="n"),
+        Column("Design effect", STATISTIC, of="n"),
+        Column("Effective n", STATISTIC, of="n"),
+    ]
+    row = ["Weights", s.n, smallest, s.min, s.max, s.mean, s.cv, s.deff, s.n_effective]
+    return Table(
+        id="weights",
+        title="Weights",
+        columns=columns,
+        rows=[row],
+        kind="weights",
+        row_kinds=[ROW_DATA],
+        notes=[
+            f"Weights {how}.",
+            "CV = SD / mean of the weights; design effect of weighting (Kish) = 1 + CV²; "
+            "effective n = n / design effect.",
+        ],
+    )
+
+
+def _smallest_class(calibration: Calibration) -> int | None:
+    if not calibration.strata:
+        return None
+    counts = [np.bincount(codes) for codes, _old, _new in calibration.strata]
+    return int(min(c[c > 0].min() for c in counts))
+
+
+# --- weighted estimates ------------------------------------------------------------------
+
+
+def _weigh(table: Table, data: pd.DataFrame, responses: Responses, cal: Calibration) -> Table:
+    """The table with weighted % and means (and their CIs) in place of the unweighted ones."""
+    if table.kind in ("frequency", "block", "multi"):
+        pct, mean = _row_estimates(table, data, responses, cal)
+    elif table.kind == "numeric":
+        pct, mean = {}, {0: _mean(data[table.items[0]], cal)}
+    elif table.kind == "scales":
+        pct, mean = {}, {i: _mean(data[scale], cal) for i, scale in enumerate(table.items)}
+    elif table.kind in ("crosstab", "contingency"):
+        return replace(table, notes=[*table.notes, _CROSSTAB_NOTE])
+    else:
+        return table
+    if not pct and not mean:
+        return table
+    return _rebuild(table, pct, mean)
+
+
+def _segments(table: Table) -> list[tuple[str, list[int]]]:
+    """Each item of the table with its rows (a block's rows under each heading)."""
+    kinds = table.row_kinds or [ROW_DATA] * len(table.rows)
+    if table.kind != "block":
+        return [(table.items[0], list(range(len(table.rows))))]
+    out: list[tuple[str, list[int]]] = []
+    names = iter(table.items)
+    for i, kind in enumerate(kinds):
+        if kind == ROW_HEADING:
+            out.append((next(names), []))
+        elif out:
+            out[-1][1].append(i)
+    return out
+
+
+def _row_estimates(
+    table: Table, data: pd.DataFrame, responses: Responses, cal: Calibration
+) -> tuple[dict[int, list], dict[int, list]]:
+    """Weighted % (of those who answered) of each answer row; weighted means of numbers."""
+    from surveykit.stats.weights import weighted_proportions
+
+    kinds = table.row_kinds or [ROW_DATA] * len(table.rows)
+    items = {i.id: i for i in responses.questionnaire.items}
+    pct: dict[int, list] = {}
+    mean: dict[int, list] = {}
+    for item_id, rows in _segments(table):
+        item = items.get(item_id)
+        answers = [r for r in rows if kinds[r] == ROW_DATA]
+        if not answers:
+            continue
+        if item is None:  # a scale score
+            if item_id in data.columns:
+                mean[answers[0]] = _mean(data[item_id], cal)
+        elif item.type in ("single", "ordinal"):
+            levels = [str(table.rows[r][0]) for r in answers]
+            codes = pd.Categorical(data[item_id].astype(object), categories=levels).codes
+            if (codes >= 0).any():
+                est = weighted_proportions(np.asarray(codes, dtype=np.int64), len(levels), cal)
+                for k, r in enumerate(answers):
+                    pct[r] = _interval(100 * est.estimate[k], 100 * est.se[k], 0.0, 100.0)
+        elif item.type == "multi":
+            from surveykit.tables import chosen_among_answered
+
+            for r in answers:
+                chosen = chosen_among_answered(responses, item, str(table.rows[r][0]))
+                if chosen is not None:
+                    pct[r] = _share(chosen, cal)
+        elif item.type == "number":
+            mean[answers[0]] = _mean(data[item_id], cal)
+    return pct, mean
+
+
+def _share(chosen: np.ndarray, cal: Calibration) -> list:
+    """Weighted % choosing an option (a mean of 0/1 over those in the item's base)."""
+    from surveykit.stats.weights import weighted_mean
+
+    if not np.isfinite(chosen).any():
+        return [None, None]
+    est = weighted_mean(chosen, cal)
+    return _interval(100 * float(est.estimate[0]), 100 * float(est.se[0]), 0.0, 100.0)
+
+
+_CROSSTAB_NOTE = (
+    "Unweighted counts and statistics; the weighted test of independence is the "
+    "Rao–Scott test with the tests."
+)
+_LEFT_OUT = ("SD", "Median")  # unweighted, they would describe the sample, not the staff
+
+
+def _rebuild(table: Table, pct: dict[int, list], mean: dict[int, list]) -> Table:
+    """Replace the % of n by weighted % and CI, the mean by weighted mean and CI; drop SD, median."""
+    columns: list[Column] = []
+    take: list[int | tuple[dict[int, list], int]] = []
+    for j, c in enumerate(table.columns):
+        if c.role == PERCENT and c.of == "n" and c.base == "table":
+            columns += [WEIGHTED_PCT, PCT_CI]
+            take += [(pct, 0), (pct, 1)]
+        elif c.role == STATISTIC and str(c) == "Mean":
+            columns += [WEIGHTED_MEAN, MEAN_CI]
+            take += [(mean, 0), (mean, 1)]
+        elif c.role == STATISTIC and str(c) in _LEFT_OUT:
+            continue
+        else:
+            columns.append(c)
+            take.append(j)
+    rows = [
+        [row[t] if isinstance(t, int) else t[0].get(i, [None, None])[t[1]] for t in take]
+        for i, row in enumerate(table.rows)
+    ]
+    return replace(table, columns=columns, rows=rows, notes=[*table.notes, _WEIGHTED_NOTE])
+
+
+_WEIGHTED_NOTE = (
+    "Weighted: % of those who answered and means, with 95% confidence intervals (estimate "
+    "± 1.96 linearised SE, as R survey's svymean, cut at the possible range); n, min and "
+    "max are of the respondents, unweighted."
+)
+
+
+def _mean(values: pd.Series, cal: Calibration) -> list:
+    from surveykit.stats.weights import weighted_mean
+
+    y = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    if not np.isfinite(y).any():
+        return [None, None]
+    try:
+        est = weighted_mean(y, cal)
+    except StatisticsError:
+        return [None, None]
+    return _interval(float(est.estimate[0]), float(est.se[0]))
+
+
+def _interval(estimate: float, se: float, lo: float = -np.inf, hi: float = np.inf) -> list:
+    return [
+        estimate,
+        [float(max(lo, estimate - Z95 * se)), float(min(hi, estimate + Z95 * se))],
+    ]
+
+
+def rao_scott_test(
+    data: pd.DataFrame, dv: str, by: str, cal: Calibration, labels: dict[str, str]
+) -> TestReport:
+    """The design-based test of independence of two items (survey::svychisq's F)."""
+    from surveykit.stats.weights import rao_scott
+
+    report = TestReport(
+        kind="rao-scott", dv=dv, by=by, dv_label=labels.get(dv, dv), by_label=labels.get(by, by)
+    )
+    rows = _codes(data[dv])
+    cols = _codes(data[by])
+    try:
+        rs = rao_scott(rows, cols, cal)
+    except StatisticsError as exc:
+        return replace(report, error=exc.message)
+    stats = {
+        "F": rs.statistic,
+        "df1": rs.df1,
+        "df2": rs.df2,
+        "p": rs.p,
+        "pearson": rs.pearson,
+        "design_effect": rs.design_effect,
+        "n": int(((rows >= 0) & (cols >= 0)).sum()),
+    }
+    return replace(report, stats=stats)
+
+
+def _codes(values: pd.Series) -> np.ndarray:
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return values.cat.codes.to_numpy().astype(np.int64)
+    return pd.Categorical(values).codes.astype(np.int64)
