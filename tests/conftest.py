@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+from surveykit.files import forget_inputs
+
 # CI replays the same examples every run, so a red build is a bug in the change under
 # test, not the luck of the draw; `make fuzz` explores new examples (HYPOTHESIS_PROFILE=explore).
 settings.register_profile("ci", derandomize=True, print_blob=True)
@@ -120,12 +122,22 @@ class Run:
     err: str
 
 
+@pytest.fixture(autouse=True)
+def _no_inputs_noted_between_tests():
+    """Inputs noted by one test (run in this process) must not guard another test's outputs."""
+    yield
+    forget_inputs()
+
+
 @pytest.fixture
 def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Callable[..., Run]:
     """Run ``surveykit ARGS`` in-process through the real entry point."""
     from surveykit.cli import main
 
     def run(*args: str | Path) -> Run:
+        # Each run starts as a fresh process would: with no inputs noted. Otherwise a file
+        # deleted by an earlier run or test could share its inode with a new output here.
+        forget_inputs()
         monkeypatch.setattr(sys, "argv", ["surveykit", *map(str, args)])
         monkeypatch.setenv("COLUMNS", "120")
         code = 0
