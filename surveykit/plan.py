@@ -34,6 +34,9 @@ class TableSpec:
     summarise: tuple[str, ...] = ()
     summarise_by_column: dict[str, str] = field(default_factory=dict)
     line: int = 0
+    themes: str | None = None  # "all" or a text item: codes of the codebook (docs/coding.md)
+    by: str | None = None  # themes by the groups of this closed item
+    quotes: int = 2  # exemplar answers per theme
 
 
 @dataclass(frozen=True)
@@ -211,6 +214,8 @@ def _table(
     questionnaire_labels: dict[str, list[str]],
     grids: dict[str, tuple[str, ...]] | None = None,
 ) -> TableSpec:
+    if "themes" in raw:
+        return _themes_table(raw, known, index)
     reject_unknown_keys(raw, {"id", "title", "describe", "crosstab"}, "a table")
     table_id = _text(raw, "id") or f"table{index}"
     title = _text(raw, "title") or table_id
@@ -359,3 +364,26 @@ def _test(raw: Mapping, known: dict[str, str], questionnaire: Questionnaire) -> 
     if kind in ("ttest", "mannwhitney") and groups and len(groups) != 2:
         raise SurveyError(f"{kind} compares two groups; 'groups:' lists {len(groups)}", line=line)
     return TestSpec(kind=kind, dv=dv, by=by, groups=tuple(groups), line=line)
+
+
+def _themes_table(raw: Mapping, known: dict[str, str], index: int) -> TableSpec:
+    """``{themes: ITEM_OR_ALL, by: ITEM, quotes: 2}``: the codebook's themes (docs/coding.md)."""
+    reject_unknown_keys(raw, {"id", "title", "themes", "by", "quotes"}, "a themes table")
+    line = raw.line_of("themes")
+    selection = raw.get("themes")
+    if selection != "all":
+        _ref(selection, known, line, types=("text",))
+    by = raw.get("by")
+    if by is not None:
+        by = _ref(by, known, raw.line_of("by"), types=("single", "ordinal"))
+    quotes = raw.get("quotes", 2)
+    if isinstance(quotes, bool) or not isinstance(quotes, int) or quotes < 0:
+        raise SurveyError(
+            f"'quotes' is how many answers to quote per theme (0 for none), got {quotes!r}",
+            line=raw.line_of("quotes"),
+        )
+    table_id = _text(raw, "id") or f"table{index}"
+    return TableSpec(
+        id=table_id, title=_text(raw, "title") or "", themes=str(selection), by=by,
+        quotes=quotes, line=raw.line,
+    )  # fmt: skip

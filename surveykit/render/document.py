@@ -24,6 +24,7 @@ from surveykit.result import (
     PERCENT,
     ROW_DATA,
     ROW_HEADING,
+    ROW_MISSING,
     STATISTIC,
     TEXT,
     Result,
@@ -97,6 +98,12 @@ class ReportTable:
     def caption(self) -> str:
         """``Table 1 Respondents``."""
         return f"Table {self.number} {self.title}"
+
+    def indented(self, row_kind: str) -> bool:
+        """Whether a row's label is indented under a heading row (blocks; theme tables' codes)."""
+        if self.kind == "block":
+            return row_kind not in (ROW_HEADING, ROW_MISSING)
+        return self.kind in ("themes", "themes_by") and row_kind == ROW_DATA
 
 
 @dataclass(frozen=True)

@@ -215,7 +215,7 @@ def _table(doc: Any, text: _Text, table: ReportTable) -> None:
             put(
                 cell, value, table.align[j],
                 bold=kind == ROW_HEADING, italic=kind == ROW_TOTAL, muted=kind == ROW_MISSING,
-                indent=j == 0 and table.kind == "block" and kind not in (ROW_HEADING, ROW_MISSING),
+                indent=j == 0 and table.indented(kind),
             )  # fmt: skip
     for note in table.notes:
         _note(doc, text, note)

@@ -71,7 +71,7 @@ def _table(table: ReportTable) -> str:
         out.append(f'<tr class="{css}">' if css else "<tr>")
         for i, (cell, align) in enumerate(zip(row, table.align, strict=True)):
             cls = align
-            if i == 0 and table.kind == "block" and kind not in (ROW_HEADING, ROW_MISSING):
+            if i == 0 and table.indented(kind):
                 cls += " indent"
             out.append(f'<td class="{cls}">{escape(cell)}</td>')
         out.append("</tr>")

@@ -112,7 +112,7 @@ def _table(table: ReportTable, width: int) -> RichTable:
         elif kind == ROW_TOTAL:
             out.add_row(*row, style="italic")
         else:
-            label = f"  {row[0]}" if table.kind == "block" else row[0]
+            label = f"  {row[0]}" if table.indented(kind) else row[0]
             out.add_row(label, *row[1:])
     return out
 
