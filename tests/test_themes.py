@@ -108,7 +108,7 @@ def _table(result, table_id):
 
 
 def _rows(table):
-    return {r[1] if table.kind == "themes" else r[0]: r for r in table.rows}
+    return {r[2] if table.kind == "themes" else r[0]: r for r in table.rows}
 
 
 @pytest.fixture
@@ -123,16 +123,16 @@ def test_theme_table_counts_accepted_and_hand_added_codes_of_those_who_answered(
     assert table.percent_base == 10
     rows = _rows(table)
     # short_staffed: R1-R4 accepted (R10 only suggested) = 4.
-    assert rows["short_staffed"][2:] == [4, 40.0]
+    assert rows["short_staffed"][3:] == [4, 40.0]
     # low_pay: R4, R5, R7, R8 (R6 rejected; R11 did not answer "why") = 4.
-    assert rows["low_pay"][2:] == [4, 40.0]
+    assert rows["low_pay"][3:] == [4, 40.0]
     # nights on "why": R2 (added by hand), R9 (bob accepted; ann's suggestion does not matter).
-    assert rows["nights"][2:] == [2, 20.0]
+    assert rows["nights"][3:] == [2, 20.0]
     # Staffing: R1, R2, R3, R4, R9 = 5; Pay (and its subtheme): 4.
-    assert rows["staffing"][2:] == [5, 50.0]
-    assert rows["pay"][2:] == [4, 40.0] and rows["pay_level"][2:] == [4, 40.0]
+    assert rows["staffing"][3:] == [5, 50.0]
+    assert rows["pay"][3:] == [4, 40.0] and rows["pay_level"][3:] == [4, 40.0]
     # Most frequent first: Staffing before Pay, and inside Staffing 4 before 2.
-    assert [r[1] for r in table.rows] == [
+    assert [r[2] for r in table.rows] == [
         "staffing", "short_staffed", "nights", "pay", "pay_level", "low_pay",
     ]  # fmt: skip
     assert table.row_kinds[0] == "heading" and table.row_kinds[1] == "data"
@@ -143,7 +143,7 @@ def test_all_items_counts_a_respondent_once_over_items(folder):
     table = _table(_run(folder), "all")
     # 11 answered "why" or "other" (R12 only "other"); nights: R2, R9, R12.
     assert table.percent_base == 11
-    assert _rows(table)["nights"][2] == 3
+    assert _rows(table)["nights"][3] == 3
     assert not any(t.id == "all_quotes" for t in _run(folder).tables)  # quotes: 0
 
 
@@ -245,7 +245,7 @@ def test_small_cells_are_withheld_with_their_tests_and_quotes(folder):
     assert by["Short-staffed"][1] == "[c]" and by["Short-staffed"][3] == "< 3"
     assert by["Short-staffed"][7:] == ["[c]"] * 5  # the test would give the counts back
     themes = _rows(_table(result, "themes"))
-    assert themes["nights"][2:] == ["< 3", "[c]"]
+    assert themes["nights"][3:] == ["< 3", "[c]"]
     quotes = _table(result, "themes_quotes")
     assert all(r[2] != "[c]" for r in quotes.rows)  # both themes have n ≥ 3
     hidden = _table(_run(folder, min_cell=5), "themes_quotes")
@@ -312,3 +312,40 @@ def test_a_themes_table_without_a_codebook_is_one_error(tmp_path, cli):
         f"error: {folder / 'analysis.yaml'}:3: a 'themes:' table needs codebook.yaml "
         "beside the questionnaire"
     ]
+
+
+def test_report_has_a_themes_section_with_a_theme_map(folder, tmp_path):
+    from surveykit.render.document import build_report
+    from surveykit.report import write_report
+
+    result = _run(folder, quotes=True)
+    report = build_report(result)
+    assert [t.kind for t in report.theme_tables] == [
+        "themes", "cooccurrence", "theme_quotes", "themes_by", "themes", "cooccurrence",
+    ]  # fmt: skip
+    assert report.tables == []  # the plan has only theme tables
+    figure = report.theme_tables[0].figures[0]
+    assert figure.caption == "Theme map: Themes of the open-ended answers (why)"
+    assert figure.png.startswith(b"\x89PNG")
+    md = write_report(result, "md", None)
+    assert md.index("## Themes") < md.index("Themes of the open-ended answers (why)")
+    assert "<h2>Themes</h2>" in write_report(result, "html", None)
+    write_report(result, "md", tmp_path / "r.md")
+    assert (tmp_path / "r_figures" / "fig1.png").read_bytes() == figure.png
+
+
+def test_theme_map_draws_every_level_with_its_count(folder):
+    from surveykit.render.figures import theme_map_figure
+
+    table = _table(_run(folder, min_cell=3), "themes")
+    fig = theme_map_figure(table)
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    # Themes, the subtheme and codes, each with its n; a withheld count as it is shown.
+    assert texts == [
+        "Staffing (n = 5)", "Short-staffed (n = 4)", "Night shifts (n < 3)",
+        "Pay (n = 4)", "Level of pay (n = 4)", "Low pay (n = 4)",
+    ]  # fmt: skip
+    # Codes in the third column when there are subthemes; the subtheme in the second.
+    xs = {t.get_text(): t.get_position()[0] for t in fig.axes[0].texts}
+    assert xs["Staffing (n = 5)"] < xs["Level of pay (n = 4)"] < xs["Low pay (n = 4)"]
+    assert xs["Short-staffed (n = 4)"] == xs["Low pay (n = 4)"]

@@ -136,7 +136,8 @@ class _Node:
 
 
 def _tree(codebook: Codebook, counts: _Counts) -> list[_Node]:
-    """Theme, subtheme and code rows, most frequent first at every level (ties: codebook order).
+    """Theme, subtheme and code rows, most frequent first at every level (ties: codebook order);
+    a theme's own codes come before its subthemes.
 
     Only codes that apply to a selected item are listed, and themes with such codes.
     """
@@ -163,7 +164,11 @@ def _tree(codebook: Codebook, counts: _Counts) -> list[_Node]:
                 grand = [n for n, _ in by_n([code_node(c) for c in sub_codes])]
                 children.append((_Node(sub.label, sub.id, "subtheme", who), grand))
         who = frozenset(counts.code_set(codes))
-        themes.append((_Node(theme.label, theme.id, "theme", who), by_n(children)))
+        # Codes straight under the theme first, then its subthemes, so that a code listed
+        # after a subtheme's codes is never read as one of them.
+        direct = by_n([c for c in children if c[0].level == "code"])
+        subs = by_n([c for c in children if c[0].level == "subtheme"])
+        themes.append((_Node(theme.label, theme.id, "theme", who), direct + subs))
     for theme, children in by_n(themes):
         out.append(theme)
         for child, grand in children:
@@ -190,7 +195,7 @@ def theme_table(
     kinds: list[str] = []
     for node in _tree(coding.codebook, counts):
         n = len(node.who)
-        rows.append([node.label, node.id, n, 100.0 * n / base if base else None])
+        rows.append([node.label, node.level, node.id, n, 100.0 * n / base if base else None])
         kinds.append(ROW_HEADING if node.level == "theme" else ROW_DATA)
     what = "any of " + _items_text(counts.items) if selection == ALL else counts.items[0]
     return Table(
@@ -198,7 +203,8 @@ def theme_table(
         title=title or f"Themes of the open-ended answers ({what})",
         columns=[
             Column("", LABEL),
-            Column("Code", TEXT),
+            Column("Level", TEXT),
+            Column("id", TEXT),
             Column("n", COUNT),
             Column("%", PERCENT, of="n", base="table"),
         ],

@@ -280,6 +280,10 @@ def render_docx(report: Report, paper: str = "a4") -> bytes:
     doc.add_heading("Results", level=1)
     for table in report.tables:
         _table(doc, text, table)
+    if report.theme_tables:
+        doc.add_heading("Themes", level=1)
+        for table in report.theme_tables:
+            _table(doc, text, table)
     if report.test_tables:
         doc.add_heading("Tests", level=1)
         for table in report.test_tables:

@@ -106,6 +106,9 @@ def render_html(report: Report) -> str:
         parts.append('<ul class="notes">' + "".join(f"<li>{escape(n)}</li>" for n in report.data_notes) + "</ul>")  # fmt: skip
     parts.append("<h2>Results</h2>")
     parts += [_table(t) for t in report.tables]
+    if report.theme_tables:
+        parts.append("<h2>Themes</h2>")
+        parts += [_table(t) for t in report.theme_tables]
     if report.test_tables:
         parts.append("<h2>Tests</h2>")
         parts += [_table(t) for t in report.test_tables]

@@ -75,6 +75,10 @@ def render_markdown(report: Report, figure_dir: str | None) -> str:
     lines += ["## Results", ""]
     for table in report.tables:
         lines += _table(table, figure_dir)
+    if report.theme_tables:
+        lines += ["## Themes", ""]
+        for table in report.theme_tables:
+            lines += _table(table, figure_dir)
     if report.test_tables:
         lines += ["## Tests", ""]
         for table in report.test_tables:
