@@ -70,11 +70,19 @@ def analyse(
     reported = [item for item in responses.questionnaire.items if item.report]
     steps = len(plan.scales) + (len(plan.tables) or len(reported)) + len(plan.tests)
     big = responses.analysed >= 100_000
-    if coding is None and any(t.themes is not None for t in plan.tables):
+    from surveykit.coding.variables import names_in
+
+    code_names = names_in([*plan.tables, *plan.tests])  # code:<id> used as 0/1 variables
+    if coding is None and (code_names or any(t.themes is not None for t in plan.tables)):
         from surveykit.coding import load_coding
 
         where = responses.questionnaire.path  # the codebook sits beside the questionnaire
         coding = load_coding(where.parent, responses.questionnaire) if where else None
+    if code_names and coding is not None:
+        from surveykit.coding.variables import add_code_variables
+
+        responses = add_code_variables(responses, coding, code_names)
+        items = {item.id: item for item in responses.questionnaire.items}
     with progress.task("Analysing", steps, big=big) as bar:
         if plan.scales:
             responses, scale_table = _add_scales(responses, plan.scales, items)

@@ -98,6 +98,7 @@ def _build(doc: Any, questionnaire: Questionnaire, path: Path) -> Plan:
     reject_unknown_keys(doc, {"tables", "scales", "tests", "options", "report"}, "the plan")
     scales = tuple(_scale(raw, questionnaire) for raw in _list(doc, "scales"))
     known = {item.id: item.type for item in questionnaire.items}
+    known.update(_code_names(doc, questionnaire))
     for scale in scales:
         if scale.id in known:
             raise SurveyError(f"scale id {scale.id!r} is already an item id", line=scale.line)
@@ -169,6 +170,13 @@ def _build(doc: Any, questionnaire: Questionnaire, path: Path) -> Plan:
         tables=tuple(tables), scales=scales, tests=tests, alpha=float(alpha), missing=missing,
         adjust=adjust, variance=variance, min_cell=min_cell, symbol=symbol, path=path,
     )  # fmt: skip
+
+
+def _code_names(doc: Mapping, questionnaire: Questionnaire) -> dict[str, str]:
+    """``code:<id>`` names (0/1 variables of coded open-ended answers) when the plan uses them."""
+    from surveykit.coding.variables import plan_names
+
+    return plan_names(doc, questionnaire)
 
 
 def _text(raw: Mapping, key: str) -> str | None:
@@ -348,7 +356,7 @@ def _test(raw: Mapping, known: dict[str, str], questionnaire: Questionnaire) -> 
     if groups:
         if not isinstance(groups, list) or not all(isinstance(g, str) for g in groups):
             raise SurveyError("'groups:' lists choice labels of the 'by' item", line=line)
-        labels = questionnaire.item(by).labels
+        labels = questionnaire.item(by).labels if questionnaire.has(by) else ["No", "Yes"]
         repeated = sorted({g for g in groups if groups.count(g) > 1})
         if repeated:
             raise SurveyError(

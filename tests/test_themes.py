@@ -349,3 +349,42 @@ def test_theme_map_draws_every_level_with_its_count(folder):
     xs = {t.get_text(): t.get_position()[0] for t in fig.axes[0].texts}
     assert xs["Staffing (n = 5)"] < xs["Level of pay (n = 4)"] < xs["Low pay (n = 4)"]
     assert xs["Short-staffed (n = 4)"] == xs["Low pay (n = 4)"]
+
+
+CODE_PLAN = """\
+tables:
+  - {id: low, describe: [code:low_pay]}
+  - {id: cross, crosstab: {rows: code:low_pay, columns: team}}
+tests:
+  - {chisq: code:low_pay, by: team}
+  - {ttest: code:short_staffed, by: team}
+"""
+
+
+def test_codes_are_0_1_variables_in_tables_and_tests(tmp_path):
+    folder = _write(tmp_path / "codes", CODE_PLAN)
+    result = _run(folder)
+    low = _table(result, "low")
+    # low_pay on "why": Yes R4, R5, R7, R8; No: the 6 others who answered "why";
+    # missing: R11 (blank "why" — its accepted row does not count) and R12.
+    assert [r[:2] for r in low.rows] == [["No", 6], ["Yes", 4], ["Missing", 2]]
+    cross = _table(result, "cross")
+    assert cross.rows[0][:4] == ["No", 4, 2, 6] and cross.rows[1][:4] == ["Yes", 2, 2, 4]
+    chisq, ttest = result.tests
+    assert chisq.stats["observed"] == [[4.0, 2.0], [2.0, 2.0]]
+    # short_staffed: A has it 4 of 6 (mean 2/3), B 0 of 4: a t-test on 0/1 compares proportions.
+    groups = {g["label"]: g for g in ttest.stats["groups"]}
+    assert groups["A"]["n"] == 6 and groups["A"]["mean"] == pytest.approx(4 / 6)
+    assert groups["B"]["n"] == 4 and groups["B"]["mean"] == 0.0
+
+
+def test_a_code_name_not_in_the_codebook_is_a_plan_error(tmp_path):
+    folder = _write(tmp_path / "bad", "tables:\n  - {describe: [code:low_pey]}\n")
+    with pytest.raises(SurveyError, match="did you mean code:low_pay") as e:
+        _run(folder)
+    assert e.value.line == 2
+    folder = _write(tmp_path / "none", "tables:\n  - {describe: [code:low_pay]}\n")
+    (folder / "codebook.yaml").unlink()
+    with pytest.raises(SurveyError, match=r"no codebook\.yaml beside the questionnaire") as e:
+        _run(folder)
+    assert e.value.line == 2

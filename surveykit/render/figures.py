@@ -345,7 +345,7 @@ def _theme_map(nodes: list[tuple[str, str, Any]], subthemes: bool) -> Any:
 
 
 def _count(value: Any) -> str:
-    """"(n = 12)", or a withheld count as shown: "(n < 5)", "(n: [c])"."""
+    """ "(n = 12)", or a withheld count as shown: "(n < 5)", "(n: [c])"."""
     number = _number(value)
     if number is not None:
         return f"(n = {number:.0f})"
