@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -35,6 +36,9 @@ from surveykit.result import (
 from surveykit.settings import Settings, resolve
 from surveykit.tables import block_table, crosstab_table, item_table, numeric_summary
 
+if TYPE_CHECKING:
+    from surveykit.coding.themes import Coding
+
 TEST_NAMES = {
     "ttest": "t-test",
     "anova": "anova",
@@ -45,12 +49,17 @@ TEST_NAMES = {
 
 
 def analyse(
-    responses: Responses, plan: Plan | None = None, settings: Settings | None = None
+    responses: Responses,
+    plan: Plan | None = None,
+    settings: Settings | None = None,
+    coding: Coding | None = None,
 ) -> Result:
     """Tables and tests for ``responses``; without a plan, one table per reported item.
 
     ``settings`` are the run's resolved options (:func:`surveykit.settings.resolve`);
-    by default the plan's. Small-cell protection is not applied here.
+    by default the plan's. ``coding`` (codebook and coders' rows) is what the plan's
+    ``themes:`` tables read; by default the codebook.yaml and coding.csv beside the
+    questionnaire. Small-cell protection is not applied here.
     """
     from surveykit import progress
 
@@ -62,13 +71,31 @@ def analyse(
     reported = [item for item in responses.questionnaire.items if item.report]
     steps = len(plan.scales) + (len(plan.tables) or len(reported)) + len(plan.tests)
     big = responses.analysed >= 100_000
+    from surveykit.coding.variables import names_in
+
+    code_names = names_in([*plan.tables, *plan.tests])  # code:<id> used as 0/1 variables
+    if coding is None and (code_names or any(t.themes is not None for t in plan.tables)):
+        from surveykit.coding import load_coding
+
+        where = responses.questionnaire.path  # the codebook sits beside the questionnaire
+        coding = load_coding(where.parent, responses.questionnaire) if where else None
+    if code_names and coding is not None:
+        from surveykit.coding.variables import add_code_variables
+
+        responses = add_code_variables(responses, coding, code_names)
+        items = {item.id: item for item in responses.questionnaire.items}
     with progress.task("Analysing", steps, big=big) as bar:
         if plan.scales:
             responses, scale_table = _add_scales(responses, plan.scales, items, plan)
             bar.advance(len(plan.scales))
         if plan.tables:
             for spec in plan.tables:
-                tables.append(_table(responses, spec, items, plan))
+                if spec.themes is not None:  # codes of open-ended answers (coding/themes.py)
+                    from surveykit.coding.themes import plan_tables
+
+                    tables.extend(plan_tables(responses, spec, coding, settings.adjust, plan.path))
+                else:
+                    tables.append(_table(responses, spec, items, plan))
                 bar.advance()
         else:
             for item in reported:

@@ -35,6 +35,9 @@ class TableSpec:
     summarise: tuple[str, ...] = ()
     summarise_by_column: dict[str, str] = field(default_factory=dict)
     line: int = 0
+    themes: str | None = None  # "all" or a text item: codes of the codebook (docs/coding.md)
+    by: str | None = None  # themes by the groups of this closed item
+    quotes: int = 2  # exemplar answers per theme
     where: Expression | None = None  # only the respondents who meet it
 
 
@@ -114,6 +117,7 @@ def _build(doc: Any, questionnaire: Questionnaire, path: Path) -> Plan:
     )
     scales = tuple(_scale(raw, questionnaire) for raw in _list(doc, "scales"))
     known = {item.id: item.type for item in questionnaire.items}
+    known.update(_code_names(doc, questionnaire))
     for scale in scales:
         if scale.id in known:
             raise SurveyError(f"scale id {scale.id!r} is already an item id", line=scale.line)
@@ -262,6 +266,13 @@ def _weights(doc: Mapping, questionnaire: Questionnaire) -> WeightsSpec | None:
     return WeightsSpec(method=method, on=tuple(on), trim=trim, line=line)
 
 
+def _code_names(doc: Mapping, questionnaire: Questionnaire) -> dict[str, str]:
+    """``code:<id>`` names (0/1 variables of coded open-ended answers) when the plan uses them."""
+    from surveykit.coding.variables import plan_names
+
+    return plan_names(doc, questionnaire)
+
+
 def _text(raw: Mapping, key: str) -> str | None:
     """A short text field (id, title, label): text or a number, never a list or mapping."""
     value = raw.get(key)
@@ -305,6 +316,8 @@ def _table(
     questionnaire_labels: dict[str, list[str]],
     grids: dict[str, tuple[str, ...]] | None = None,
 ) -> TableSpec:
+    if "themes" in raw:
+        return _themes_table(raw, known, index)
     reject_unknown_keys(raw, {"id", "title", "describe", "crosstab", "where"}, "a table")
     table_id = _text(raw, "id") or f"table{index}"
     title = _text(raw, "title") or table_id
@@ -441,7 +454,7 @@ def _test(raw: Mapping, known: dict[str, str], questionnaire: Questionnaire) -> 
     if groups:
         if not isinstance(groups, list) or not all(isinstance(g, str) for g in groups):
             raise SurveyError("'groups:' lists choice labels of the 'by' item", line=line)
-        labels = questionnaire.item(by).labels
+        labels = questionnaire.item(by).labels if questionnaire.has(by) else ["No", "Yes"]
         repeated = sorted({g for g in groups if groups.count(g) > 1})
         if repeated:
             raise SurveyError(
@@ -475,3 +488,26 @@ def _where(raw: Mapping, known: dict[str, str]) -> Expression | None:
         exc.args = (exc.message,)
         exc.line = line
         raise
+
+
+def _themes_table(raw: Mapping, known: dict[str, str], index: int) -> TableSpec:
+    """``{themes: ITEM_OR_ALL, by: ITEM, quotes: 2}``: the codebook's themes (docs/coding.md)."""
+    reject_unknown_keys(raw, {"id", "title", "themes", "by", "quotes"}, "a themes table")
+    line = raw.line_of("themes")
+    selection = raw.get("themes")
+    if selection != "all":
+        _ref(selection, known, line, types=("text",))
+    by = raw.get("by")
+    if by is not None:
+        by = _ref(by, known, raw.line_of("by"), types=("single", "ordinal"))
+    quotes = raw.get("quotes", 2)
+    if isinstance(quotes, bool) or not isinstance(quotes, int) or quotes < 0:
+        raise SurveyError(
+            f"'quotes' is how many answers to quote per theme (0 for none), got {quotes!r}",
+            line=raw.line_of("quotes"),
+        )
+    table_id = _text(raw, "id") or f"table{index}"
+    return TableSpec(
+        id=table_id, title=_text(raw, "title") or "", themes=str(selection), by=by,
+        quotes=quotes, line=raw.line,
+    )  # fmt: skip

@@ -36,6 +36,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from surveykit.coding.themes import KINDS as THEME_KINDS
+from surveykit.coding.themes import after_suppression, count_equations
 from surveykit.errors import SurveyError
 from surveykit.quotes import QuoteBlock
 from surveykit.result import (
@@ -284,6 +286,10 @@ def _cells_problem(table: Table, analysed: int) -> CountProblem:
         if _is_num(r[j])
     }
     problem = CountProblem(values)
+    if table.kind in THEME_KINDS:
+        problem.equations += [Equation([(1, c) for c in cells], total)
+                              for cells, total in count_equations(table, values)]  # fmt: skip
+        return problem
     if table.kind not in ("frequency", "numeric", "multi", "block"):
         return problem  # counts of separate groups (scales): nothing adds them up
     col = table.column(COUNT)
@@ -405,6 +411,9 @@ def _suppress_table(table: Table, marks: _Marks, analysed: int) -> tuple[Table, 
     if not problem.hidden and not extra:
         return table, set()
     notes.append(_note(problem, marks, extra))
+    if table.kind in THEME_KINDS:
+        # Counts of codes, not of the items' answers: the items' own tables stand.
+        return after_suppression(replace(table, rows=rows, notes=notes), marks.symbol), set()
     return replace(table, rows=rows, notes=notes), _items_of(table, problem, in_notes)
 
 

@@ -665,6 +665,9 @@ def _assert_tests_and_quotes_disclose_nothing(shown: Result, min_cell: int) -> N
                     withheld_items.add(t["items"][1])
                 if t["kind"] == "contingency" and row[-1] in marks:
                     withheld_items.add(t["items"][0])
+        elif t["kind"] in ("themes", "themes_by", "cooccurrence", "theme_quotes"):
+            # Counts of codes (and codes × groups): no item's own counts, no test's cells.
+            continue
         elif hidden_rows or noted:
             withheld_items |= set(t["items"])
     for test in doc["tests"]:

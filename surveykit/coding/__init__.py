@@ -8,8 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from surveykit.errors import SurveyError
+
+if TYPE_CHECKING:
+    from surveykit.coding.themes import Coding
+    from surveykit.questionnaire import Questionnaire
 
 
 @dataclass(frozen=True)
@@ -41,6 +46,22 @@ class CodingFiles:
         for path in (self.responses, self.questionnaire, self.codebook):
             if not path.is_file():
                 raise SurveyError("not found (the survey folder needs it for coding)", file=path)
+
+
+def load_coding(folder: Path, questionnaire: Questionnaire) -> Coding | None:
+    """The codebook and coding.csv of a survey folder (None when it has no codebook.yaml)."""
+    from surveykit.coding.codebook import load_codebook
+    from surveykit.coding.sheet import read_coding
+    from surveykit.coding.themes import Coding
+    from surveykit.files import note_input
+
+    files = CodingFiles(folder)
+    if not files.codebook.is_file():
+        return None
+    note_input(files.codebook, "the codebook")
+    note_input(files.sheet, "the coding sheet")
+    codebook = load_codebook(files.codebook, questionnaire)
+    return Coding(codebook, tuple(read_coding(files.sheet, codebook)))
 
 
 def suggest_survey(folder: Path, coder: str) -> tuple[int, int]:

@@ -24,6 +24,7 @@ from surveykit.result import (
     PERCENT,
     ROW_DATA,
     ROW_HEADING,
+    ROW_MISSING,
     STATISTIC,
     TEXT,
     Result,
@@ -42,6 +43,8 @@ TEST_TITLES = {
     "kruskal": "Kruskal–Wallis test",
     "rao-scott": "Rao–Scott test of independence (weighted)",
 }
+# Tables of coded open-ended answers (surveykit/coding/themes.py), shown under Themes.
+THEME_KINDS = ("themes", "themes_by", "cooccurrence", "theme_quotes")
 _ADJUST_NAMES = {
     "holm": "Holm's step-down method",
     "bonferroni": "the Bonferroni correction",
@@ -99,6 +102,12 @@ class ReportTable:
         """``Table 1 Respondents``."""
         return f"Table {self.number} {self.title}"
 
+    def indented(self, row_kind: str) -> bool:
+        """Whether a row's label is indented under a heading row (blocks; theme tables' codes)."""
+        if self.kind == "block":
+            return row_kind not in (ROW_HEADING, ROW_MISSING)
+        return self.kind in ("themes", "themes_by") and row_kind == ROW_DATA
+
 
 @dataclass(frozen=True)
 class QuoteSection:
@@ -149,16 +158,18 @@ class Report:
     exclusions: list[str] = field(default_factory=list)
     data_issues: list[str] = field(default_factory=list)  # cells set to missing, one line each
     test_details: list[TestDetail] = field(default_factory=list)
+    theme_tables: list[ReportTable] = field(default_factory=list)  # the Themes section
 
     @property
     def all_tables(self) -> list[ReportTable]:
-        """Result tables then test tables, in number order."""
-        return [*self.tables, *self.test_tables]
+        """Result tables, theme tables, then test tables, in number order."""
+        return [*self.tables, *self.theme_tables, *self.test_tables]
 
     @property
     def figures(self) -> list[Figure]:
         """Every figure in number order."""
-        return [f for t in self.tables for f in t.figures] + list(self.test_figures)
+        shown = [*self.tables, *self.theme_tables]
+        return [f for t in shown for f in t.figures] + list(self.test_figures)
 
 
 # --- building the document model ------------------------------------------------------
@@ -168,9 +179,10 @@ def _home_tables(result: Result) -> dict[int, str]:
     """The one table each test is reported under: the first holding both its variables,
     else the first holding its dependent variable, else the first holding its grouping."""
     home: dict[int, str] = {}
+    tables = [t for t in result.tables if t.kind not in THEME_KINDS]
     for i, test in enumerate(result.tests):
         for wanted in ({test.dv, test.by}, {test.dv}, {test.by}):
-            table = next((t for t in result.tables if wanted <= set(t.items)), None)
+            table = next((t for t in tables if wanted <= set(t.items)), None)
             if table is not None:
                 home[i] = table.id
                 break
@@ -184,7 +196,10 @@ def build_report(result: Result, *, generated: date | None = None, figures: bool
     counter = _Numbers()
     tables: list[ReportTable] = []
     home = _home_tables(result)
-    for table in result.tables:
+    # The theme tables (coded open-ended answers) are their own section, after the results.
+    ordered = [t for t in result.tables if t.kind not in THEME_KINDS]
+    ordered += [t for t in result.tables if t.kind in THEME_KINDS]
+    for table in ordered:
         sentences = [
             test_sentence(t, d) for i, (t, d) in enumerate(tests) if home.get(i) == table.id
         ]
@@ -237,7 +252,8 @@ def build_report(result: Result, *, generated: date | None = None, figures: bool
         generated=f"{generated.day} {generated:%B %Y}",
         methods=methods_paragraphs(result),
         data_notes=list(result.notes),
-        tables=tables,
+        tables=[t for t in tables if t.kind not in THEME_KINDS],
+        theme_tables=[t for t in tables if t.kind in THEME_KINDS],
         test_tables=test_tables,
         test_figures=test_figures,
         quotes=[_quote_section(b) for b in result.quotes],
@@ -344,6 +360,11 @@ def _table_figures(table: Table, counter: _Numbers) -> tuple[list[Figure], list[
             notes.append(
                 "No figure: the numbers of every option are withheld (small-cell suppression)."
             )
+    elif table.kind == "themes":
+        png = figs.theme_map(table)
+        if png is not None:
+            out.append(Figure(counter.figure(), f"Theme map: {table.title}", png,
+                              alt=f"Tree of themes and codes with their counts: {table.title}"))  # fmt: skip
     elif table.kind == "block" and figs.likert_segments(table):
         segments = figs.likert_segments(table)
         gone = [

@@ -215,7 +215,7 @@ def _table(doc: Any, text: _Text, table: ReportTable) -> None:
             put(
                 cell, value, table.align[j],
                 bold=kind == ROW_HEADING, italic=kind == ROW_TOTAL, muted=kind == ROW_MISSING,
-                indent=j == 0 and table.kind == "block" and kind not in (ROW_HEADING, ROW_MISSING),
+                indent=j == 0 and table.indented(kind),
             )  # fmt: skip
     for note in table.notes:
         _note(doc, text, note)
@@ -280,6 +280,10 @@ def render_docx(report: Report, paper: str = "a4") -> bytes:
     doc.add_heading("Results", level=1)
     for table in report.tables:
         _table(doc, text, table)
+    if report.theme_tables:
+        doc.add_heading("Themes", level=1)
+        for table in report.theme_tables:
+            _table(doc, text, table)
     if report.test_tables:
         doc.add_heading("Tests", level=1)
         for table in report.test_tables:

@@ -268,6 +268,93 @@ def _means_figure(groups: list[dict[str, Any]], *, dv_label: str, by_label: str)
     return fig
 
 
+def theme_map(table: Table) -> bytes | None:
+    """A map of a theme table: themes → subthemes → codes, each with its n (Fig. 1 of a
+    thematic analysis). Withheld counts are written as they are shown ("< 5")."""
+    fig = theme_map_figure(table)
+    return None if fig is None else _png(fig)
+
+
+def theme_map_figure(table: Table) -> Any:
+    """The matplotlib Figure of :func:`theme_map` (None when the table has no codes)."""
+    if table.kind != "themes" or not table.rows:
+        return None
+    level, n = table.columns.index("Level"), table.columns.index("n")
+    nodes = [(str(r[level]), str(r[0]), r[n]) for r in table.rows]
+    if not any(kind == "code" for kind, _, _ in nodes):
+        return None
+    with _plain_text():
+        return _theme_map(nodes, any(kind == "subtheme" for kind, _, _ in nodes))
+
+
+def _theme_map(nodes: list[tuple[str, str, Any]], subthemes: bool) -> Any:
+    columns = {"theme": 0, "subtheme": 1, "code": 2 if subthemes else 1}
+    x = [0.02, 0.36, 0.66] if subthemes else [0.02, 0.5]
+    width = 30 if subthemes else 40
+    # The count is never split from its "n =": on the label's last line, or a line of its own.
+    labels = []
+    for kind, label, value in nodes:
+        wrapped = _wrap(label, width if kind == "code" else width - 4).split("\n")
+        count = _count(value)
+        if len(wrapped[-1]) + len(count) < (width if kind == "code" else width - 4):
+            wrapped[-1] += " " + count
+        else:
+            wrapped.append(count)
+        labels.append("\n".join(wrapped))
+    lines = [label.count("\n") + 1 for label in labels]
+    parents: dict[int, int] = {}
+    stack: list[int] = []
+    for i, (kind, _, _) in enumerate(nodes):
+        while stack and columns[nodes[stack[-1]][0]] >= columns[kind]:
+            stack.pop()
+        if stack:
+            parents[i] = stack[-1]
+        stack.append(i)
+    # Codes (the leaves) stack top-down; a theme or subtheme sits level with the middle
+    # of its children.
+    y: list[float] = [0.0] * len(nodes)
+    top = 0.0
+    for i, (kind, _, _) in enumerate(nodes):
+        if kind == "code":
+            y[i] = top + _LINE * lines[i] / 2 + 0.06
+            top += _LINE * lines[i] + 0.12
+    for i in range(len(nodes) - 1, -1, -1):
+        children = [j for j, p in parents.items() if p == i]
+        if children:
+            y[i] = (y[min(children)] + y[max(children)]) / 2
+    fig = _new_figure(0.5 + top)
+    fig.set_layout_engine("none")  # one axes filling the figure: nothing to lay out
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_axis_off()
+    ax.set_xlim(0, 1)
+    ax.set_ylim(top + 0.1, -0.1)
+    colours = {"theme": "#3b6ea5", "subtheme": "#7aa6d6", "code": "#eef3f9"}
+    for i, (kind, _, _) in enumerate(nodes):
+        col = columns[kind]
+        ax.text(
+            x[col], y[i], labels[i], va="center", ha="left", fontsize=8,
+            color="white" if kind != "code" else "black",
+            bbox={"boxstyle": "round,pad=0.3", "facecolor": colours[kind], "edgecolor": "#3b6ea5"},
+        )  # fmt: skip
+        if i in parents:
+            p = parents[i]
+            # The parent's box ends about its wrap width along (8 pt: ~0.0085 of 7 in a character).
+            longest = max(len(line) for line in labels[p].splitlines())
+            start = x[columns[nodes[p][0]]] + longest * 0.0085 + 0.02
+            mid = (start + x[col]) / 2
+            ax.plot([start, mid, mid, x[col] - 0.01], [y[p], y[p], y[i], y[i]],
+                    color="#999999", linewidth=0.8)  # fmt: skip
+    return fig
+
+
+def _count(value: Any) -> str:
+    """ "(n = 12)", or a withheld count as shown: "(n < 5)", "(n: [c])"."""
+    number = _number(value)
+    if number is not None:
+        return f"(n = {number:.0f})"
+    return f"(n {value})" if str(value).startswith("<") else f"(n: {value})"
+
+
 def change_bars(changes: list[tuple[str, float, bool]]) -> bytes:
     """Horizontal bars of changes in percentage points (new − old); significant ones dark."""
     labels = [_wrap(label) for label, _, _ in changes]

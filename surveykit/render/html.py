@@ -71,7 +71,7 @@ def _table(table: ReportTable) -> str:
         out.append(f'<tr class="{css}">' if css else "<tr>")
         for i, (cell, align) in enumerate(zip(row, table.align, strict=True)):
             cls = align
-            if i == 0 and table.kind == "block" and kind not in (ROW_HEADING, ROW_MISSING):
+            if i == 0 and table.indented(kind):
                 cls += " indent"
             out.append(f'<td class="{cls}">{escape(cell)}</td>')
         out.append("</tr>")
@@ -106,6 +106,9 @@ def render_html(report: Report) -> str:
         parts.append('<ul class="notes">' + "".join(f"<li>{escape(n)}</li>" for n in report.data_notes) + "</ul>")  # fmt: skip
     parts.append("<h2>Results</h2>")
     parts += [_table(t) for t in report.tables]
+    if report.theme_tables:
+        parts.append("<h2>Themes</h2>")
+        parts += [_table(t) for t in report.theme_tables]
     if report.test_tables:
         parts.append("<h2>Tests</h2>")
         parts += [_table(t) for t in report.test_tables]

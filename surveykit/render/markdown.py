@@ -12,7 +12,7 @@ from pathlib import Path
 from surveykit.files import check_target, make_folder, write_files
 from surveykit.render.document import Figure, Report, ReportTable
 from surveykit.render.md_escape import md_cell, md_link_target, md_link_text, md_text
-from surveykit.result import ROW_HEADING, ROW_MISSING, ROW_TOTAL
+from surveykit.result import ROW_HEADING, ROW_TOTAL
 
 _INDENT = "\u2003"  # an em space survives Markdown renderers that trim leading blanks
 
@@ -28,7 +28,7 @@ def _table(table: ReportTable, figure_dir: str | None) -> list[str]:
             cells[0] = f"**{cells[0]}**"
         elif kind == ROW_TOTAL and cells[0]:
             cells[0] = f"*{cells[0]}*"
-        elif table.kind == "block" and kind != ROW_MISSING and cells[0]:
+        elif table.indented(kind) and cells[0]:
             cells[0] = _INDENT + cells[0]
         lines.append("| " + " | ".join(cells) + " |")
     lines.append("")
@@ -75,6 +75,10 @@ def render_markdown(report: Report, figure_dir: str | None) -> str:
     lines += ["## Results", ""]
     for table in report.tables:
         lines += _table(table, figure_dir)
+    if report.theme_tables:
+        lines += ["## Themes", ""]
+        for table in report.theme_tables:
+            lines += _table(table, figure_dir)
     if report.test_tables:
         lines += ["## Tests", ""]
         for table in report.test_tables:

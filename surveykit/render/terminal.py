@@ -38,17 +38,26 @@ def print_report(report: Report, console: Console) -> None:
     for note in report.data_notes:
         console.print(Text(f"note: {note}", style="yellow"))
     for table in report.tables:
+        _print_table(table, console)
+    if report.theme_tables:
         console.print()
-        console.print(Text(f"Table {table.number}  {table.title}", style="bold"))
-        console.print(_table(table, console.width))
-        for note in table.notes:
-            console.print(Text(f"  {note}", style="dim"))
+        console.print(Text("Themes", style="bold"))
+        for table in report.theme_tables:
+            _print_table(table, console)
     if report.test_details:
         console.print()
         console.print(Text("Tests", style="bold"))
         for test in report.test_details:
             console.print()
             _test(test, console)
+
+
+def _print_table(table: ReportTable, console: Console) -> None:
+    console.print()
+    console.print(Text(f"Table {table.number}  {table.title}", style="bold"))
+    console.print(_table(table, console.width))
+    for note in table.notes:
+        console.print(Text(f"  {note}", style="dim"))
 
 
 _LABEL_MIN = 10  # a label column is not squeezed below this (unless its words are shorter)
@@ -112,7 +121,7 @@ def _table(table: ReportTable, width: int) -> RichTable:
         elif kind == ROW_TOTAL:
             out.add_row(*row, style="italic")
         else:
-            label = f"  {row[0]}" if table.kind == "block" else row[0]
+            label = f"  {row[0]}" if table.indented(kind) else row[0]
             out.add_row(label, *row[1:])
     return out
 
