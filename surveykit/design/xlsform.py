@@ -95,6 +95,14 @@ def _rule(rule: ExcludeRule) -> dict[str, Any]:
             "keep": rule.keep,
             "reason": rule.reason,
         }
+    if rule.rule == "speeder" and rule.start is not None:
+        return {
+            "rule": rule.rule,
+            "start": rule.start,
+            "end": rule.end,
+            "min_seconds": rule.min_seconds,
+            "reason": rule.reason,
+        }
     if rule.rule == "speeder":
         return {
             "rule": rule.rule,
@@ -119,7 +127,7 @@ def _survey_row(item: Item, items: dict[str, Item]) -> list[Any]:
     elif item.type == "multi":
         kind = f"select_multiple {item.id}"
     else:
-        kind = {"number": "decimal", "text": "text"}[item.type]
+        kind = {"number": "decimal", "text": "text", "datetime": "dateTime"}[item.type]
     if item.other:
         kind += " or_other"
     constraint = message = None
@@ -374,6 +382,8 @@ def import_xlsform(path: str | Path) -> str:
             item.update(_bounds(row.get("constraint"), notes, row.line, name))
         elif base == "text":
             item["type"] = "text"
+        elif base in ("dateTime", "date"):
+            item["type"] = "datetime"
         else:
             notes.append(f"row {row.line} {name!r}: type {kind!r} is not known; not imported")
             continue
