@@ -8,7 +8,8 @@ the questionnaire (ingest, plans, expressions, scales) sees ordinary items:
 * ``type: grid`` with ``text``, ``choices`` and ``rows`` becomes one ordinal item
   per row (``multi: true``: one multi item per row), with id ``<grid>_<row>`` and
   the row label as its label. Row columns are found in the shapes form tools
-  export without aliases: ``Question [Row]`` (Google and Microsoft Forms),
+  export without aliases: ``Question [Row]`` (Google and Microsoft Forms, and
+  SurveyMonkey's two header rows as ingest reads them),
   ``Question - Row`` (Qualtrics' question-text row), ``grid[row]`` and
   ``grid[SQ001]`` (LimeSurvey), ``grid/row`` (Kobo/ODK) and ``grid_1``
   (Qualtrics' ``QID_1`` style, with the grid's ``column:`` as the stem).

@@ -71,6 +71,12 @@ def test_sixteen_row_google_grid_in_nine_lines(tmp_path):
         and _counts(doc, "freq_country")["Sometimes"] == 1
     )
     assert _counts(doc, "freq_hip_hop")["Often"] == 2
+    # Jazz to K-pop: respondents 1 and 3 said Never, respondent 2 Always.
+    for genre in ["jazz", "pop", "rock", "metal", "folk", "blues", "reggae", "soul", "punk",
+                  "electronic", "gospel", "latin"]:  # fmt: skip
+        assert _counts(doc, f"freq_{genre}") == {
+            "Never": 2, "Rarely": 0, "Sometimes": 0, "Often": 0, "Always": 1,
+        }, genre  # fmt: skip
     assert _counts(doc, "freq_k_pop") == {
         "Never": 2,
         "Rarely": 0,
@@ -106,6 +112,12 @@ items:
         ("LimeSurvey codes", "q5[SQ001],q5[SQ002]\nA,B\nC,B\n"),
         ("LimeSurvey row ids", "q5[speed],q5[price]\nA,B\nC,B\n"),
         ("Kobo", "q5/speed,q5/price\nA,B\nC,B\n"),
+        # SurveyMonkey: the question over its first column, the row labels in row 2.
+        ("SurveyMonkey", "Respondent ID,Rate,\n,Speed,Price\n1,A,B\n2,C,B\n"),
+        (
+            "SurveyMonkey with a one-column question",
+            "Respondent ID,Rate,,Team\n,Speed,Price,Response\n1,A,B,Ward\n2,C,B,Ward\n",
+        ),
     ],
 )
 def test_rows_found_in_each_export_shape(tmp_path, shape, csv):
