@@ -159,6 +159,19 @@ def test_plan_describes_a_grid_by_its_id(tmp_path):
     assert doc["tables"][0]["items"] == ["q5_speed", "q5_price"]
 
 
+def test_a_scale_may_not_take_a_grid_id(tmp_path):
+    # describe: [q5] would silently mean the grid's rows, not the scale.
+    (tmp_path / "questionnaire.yaml").write_text(SMALL, encoding="utf-8")
+    (tmp_path / "analysis.yaml").write_text(
+        "scales:\n  - {id: q5, label: Rating, items: [q5_speed, q5_price]}\n", encoding="utf-8"
+    )
+    from surveykit.plan import load_plan
+
+    with pytest.raises(SurveyError, match="scale id 'q5' is already a grid id") as info:
+        load_plan(tmp_path / "analysis.yaml", load_questionnaire(tmp_path / "questionnaire.yaml"))
+    assert info.value.line == 2
+
+
 @pytest.mark.parametrize(
     ("yaml", "message", "line"),
     [
@@ -200,3 +213,28 @@ def test_errors_point_at_the_line(tmp_path, yaml, message, line):
     with pytest.raises(SurveyError, match=message) as info:
         load_questionnaire(path)
     assert info.value.line == line
+
+
+def test_row_text_is_the_header_and_label_names_it_in_tables(tmp_path):
+    yaml = """\
+items:
+  - id: eng
+    type: grid
+    text: How much do you agree?
+    choices: [Disagree, Agree]
+    rows:
+      - {id: 1, text: "I look forward to coming to work.", label: Look forward to work}
+      - {id: 2, text: "I feel energised by my work."}
+"""
+    csv = (
+        "How much do you agree? [I look forward to coming to work.],"
+        "How much do you agree? [I feel energised by my work.]\n"
+        "Agree,Disagree\nAgree,Agree\n"
+    )
+    doc = _analyze(tmp_path, yaml, csv)
+    one = next(t for t in doc["tables"] if t["items"] == ["eng_1"])
+    assert one["title"] == "Look forward to work"
+    assert {r[0]: r[1] for r in one["rows"]} == {"Disagree": 0, "Agree": 2}
+    two = next(t for t in doc["tables"] if t["items"] == ["eng_2"])
+    assert two["title"] == "I feel energised by my work."
+    assert {r[0]: r[1] for r in two["rows"]} == {"Disagree": 1, "Agree": 1}
