@@ -40,6 +40,7 @@ def _starts(folder: Path, cells: list[str], extra: str = "") -> list:
 
 
 T = pd.Timestamp
+FIXTURES = Path(__file__).parent / "fixtures" / "dates"
 
 
 def _cli(*args: str) -> tuple[int, str]:
@@ -78,6 +79,11 @@ def _cli(*args: str) -> tuple[int, str]:
         ("Qualtrics", ["2024-03-04 10:45:04"], [T("2024-03-04 10:45:04")]),
         ("ISO with T", ["2024-03-04T10:45:04"], [T("2024-03-04 10:45:04")]),
         ("ISO date only", ["2024-03-04"], [T("2024-03-04")]),
+        (
+            "ODK/Kobo, the local time written",
+            ["2024-03-04T10:45:04.000+01:00", "2024-03-04T10:45:04Z"],
+            [T("2024-03-04 10:45:04"), T("2024-03-04 10:45:04")],
+        ),
         (
             "12-hour clock",
             ["3/4/2024 1:45 PM", "3/14/2024 9:00 AM"],
@@ -241,3 +247,14 @@ def test_item_key_errors(tmp_path, extra, message):
     with pytest.raises(SurveyError, match=message) as info:
         load_questionnaire(tmp_path / "q.yaml")
     assert info.value.line == 2
+
+
+def test_xlsform_round_trip_keeps_datetime_items(tmp_path):
+    from surveykit.design.xlsform import export_xlsform, import_xlsform
+
+    form = tmp_path / "form.xlsx"
+    form.write_bytes(export_xlsform(load_questionnaire(FIXTURES / "questionnaire.yaml")))
+    (tmp_path / "back.yaml").write_text(import_xlsform(form), encoding="utf-8")
+    again = load_questionnaire(tmp_path / "back.yaml")
+    assert [(i.id, i.type) for i in again.items][:2] == [("start", "datetime"), ("end", "datetime")]
+    assert (again.exclude[0].start, again.exclude[0].end) == ("start", "end")

@@ -208,7 +208,7 @@ def _relevant(node: ast.expr, items: dict[str, Item]) -> str:
         return "(" + joiner.join(_relevant(v, items) for v in node.values) + ")"
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
         return f"not({_relevant(node.operand, items)})"
-    if isinstance(node, ast.Call):  # missing(item)
+    if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "missing":
         return f"${{{node.args[0].id}}} = ''"  # type: ignore[attr-defined]
     if isinstance(node, ast.Compare):
         parts, left = [], node.left
@@ -250,7 +250,7 @@ def _comparison(left: ast.expr, op: ast.cmpop, right: ast.expr, items: dict[str,
 _SKIPPED_TYPES = {
     "note", "calculate", "start", "end", "today", "deviceid", "username", "phonenumber",
     "subscriberid", "simserial", "audit", "hidden", "acknowledge", "geopoint", "geotrace",
-    "geoshape", "date", "time", "datetime", "image", "audio", "video", "file", "barcode",
+    "geoshape", "time", "image", "audio", "video", "file", "barcode",
     "rank", "background-audio", "start-geopoint", "email", "xml-external", "csv-external",
 }  # fmt: skip
 _NUMBER_TYPES = {"integer", "decimal", "range"}
@@ -382,7 +382,7 @@ def import_xlsform(path: str | Path) -> str:
             item.update(_bounds(row.get("constraint"), notes, row.line, name))
         elif base == "text":
             item["type"] = "text"
-        elif base in ("dateTime", "date"):
+        elif base in ("datetime", "date"):
             item["type"] = "datetime"
         else:
             notes.append(f"row {row.line} {name!r}: type {kind!r} is not known; not imported")

@@ -3,8 +3,9 @@
 Read per distinct text, each shape with one explicit format in one vectorised pass
 (``pandas.to_datetime(format=...)``), never a per-cell guess:
 
-* ISO 8601 without a zone — Qualtrics ``2024-03-04 10:45:04``, ``2024-03-04T10:45:04``,
-  ``2024-03-04`` (fractions of a second allowed);
+* ISO 8601 — Qualtrics ``2024-03-04 10:45:04``, ``2024-03-04T10:45:04``,
+  ``2024-03-04`` (fractions of a second allowed); ODK/Kobo's
+  ``2024-03-04T10:45:04.000+01:00`` is read as the local time written (zone dropped);
 * ``3/4/2024 10:45:04`` (Google Forms) and ``3/4/24 10:45:04`` (Microsoft Forms), with
   or without seconds or a time, with or without AM/PM; and ``2024/03/04 …``;
 * ``4.3.2024 10:45`` (day first, as German-locale exports write it).
@@ -28,6 +29,9 @@ from surveykit.ingest.csvfile import Column, Locator
 from surveykit.questionnaire import Item
 
 _ISO = r"\d{4}-\d{1,2}-\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+# A zone after an ISO time (ODK/Kobo: 2024-03-04T10:45:04.000+01:00): the time is read
+# as the local time written, so days and durations are those the respondent saw.
+_ZONE = r"(?:Z|[+-]\d{2}(?::?\d{2})?)"
 # The two leading fields of 3/4/2024 and 3/4/24, when a time or nothing follows.
 _SLASH_FIELDS = r"^(\d{1,2})/(\d{1,2})/(?:\d{2}|\d{4})(?:\s|$)"
 # Times after a date, in the order tried (seconds first: the common case).
@@ -57,11 +61,14 @@ def parse_datetime(raw: Column, item: Item, header: str, locate: Locator) -> Dat
         if not todo.any():
             break
         candidates = todo.copy()
-        if fmt == "ISO8601":  # no zones: a time stamp is the form's local time
-            candidates &= texts.str.fullmatch(_ISO).fillna(False).to_numpy(dtype=bool)
+        subset = texts
+        if fmt == "ISO8601":
+            candidates &= texts.str.fullmatch(_ISO + _ZONE + "?").fillna(False).to_numpy(bool)
+            # Only after a time: the "-04" of a bare date 2024-03-04 is its day.
+            subset = texts.str.replace(rf"(:\d{{2}}(?:\.\d+)?){_ZONE}$", r"\1", regex=True)
         if not candidates.any():
             continue
-        hit = pd.to_datetime(texts[candidates], format=fmt, errors="coerce").to_numpy(
+        hit = pd.to_datetime(subset[candidates], format=fmt, errors="coerce").to_numpy(
             dtype="datetime64[ns]"
         )
         ok = ~np.isnat(hit)
