@@ -33,7 +33,7 @@ _ISO = r"\d{4}-\d{1,2}-\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
 # as the local time written, so days and durations are those the respondent saw.
 _ZONE = r"(?:Z|[+-]\d{2}(?::?\d{2})?)"
 # The two leading fields of 3/4/2024 and 3/4/24, when a time or nothing follows.
-_SLASH_FIELDS = r"^(\d{1,2})/(\d{1,2})/(?:\d{2}|\d{4})(?:\s|$)"
+_SLASH_FIELDS = r"^(?P<first>\d{1,2})/(?P<second>\d{1,2})/(?:\d{2}|\d{4})(?:\s|$)"
 # Times after a date, in the order tried (seconds first: the common case).
 _TIMES = ("", " %H:%M:%S", " %H:%M", " %I:%M:%S %p", " %I:%M %p", " %I:%M:%S%p", " %I:%M%p")
 
@@ -53,28 +53,21 @@ def parse_datetime(raw: Column, item: Item, header: str, locate: Locator) -> Dat
     todo = (texts != "").to_numpy(dtype=bool, copy=True)
     parsed = np.full(len(stripped), np.datetime64("NaT"), dtype="datetime64[ns]")
     if item.format is not None:
-        formats = [item.format]
+        # The user's format, with Python's strftime codes as documented.
+        hit = pd.to_datetime(texts[todo], format=item.format, errors="coerce")
+        _store(parsed, todo, np.flatnonzero(todo), hit.to_numpy(dtype="datetime64[ns]"))
     else:
-        dayfirst = _dayfirst(texts[todo], item, header, raw, locate)
-        formats = _formats(dayfirst)
-    for fmt in formats:
-        if not todo.any():
-            break
-        candidates = todo.copy()
-        subset = texts
-        if fmt == "ISO8601":
-            candidates &= texts.str.fullmatch(_ISO + _ZONE + "?").fillna(False).to_numpy(bool)
-            # Only after a time: the "-04" of a bare date 2024-03-04 is its day.
-            subset = texts.str.replace(rf"(:\d{{2}}(?:\.\d+)?){_ZONE}$", r"\1", regex=True)
-        if not candidates.any():
-            continue
-        hit = pd.to_datetime(subset[candidates], format=fmt, errors="coerce").to_numpy(
-            dtype="datetime64[ns]"
-        )
-        ok = ~np.isnat(hit)
-        where = np.flatnonzero(candidates)[ok]
-        parsed[where] = hit[ok]
-        todo[where] = False
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        # Arrow's RE2 and strptime (C++): a million distinct time stamps in seconds.
+        cells = pa.array(texts.to_numpy(dtype=object), type=pa.string())
+        dayfirst = _dayfirst(cells, texts, todo, item, header, raw, locate)
+        iso = todo & _flags(pc.match_substring_regex(cells, f"^(?:{_ISO}{_ZONE}?)$"))
+        if iso.any():
+            _parse_iso(cells, iso, parsed, todo)
+        if todo.any():
+            _parse_formats(cells, _formats(dayfirst), parsed, todo)
     expected = (
         f"in its format {item.format!r}"
         if item.format
@@ -90,27 +83,88 @@ def parse_datetime(raw: Column, item: Item, header: str, locate: Locator) -> Dat
     return DateCells(pd.Series(raw.take(parsed), index=pd.RangeIndex(len(raw))), bad)
 
 
+def _store(parsed: np.ndarray, todo: np.ndarray, where: np.ndarray, hit: np.ndarray) -> None:
+    """Record the values read at positions ``where`` (NaT: not read) and take them off ``todo``."""
+    ok = ~np.isnat(hit)
+    parsed[where[ok]] = hit[ok]
+    todo[where[ok]] = False
+
+
+def _flags(mask) -> np.ndarray:
+    """An Arrow boolean array as numpy (null: False)."""
+    return mask.fill_null(False).to_numpy(zero_copy_only=False).astype(bool)
+
+
+def _parse_iso(cells, iso: np.ndarray, parsed: np.ndarray, todo: np.ndarray) -> None:
+    import pyarrow.compute as pc
+
+    # A zone only after a time: the "-04" of a bare date 2024-03-04 is its day.
+    local = pc.replace_substring_regex(
+        cells, pattern=f"(:\\d{{2}}(?:\\.\\d+)?){_ZONE}$", replacement="\\1"
+    )
+    left = iso.copy()
+    _parse_formats(local, _ISO_FORMATS, parsed, left)
+    if left.any():  # fractions of a second, and whatever else ISO 8601 allows
+        where = np.flatnonzero(left)
+        rest = pd.Series(local.take(where).to_pylist(), dtype=object)
+        hit = pd.to_datetime(rest, format="ISO8601", errors="coerce")
+        _store(parsed, left, where, hit.to_numpy(dtype="datetime64[ns]"))
+    todo &= ~(iso & ~left)
+
+
+_ISO_FORMATS = [f"%Y-%m-%d{t}" for t in ("", " %H:%M:%S", "T%H:%M:%S", " %H:%M", "T%H:%M")]
+
+
+def _parse_formats(cells, formats: list[str], parsed: np.ndarray, todo: np.ndarray) -> None:
+    """Each format in one pass of Arrow's strptime (C++) over the cells still unread.
+
+    The formats that read a sample of the cells go first, so a column of one shape
+    costs one pass; the others then see only what is left (usually nothing).
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    def attempt(fmt: str, where: np.ndarray) -> np.ndarray:
+        hit = pc.strptime(cells.take(pa.array(where)), format=fmt, unit="ns", error_is_null=True)
+        # Arrow's %Y also takes "24", as the year 24, which nanoseconds cannot hold: null.
+        return hit.to_numpy(zero_copy_only=False).astype("datetime64[ns]")
+
+    sample = np.flatnonzero(todo)[:500]
+    reads = [int((~np.isnat(attempt(fmt, sample))).sum()) for fmt in formats]
+    ordered = sorted(range(len(formats)), key=lambda i: -reads[i])
+    for i in ordered:
+        where = np.flatnonzero(todo)
+        if not len(where):
+            return
+        _store(parsed, todo, where, attempt(formats[i], where))
+
+
 def _formats(dayfirst: bool | None) -> list[str]:
-    """The explicit formats to try, in order."""
+    """The explicit formats to try; two-digit years first (Arrow's %Y would take them)."""
     order = "%d/%m" if dayfirst else "%m/%d"
-    formats = ["ISO8601"]
-    formats += [f"{order}/{year}{t}" for year in ("%Y", "%y") for t in _TIMES]
+    formats = [f"{order}/{year}{t}" for year in ("%y", "%Y") for t in _TIMES]
     formats += [f"%Y/%m/%d{t}" for t in _TIMES]
-    formats += [f"%d.%m.{year}{t}" for year in ("%Y", "%y") for t in _TIMES]
+    formats += [f"%d.%m.{year}{t}" for year in ("%y", "%Y") for t in _TIMES]
     return formats
 
 
 def _dayfirst(
-    texts: pd.Series, item: Item, header: str, raw: Column, locate: Locator
+    cells,
+    texts: pd.Series,
+    todo: np.ndarray,
+    item: Item,
+    header: str,
+    raw: Column,
+    locate: Locator,
 ) -> bool | None:
     """Day first (True) or month first (False) for ``3/4/2024``-shaped cells: stated by
     ``dayfirst:``, or decided by a field above 12; None when no cell has that shape."""
     if item.dayfirst is not None:
         return item.dayfirst
-    fields = texts.str.extract(_SLASH_FIELDS).dropna()
+    fields = _slash_fields(cells, todo)
     if fields.empty:
         return None
-    first, second = fields[0].astype(int), fields[1].astype(int)
+    first, second = fields[0], fields[1]
     day_first, month_first = first > 12, second > 12
     where = f"item {item.id!r}"
     if day_first.any() and month_first.any():
@@ -137,6 +191,22 @@ def _dayfirst(
         line=locate(row),
         column=header,
     )
+
+
+def _slash_fields(cells, todo: np.ndarray) -> pd.DataFrame:
+    """The two leading numbers of each 3/4/2024-shaped cell, indexed by position among
+    the distinct texts; other cells are left out."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    found = pc.extract_regex(cells, _SLASH_FIELDS)
+    shaped = _flags(found.is_valid()) & todo
+    kept = found.filter(pa.array(shaped))
+    out = {
+        k: pc.cast(kept.field(name), pa.int64()).to_numpy(zero_copy_only=False)
+        for k, name in ((0, "first"), (1, "second"))
+    }
+    return pd.DataFrame(out, index=np.flatnonzero(shaped))
 
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
