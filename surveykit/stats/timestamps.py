@@ -23,10 +23,23 @@ class TimeSummary:
 def describe_times(values: np.ndarray) -> TimeSummary:
     """n, first, last, median of ``values`` (datetime64; NaT is missing)."""
     x = np.asarray(values, dtype="datetime64[ns]")
-    x = x[~np.isnat(x)]
-    if not len(x):
+    return _summary(np.sort(x[~np.isnat(x)].astype(np.int64)))
+
+
+def per_day(values: np.ndarray) -> list[tuple[np.datetime64, TimeSummary]]:
+    """Each calendar day with any value, in order, and the summary of that day's values."""
+    x = np.asarray(values, dtype="datetime64[ns]")
+    ns = np.sort(x[~np.isnat(x)].astype(np.int64))  # one sort; each day is then a slice
+    days = ns.astype("datetime64[ns]").astype("datetime64[D]")
+    starts = np.flatnonzero(np.r_[True, days[1:] != days[:-1]]) if len(ns) else np.array([], int)
+    ends = np.r_[starts[1:], len(ns)]
+    return [(days[a], _summary(ns[a:b])) for a, b in zip(starts, ends, strict=True)]
+
+
+def _summary(ns: np.ndarray) -> TimeSummary:
+    """The summary of sorted nanosecond times."""
+    if not len(ns):
         return TimeSummary(0, None, None, None)
-    ns = np.sort(x.astype(np.int64))
     mid = len(ns) // 2
     # Midpoint of the two middle values without overflowing int64: a + (b − a) / 2.
     median = ns[mid] if len(ns) % 2 else ns[mid - 1] + (ns[mid] - ns[mid - 1]) // 2
@@ -36,11 +49,3 @@ def describe_times(values: np.ndarray) -> TimeSummary:
         last=np.datetime64(int(ns[-1]), "ns"),
         median=np.datetime64(int(median), "ns"),
     )
-
-
-def per_day(values: np.ndarray) -> list[tuple[np.datetime64, TimeSummary]]:
-    """Each calendar day with any value, in order, and the summary of that day's values."""
-    x = np.asarray(values, dtype="datetime64[ns]")
-    x = x[~np.isnat(x)]
-    days = x.astype("datetime64[D]")
-    return [(day, describe_times(x[days == day])) for day in np.unique(days)]
