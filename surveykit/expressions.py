@@ -6,8 +6,11 @@ on a frame, so a million rows cost one vectorised pass.
 
 Grammar: item ids, string and number literals, lists of literals,
 ``== != < <= > >=``, ``x in [..]``, ``"Label" in multi_item``, ``and``, ``or``,
-``not``, parentheses and ``missing(item)``. A comparison with a missing value
-is false (as in SPSS, a missing value never satisfies a condition).
+``not``, parentheses, ``missing(item)`` and ``seconds(a, b)`` (the seconds from
+date-time ``a`` to ``b``, compared with a number). A date-time item compares with an
+ISO date literal (``start >= "2024-03-04"``, midnight of that day). A comparison
+with a missing value is false (as in SPSS, a missing value never satisfies a
+condition).
 """
 
 from __future__ import annotations
@@ -61,6 +64,9 @@ class Expression:
             raise SurveyError(f"condition {self.source!r} does not depend on any item")
         return _as_bool(result, self.source)
 
+
+FUNCTIONS = ("missing", "seconds")
+"""The functions a condition may call: missing(item) and seconds(start, end)."""
 
 MAX_LENGTH = 10_000
 """Longest condition accepted, in characters."""
@@ -127,11 +133,12 @@ def parse_expression(source: str, known: Mapping[str, str]) -> Expression:
                         f"condition {_show(source)}: compare with a list using 'in', "
                         'as in team in ["A", "B"]'
                     )
-            if any(isinstance(n, ast.Call) for n in (node.left, *node.comparators)):
+            if any(_is_call(n, "missing") for n in (node.left, *node.comparators)):
                 raise SurveyError(
                     f"condition {_show(source)}: missing(item) is a condition by itself; "
                     "use it without comparing, e.g. not missing(age)"
                 )
+            _check_datetime_compare(node, known, source)
             if isinstance(node.left, ast.List | ast.Tuple):
                 raise SurveyError(
                     f'condition {_show(source)}: a list goes on the right, as in team in ["A", "B"]'
@@ -140,9 +147,10 @@ def parse_expression(source: str, known: Mapping[str, str]) -> Expression:
             raise SurveyError(
                 f"condition {_show(source)}: {node.value!r} is not a text or number literal"
             )
+    functions = {id(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)}
     for node in ast.walk(tree):
         if isinstance(node, ast.Name):
-            if node.id == "missing" and node.id not in known:
+            if id(node) in functions:
                 continue
             if node.id not in known:
                 raise SurveyError(
@@ -151,16 +159,85 @@ def parse_expression(source: str, known: Mapping[str, str]) -> Expression:
                 )
             names.add(node.id)
         elif isinstance(node, ast.Call):
-            if not (isinstance(node.func, ast.Name) and node.func.id == "missing"):
-                raise SurveyError(f"condition {source!r}: the only function is missing(item)")
-            if len(node.args) != 1 or not isinstance(node.args[0], ast.Name) or node.keywords:
-                raise SurveyError(f"condition {source!r}: missing() takes one item id")
+            _check_call(node, known, source)
         elif not isinstance(node, _ALLOWED):
             raise SurveyError(
                 f"condition {source!r} uses {type(node).__name__}, which is not allowed; use "
                 "item ids, literals, == != < <= > >= in, and/or/not, missing(item)"
             )
-    return Expression(source.strip(), tree, frozenset(names - {"missing"}))
+    return Expression(source.strip(), tree, frozenset(names))
+
+
+def _is_call(node: ast.expr, name: str) -> bool:
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == name
+
+
+def _check_call(node: ast.Call, known: Mapping[str, str], source: str) -> None:
+    """missing(item), or seconds(a, b) of two date-time items."""
+    name = node.func.id if isinstance(node.func, ast.Name) else None
+    if name not in FUNCTIONS:
+        raise SurveyError(
+            f"condition {source!r}: the functions are missing(item) and seconds(start, end)"
+        )
+    args_ok = all(isinstance(a, ast.Name) for a in node.args) and not node.keywords
+    if name == "missing" and (len(node.args) != 1 or not args_ok):
+        raise SurveyError(f"condition {source!r}: missing() takes one item id")
+    if name == "seconds":
+        if len(node.args) != 2 or not args_ok:
+            raise SurveyError(
+                f"condition {source!r}: seconds() takes two datetime item ids, "
+                "e.g. seconds(start, end) < 120"
+            )
+        for arg in node.args:
+            kind = known.get(arg.id)  # type: ignore[attr-defined]
+            if kind is not None and kind != "datetime":
+                raise SurveyError(
+                    f"condition {source!r}: seconds() takes datetime items; "
+                    f"{arg.id!r} is a {kind} item"  # type: ignore[attr-defined]
+                )
+
+
+def _check_datetime_compare(node: ast.Compare, known: Mapping[str, str], source: str) -> None:
+    """A date-time item compares with an ISO date in quotes; seconds() with a number."""
+    sides = [node.left, *node.comparators]
+    for i, op in enumerate(node.ops):
+        for this, other in ((sides[i], sides[i + 1]), (sides[i + 1], sides[i])):
+            if (
+                _is_call(this, "seconds")
+                and isinstance(other, ast.Constant)
+                and isinstance(other.value, str)
+            ):
+                raise SurveyError(
+                    f"condition {_show(source)}: seconds() is a number of seconds; "
+                    "compare it with a number, e.g. seconds(start, end) < 120"
+                )
+            if not (isinstance(this, ast.Name) and known.get(this.id) == "datetime"):
+                continue
+            if isinstance(op, ast.In | ast.NotIn):
+                raise SurveyError(
+                    f"condition {_show(source)}: {this.id!r} is a date-time; compare it with "
+                    f'a date, e.g. {this.id} >= "2024-03-04"'
+                )
+            if isinstance(other, ast.Constant | ast.UnaryOp):
+                value = other.value if isinstance(other, ast.Constant) else None
+                if not isinstance(value, str) or iso_literal(value) is None:
+                    raise SurveyError(
+                        f"condition {_show(source)}: compare date-time item {this.id!r} with "
+                        f'an ISO date in quotes, e.g. {this.id} >= "2024-03-04" or '
+                        f'{this.id} < "2024-03-04 12:00", got {value!r}'
+                    )
+
+
+def iso_literal(text: str) -> pd.Timestamp | None:
+    """An ISO date or date-time literal ("2024-03-04", "2024-03-04 10:45:04") without a
+    zone, as a Timestamp; None when it is not one."""
+    from datetime import datetime
+
+    try:
+        value = datetime.fromisoformat(text.strip())
+    except ValueError:
+        return None
+    return None if value.tzinfo is not None else pd.Timestamp(value)
 
 
 def _suggest(name: str, known: Mapping[str, str]) -> str:
@@ -208,6 +285,9 @@ class _Evaluator(ast.NodeVisitor):
         return out
 
     def visit_Call(self, node: ast.Call) -> pd.Series:
+        if _is_call(node, "seconds"):
+            start, end = (self.values(a.id) for a in node.args)  # type: ignore[attr-defined]
+            return (end - start).dt.total_seconds()
         item = node.args[0].id  # type: ignore[attr-defined]
         if item in self.multi:
             raise SurveyError(f"missing() of select-all item {item!r} is not supported")
@@ -251,10 +331,21 @@ class _Evaluator(ast.NodeVisitor):
         if not isinstance(series, pd.Series) or isinstance(other, pd.Series):
             raise SurveyError('compare an item with a literal, e.g. age >= 18 or sex == "Female"')
         series_node = left_node if series is left else right_node
+        if _is_call(series_node, "seconds"):
+            if isinstance(other, str):
+                raise SurveyError("seconds() is a number of seconds; compare it with a number")
+            series_node = ast.Name(id="seconds(…)")
         if not isinstance(series_node, ast.Name):
             # "(sex == 'F') == 'F'" or "-age > 3": only a bare item compares with a literal.
             raise SurveyError('compare an item with a literal, e.g. age >= 18 or sex == "Female"')
         name = series_node.id
+        if pd.api.types.is_datetime64_any_dtype(series):
+            when = iso_literal(other) if isinstance(other, str) else None
+            if when is None:
+                raise SurveyError(
+                    f'compare date-time item {name!r} with an ISO date in quotes, e.g. {name} >= "2024-03-04"'
+                )
+            other = when
         if isinstance(series.dtype, pd.CategoricalDtype):
             labels = list(series.cat.categories)
             typed = series.attrs.get("other_text")

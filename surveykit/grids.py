@@ -8,7 +8,8 @@ the questionnaire (ingest, plans, expressions, scales) sees ordinary items:
 * ``type: grid`` with ``text``, ``choices`` and ``rows`` becomes one ordinal item
   per row (``multi: true``: one multi item per row), with id ``<grid>_<row>`` and
   the row label as its label. Row columns are found in the shapes form tools
-  export without aliases: ``Question [Row]`` (Google and Microsoft Forms),
+  export without aliases: ``Question [Row]`` (Google and Microsoft Forms, and
+  SurveyMonkey's two header rows as ingest reads them),
   ``Question - Row`` (Qualtrics' question-text row), ``grid[row]`` and
   ``grid[SQ001]`` (LimeSurvey), ``grid/row`` (Kobo/ODK) and ``grid_1``
   (Qualtrics' ``QID_1`` style, with the grid's ``column:`` as the stem).
@@ -26,7 +27,7 @@ GRID_KEYS = {
     "id", "text", "label", "type", "choices", "rows", "multi", "show_if", "missing",
     "invalid", "required", "report", "column", "separator", "other",
 }  # fmt: skip
-_ROW_KEYS = {"id", "label", "column"}
+_ROW_KEYS = {"id", "label", "text", "column"}
 # Keys a grid hands down to each of its rows.
 _INHERITED = ("show_if", "missing", "invalid", "required", "report", "separator", "other")
 
@@ -132,18 +133,25 @@ def _grid_rows(raw: Mapping) -> list[Mapping]:
     for n, row in enumerate(rows, start=1):
         line = getattr(row, "line", 0) or raw.line_of("rows")
         if isinstance(row, str):
-            row_id, label, column = _slug(row), row, None
+            row_id, label, row_text, column = _slug(row), row, row, None
         elif isinstance(row, Mapping):
             reject_unknown_keys(row, _ROW_KEYS, f"a row of {what}")
-            label = row.get("label")
-            if not isinstance(label, str) or not label.strip():
-                raise SurveyError(f"{what}: row {n} needs a label", line=line)
-            row_id = row.get("id") or _slug(label)
+            # text: the statement as the form showed it (its header); label: for tables.
+            row_text = row.get("text", row.get("label"))
+            label = row.get("label", row_text)
+            for key, value in (("label", label), ("text", row_text)):
+                if not isinstance(value, str) or not value.strip():
+                    raise SurveyError(f"{what}: row {n} needs a {key}", line=line)
+            row_id = row.get("id", _slug(label))
+            if isinstance(row_id, int) and not isinstance(row_id, bool) and row_id >= 0:
+                row_id = str(row_id)  # id: 1 gives <grid>_1
             column = row.get("column")
         else:
-            raise SurveyError(f"{what}: a row is a label or {{id, label, column}}", line=line)
-        if not isinstance(row_id, str) or not row_id.isidentifier():
-            raise SurveyError(f"{what}: row id {row_id!r} must be a plain name", line=line)
+            raise SurveyError(f"{what}: a row is a label or {{id, label, text, column}}", line=line)
+        if not isinstance(row_id, str) or not re.fullmatch(r"\w+", row_id):
+            raise SurveyError(
+                f"{what}: row id {row_id!r} must be a plain name or number", line=line
+            )
         if row_id in seen:
             raise SurveyError(
                 f"{what}: rows {seen[row_id]} and {n} both have the id {row_id!r}; give one an 'id:'",
@@ -151,9 +159,10 @@ def _grid_rows(raw: Mapping) -> list[Mapping]:
             )
         seen[row_id] = n
         label = " ".join(label.split())
+        row_text = " ".join(row_text.split())
         columns = [column] if isinstance(column, str) else list(column or [])
         columns += [
-            f"{text} - {label}",
+            f"{text} - {row_text}",
             f"{grid_id}[{row_id}]",
             f"{grid_id}[SQ{n:03d}]",
             f"{grid_id}/{row_id}",
@@ -162,7 +171,7 @@ def _grid_rows(raw: Mapping) -> list[Mapping]:
         item = Mapping(
             {
                 "id": f"{grid_id}_{row_id}",
-                "text": f"{text} [{label}]",
+                "text": f"{text} [{row_text}]",
                 "label": label,
                 "type": "multi" if multi else "ordinal",
                 "choices": raw.get("choices"),

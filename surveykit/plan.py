@@ -121,6 +121,8 @@ def _build(doc: Any, questionnaire: Questionnaire, path: Path) -> Plan:
     for scale in scales:
         if scale.id in known:
             raise SurveyError(f"scale id {scale.id!r} is already an item id", line=scale.line)
+        if scale.id in questionnaire.grids:  # describe: [id] would mean the grid's rows
+            raise SurveyError(f"scale id {scale.id!r} is already a grid id", line=scale.line)
         known[scale.id] = "number"
     labels = {
         item.id: [*item.labels, *([OTHERS] if item.other else [])]

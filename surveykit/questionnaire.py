@@ -18,7 +18,7 @@ from surveykit.expressions import Expression, parse_expression
 from surveykit.grids import choice_sets, expand
 from surveykit.yamlio import Mapping, load_yaml, reject_unknown_keys
 
-ITEM_TYPES = ("number", "single", "ordinal", "multi", "text")
+ITEM_TYPES = ("number", "single", "ordinal", "multi", "text", "datetime")
 CHOICE_TYPES = ("single", "ordinal", "multi")
 OTHERS = "Others"
 """The label under which free-text "other" answers are counted."""
@@ -26,6 +26,7 @@ OTHERS = "Others"
 _ITEM_KEYS = {
     "id", "text", "label", "type", "choices", "other", "show_if", "column",
     "min", "max", "required", "report", "separator", "missing", "invalid", "redact",
+    "format", "dayfirst",
     "decimal", "thousands",
 }  # fmt: skip
 DECIMALS = (".", ",")
@@ -87,6 +88,10 @@ class Item:
     pick: ColumnPick | None = None
     missing: tuple[MissingValue, ...] = ()
     invalid: str = "error"
+    format: str | None = None
+    """datetime: the one strftime format of its cells (none: the common exports' formats)."""
+    dayfirst: bool | None = None
+    """datetime: 3/4/2024 is 3 April (True) or March 4 (False); None: decided by the data."""
     decimal: str = "."
     thousands: bool = False  # "," groups thousands in number cells (1,234.5); only with decimal "."
 
@@ -118,6 +123,9 @@ class ExcludeRule:
     duration: str | None = None
     """speeder: the number item holding the time taken, in seconds."""
     min_seconds: float | None = None
+    start: str | None = None
+    """speeder: the datetime item of the start (with ``end``, instead of ``duration``)."""
+    end: str | None = None
 
 
 @dataclass(frozen=True)
@@ -414,6 +422,7 @@ def _item(raw: Any, invalid: str = "error", decimal: str = ".", thousands: bool 
         choices, missing = _missing(
             item_id, kind, raw.get("missing"), choices, raw.line_of("missing")
         )
+    fmt, dayfirst = _datetime_keys(raw, item_id, kind)
     redact = raw.get("redact", [])
     if isinstance(redact, str):
         redact = [redact]
@@ -453,9 +462,46 @@ def _item(raw: Any, invalid: str = "error", decimal: str = ".", thousands: bool 
         pick=pick,
         missing=missing,
         invalid=invalid,
+        format=fmt,
+        dayfirst=dayfirst,
         decimal=(mark := _decimal(raw, f"item {item_id!r}", decimal)),
         thousands=_thousands(raw, f"item {item_id!r}", mark, thousands),
     )
+
+
+def _datetime_keys(raw: Mapping, item_id: str, kind: str) -> tuple[str | None, bool | None]:
+    """A datetime item's ``format:`` (strftime) or ``dayfirst:`` (true/false)."""
+    for key in ("format", "dayfirst"):
+        if key in raw and kind != "datetime":
+            raise SurveyError(
+                f"item {item_id!r}: '{key}' applies to datetime items only", line=raw.line_of(key)
+            )
+    if kind != "datetime":
+        return None, None
+    if "missing" in raw:
+        raise SurveyError(
+            f"item {item_id!r}: 'missing' applies to number and choice items, not datetime",
+            line=raw.line_of("missing"),
+        )
+    fmt, dayfirst = raw.get("format"), raw.get("dayfirst")
+    if fmt is not None and (not isinstance(fmt, str) or "%" not in fmt):
+        raise SurveyError(
+            f"item {item_id!r}: 'format' is a strftime format such as \"%d/%m/%Y %H:%M\", "
+            f"got {fmt!r}",
+            line=raw.line_of("format"),
+        )
+    if dayfirst is not None and not isinstance(dayfirst, bool):
+        raise SurveyError(
+            f"item {item_id!r}: 'dayfirst' must be true (3/4/2024 is 3 April) or false "
+            f"(March 4), got {dayfirst!r}",
+            line=raw.line_of("dayfirst"),
+        )
+    if fmt is not None and dayfirst is not None:
+        raise SurveyError(
+            f"item {item_id!r}: give 'format' or 'dayfirst', not both (a format states the order)",
+            line=raw.line_of("dayfirst"),
+        )
+    return fmt, dayfirst
 
 
 def _key(text: str) -> str:
@@ -658,17 +704,28 @@ def _screening_rule(raw: Mapping, kind: str, types: dict[str, str]) -> ExcludeRu
         reject_unknown_keys(
             raw, {"rule", "duration", "min_seconds", "start", "end", "reason"}, "a speeder rule"
         )
-        if "start" in raw or "end" in raw:
+        start, end, duration = raw.get("start"), raw.get("end"), raw.get("duration")
+        timed = "start" in raw or "end" in raw
+        if timed and "duration" in raw:
             raise SurveyError(
-                "a speeder rule with start/end needs date-time items, which surveykit does not "
-                "read yet; use duration: with a seconds column (Qualtrics' 'Duration (in seconds)')",
-                line=raw.line,
-            )
-        duration = raw.get("duration")
-        if types.get(duration) != "number":
-            raise SurveyError(
-                f"a speeder rule's 'duration' must be a number item holding seconds, got {duration!r}",
+                "a speeder rule takes either start: and end: (datetime items) or duration: "
+                "(a number item of seconds), not both",
                 line=raw.line_of("duration"),
+            )
+        if timed:
+            for key, value in (("start", start), ("end", end)):
+                if types.get(value) != "datetime":
+                    what = f"a {types[value]} item" if value in types else "not an item id"
+                    raise SurveyError(
+                        f"a speeder rule's {key!r} must be a datetime item (type: datetime), "
+                        f"got {value!r} ({what})",
+                        line=raw.line_of(key) if key in raw else raw.line,
+                    )
+        elif types.get(duration) != "number":
+            raise SurveyError(
+                f"a speeder rule's 'duration' must be a number item holding seconds (or give "
+                f"'start' and 'end', datetime items), got {duration!r}",
+                line=raw.line_of("duration") if "duration" in raw else raw.line,
             )
         limit = raw.get("min_seconds")
         if isinstance(limit, bool) or not isinstance(limit, int | float) or not limit > 0:
@@ -679,7 +736,9 @@ def _screening_rule(raw: Mapping, kind: str, types: dict[str, str]) -> ExcludeRu
         return ExcludeRule(
             rule=kind,
             reason=str(raw.get("reason") or f"answered in under {limit:g} seconds"),
-            duration=duration,
+            duration=None if timed else duration,
+            start=start if timed else None,
+            end=end if timed else None,
             min_seconds=float(limit),
             line=raw.line,
         )

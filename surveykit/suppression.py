@@ -290,6 +290,9 @@ def _cells_problem(table: Table, analysed: int) -> CountProblem:
         problem.equations += [Equation([(1, c) for c in cells], total)
                               for cells, total in count_equations(table, values)]  # fmt: skip
         return problem
+    if table.kind == "datetime":
+        _datetime_equations(problem, table, kinds, analysed)
+        return problem
     if table.kind not in ("frequency", "numeric", "multi", "block"):
         return problem  # counts of separate groups (scales): nothing adds them up
     col = table.column(COUNT)
@@ -306,6 +309,21 @@ def _cells_problem(table: Table, analysed: int) -> CountProblem:
             if cells and item not in based:
                 problem.equations.append(Equation([(1, c) for c in cells], analysed))
     return problem
+
+
+def _datetime_equations(
+    problem: CountProblem, table: Table, kinds: list[str], analysed: int
+) -> None:
+    """A date-time table: the days add up to the total row; days and status rows to everyone."""
+    col = table.column(COUNT)
+    days = [(i, col) for i, k in enumerate(kinds) if k == ROW_DATA and (i, col) in problem.values]
+    total = [(i, col) for i, k in enumerate(kinds) if k == ROW_TOTAL and (i, col) in problem.values]
+    status = [
+        (i, col) for i, k in enumerate(kinds) if k == ROW_MISSING and (i, col) in problem.values
+    ]
+    if total:
+        problem.equations.append(Equation([(1, c) for c in days] + [(-1, total[0])]))
+        problem.equations.append(Equation([(1, c) for c in [total[0], *status]], analysed))
 
 
 def _segments(table: Table, kinds: list[str]) -> list[tuple[str, list[int]]]:

@@ -29,6 +29,7 @@ from surveykit.result import (
     Table,
     literal,
 )
+from surveykit.stats.timestamps import describe_times, per_day
 
 NOT_APPLICABLE = "Not applicable"
 MISSING = "Missing"
@@ -142,6 +143,10 @@ def item_rows(responses: Responses, item: Item) -> tuple[list[list], list[str], 
         n = int(present.sum())
         rows.append(["Answered", n, _pct(n, base)])
         kinds.append(ROW_DATA)
+    elif item.type == "datetime":
+        for day, summary in per_day(responses.data[item.id].to_numpy()):
+            rows.append([_iso(day), summary.n, _pct(summary.n, base)])
+            kinds.append(ROW_DATA)
     else:
         raise SurveyError(f"item {item.id!r} is a number item; use numeric_table")
     if item.type != "text":
@@ -191,12 +196,56 @@ def item_table(
             id=table_id, title=title, columns=[STUB, *NUMERIC_COLUMNS], rows=rows,
             kind="numeric", row_kinds=kinds, items=[item.id],
         )  # fmt: skip
+    if item.type == "datetime":
+        return datetime_table(responses, item, table_id, title)
     rows, kinds, notes, base = item_rows(responses, item)
     kind = {"multi": "multi", "text": "text"}.get(item.type, "frequency")
     return Table(
         id=table_id, title=title, columns=[STUB, N, PCT], rows=rows, kind=kind,
         row_kinds=kinds, items=[item.id], notes=notes, percent_base=base,
     )  # fmt: skip
+
+
+# First, last and median time of the respondents counted in the row's n (ISO 8601 text).
+TIME_COLUMNS = [Column(name, STATISTIC, of="n") for name in ("First", "Last", "Median")]
+
+
+def datetime_table(responses: Responses, item: Item, table_id: str, title: str) -> Table:
+    """A date-time item: responses per calendar day with each day's first, last and median
+    time, a total row for all days, then missing and not applicable rows.
+
+    Times are ISO 8601 text (``2024-03-04T10:45:04``), as JSON has no date type;
+    percentages are of everyone analysed, as in a frequency table.
+    """
+    values = responses.data[item.id].to_numpy()
+    base = responses.analysed
+    rows: list[list] = []
+    kinds: list[str] = []
+    for day, s in per_day(values):
+        rows.append([_iso(day), s.n, _pct(s.n, base), *map(_iso, (s.first, s.last, s.median))])
+        kinds.append(ROW_DATA)
+    total = describe_times(values)
+    rows.append(
+        ["Total", total.n, _pct(total.n, base), *map(_iso, (total.first, total.last, total.median))]
+    )
+    kinds.append(ROW_TOTAL)
+    for label, n in _status_rows(responses, item, responses.data[item.id].notna()):
+        rows.append([label, n, _pct(n, base), None, None, None])
+        kinds.append(ROW_MISSING)
+    return Table(
+        id=table_id, title=title, columns=[STUB, N, PCT, *TIME_COLUMNS], rows=rows,
+        kind="datetime", row_kinds=kinds, items=[item.id], percent_base=base,
+    )  # fmt: skip
+
+
+def _iso(value: np.datetime64 | None) -> str | None:
+    """ISO 8601 text of a day (``2024-03-04``) or a time (``2024-03-04T10:45:04``)."""
+    if value is None:
+        return None
+    if value.dtype == np.dtype("datetime64[D]"):
+        return str(value)
+    text = pd.Timestamp(value).isoformat()
+    return text.rstrip("0") if "." in text else text  # 56.500000 → 56.5
 
 
 def block_table(responses: Responses, items: Sequence[Item], table_id: str, title: str) -> Table:

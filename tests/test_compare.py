@@ -91,8 +91,8 @@ def test_the_sample_waves_flag_exactly_the_two_planted_changes(cli) -> None:
         for t in e["choices"] if e["type"] == "multi" else [e]:
             if t.get("significant"):
                 flagged.append((e["item"], t.get("label") if e["type"] == "multi" else None))
-    # generate.py plants "Flexible working hours" (0.38 → 0.20) and psafe2 (easier to agree).
-    assert flagged == [("psafe2", None), ("improve", "Flexible working hours")]
+    # generate.py plants "Flexible working hours" (0.38 → 0.20) and safety_2 (easier to agree).
+    assert flagged == [("safety_2", None), ("improve", "Flexible working hours")]
     # The plan's scales are compared too.
     assert [e["item"] for e in doc["items"] if e["type"] == "scale"] == ["engagement", "psafe"]
 

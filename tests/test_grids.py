@@ -71,6 +71,12 @@ def test_sixteen_row_google_grid_in_nine_lines(tmp_path):
         and _counts(doc, "freq_country")["Sometimes"] == 1
     )
     assert _counts(doc, "freq_hip_hop")["Often"] == 2
+    # Jazz to K-pop: respondents 1 and 3 said Never, respondent 2 Always.
+    for genre in ["jazz", "pop", "rock", "metal", "folk", "blues", "reggae", "soul", "punk",
+                  "electronic", "gospel", "latin"]:  # fmt: skip
+        assert _counts(doc, f"freq_{genre}") == {
+            "Never": 2, "Rarely": 0, "Sometimes": 0, "Often": 0, "Always": 1,
+        }, genre  # fmt: skip
     assert _counts(doc, "freq_k_pop") == {
         "Never": 2,
         "Rarely": 0,
@@ -106,6 +112,12 @@ items:
         ("LimeSurvey codes", "q5[SQ001],q5[SQ002]\nA,B\nC,B\n"),
         ("LimeSurvey row ids", "q5[speed],q5[price]\nA,B\nC,B\n"),
         ("Kobo", "q5/speed,q5/price\nA,B\nC,B\n"),
+        # SurveyMonkey: the question over its first column, the row labels in row 2.
+        ("SurveyMonkey", "Respondent ID,Rate,\n,Speed,Price\n1,A,B\n2,C,B\n"),
+        (
+            "SurveyMonkey with a one-column question",
+            "Respondent ID,Rate,,Team\n,Speed,Price,Response\n1,A,B,Ward\n2,C,B,Ward\n",
+        ),
     ],
 )
 def test_rows_found_in_each_export_shape(tmp_path, shape, csv):
@@ -145,6 +157,19 @@ def test_plan_describes_a_grid_by_its_id(tmp_path):
     )
     doc = _analyze(tmp_path, SMALL, "Rate [Speed],Rate [Price]\nA,B\n")
     assert doc["tables"][0]["items"] == ["q5_speed", "q5_price"]
+
+
+def test_a_scale_may_not_take_a_grid_id(tmp_path):
+    # describe: [q5] would silently mean the grid's rows, not the scale.
+    (tmp_path / "questionnaire.yaml").write_text(SMALL, encoding="utf-8")
+    (tmp_path / "analysis.yaml").write_text(
+        "scales:\n  - {id: q5, label: Rating, items: [q5_speed, q5_price]}\n", encoding="utf-8"
+    )
+    from surveykit.plan import load_plan
+
+    with pytest.raises(SurveyError, match="scale id 'q5' is already a grid id") as info:
+        load_plan(tmp_path / "analysis.yaml", load_questionnaire(tmp_path / "questionnaire.yaml"))
+    assert info.value.line == 2
 
 
 @pytest.mark.parametrize(
@@ -188,3 +213,28 @@ def test_errors_point_at_the_line(tmp_path, yaml, message, line):
     with pytest.raises(SurveyError, match=message) as info:
         load_questionnaire(path)
     assert info.value.line == line
+
+
+def test_row_text_is_the_header_and_label_names_it_in_tables(tmp_path):
+    yaml = """\
+items:
+  - id: eng
+    type: grid
+    text: How much do you agree?
+    choices: [Disagree, Agree]
+    rows:
+      - {id: 1, text: "I look forward to coming to work.", label: Look forward to work}
+      - {id: 2, text: "I feel energised by my work."}
+"""
+    csv = (
+        "How much do you agree? [I look forward to coming to work.],"
+        "How much do you agree? [I feel energised by my work.]\n"
+        "Agree,Disagree\nAgree,Agree\n"
+    )
+    doc = _analyze(tmp_path, yaml, csv)
+    one = next(t for t in doc["tables"] if t["items"] == ["eng_1"])
+    assert one["title"] == "Look forward to work"
+    assert {r[0]: r[1] for r in one["rows"]} == {"Disagree": 0, "Agree": 2}
+    two = next(t for t in doc["tables"] if t["items"] == ["eng_2"])
+    assert two["title"] == "I feel energised by my work."
+    assert {r[0]: r[1] for r in two["rows"]} == {"Disagree": 1, "Agree": 1}

@@ -310,7 +310,7 @@ def test_the_documented_examples_are_valid(tmp_path) -> None:
     from pathlib import Path
 
     text = (Path(__file__).parent.parent / "docs" / "questionnaire.md").read_text()
-    section = text.split("## Keys for real exports", 1)[1]
+    section = text.split("## Keys for real exports", 1)[1].split("\n## ", 1)[0]
     blocks = re.findall(r"```yaml\n(.*?)```", section, flags=re.S)
     assert len(blocks) == 4
     for i, block in enumerate(blocks):

@@ -54,8 +54,8 @@ def test_figures_multi_likert_and_anova(report) -> None:
 def test_methods_from_facts(report) -> None:
     text = " ".join(report.methods)
     assert (
-        "Of 244 responses received, 4 were excluded (did not consent: 2; repeated submission: 2), leaving 240"
-        in text
+        "Of 246 responses received, 6 were excluded (did not consent: 2; repeated submission: 2; "
+        "answered in under a minute: 1; the same answer to every statement: 1), leaving 240" in text
     )
     assert "Holm" in text and "pairwise" in text and "One-way ANOVA" in text
 
@@ -121,7 +121,7 @@ def test_report_json_is_the_analyze_document(cli, tmp_path: Path) -> None:
     assert printed.out == analyzed.out
     assert (tmp_path / "r.json").read_text(encoding="utf-8") == analyzed.out
     doc = json.loads(analyzed.out)
-    assert doc["respondents"] == {"received": 244, "excluded": 4, "analysed": 240}
+    assert doc["respondents"] == {"received": 246, "excluded": 6, "analysed": 240}
     assert [t["apa"] for t in doc["tests"] if t["kind"] == "t-test"] == [
         "t(234) = 2.53, p = .012, d = 0.33 (adjusted p = .024)"  # Holm over 7 tests
     ]
@@ -179,7 +179,7 @@ def test_docx_has_a_word_table_per_table_and_the_figures(tmp_path: Path) -> None
     assert first.cell(0, 1).text == "n" and first.cell(2, 0).text == "Emergency"
     assert len(doc.tables[0].rows) == len(staff_result().tables[0].rows) + 1
     text = "\n".join(p.text for p in doc.paragraphs)
-    assert "Table 1" in text and "Figure 4" in text and "Of 244 responses received" in text
+    assert "Table 1" in text and "Figure 4" in text and "Of 246 responses received" in text
 
 
 def test_csv_folder_one_file_per_table(tmp_path: Path) -> None:

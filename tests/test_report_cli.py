@@ -20,7 +20,7 @@ def test_report_defaults_to_responses_csv_in_the_current_folder(cli, tmp_path, m
     run = cli("report", "--format", "md")
     assert run.code == 0, run.err
     assert run.out.startswith("# Hospital staff wellbeing and engagement survey (synthetic)")
-    assert "Of 244 responses received, 4 were excluded" in run.out
+    assert "Of 246 responses received, 6 were excluded" in run.out
     assert "**Table 1**" in run.out
 
 

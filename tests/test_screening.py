@@ -63,7 +63,14 @@ def test_planted_rows_are_dropped(tmp_path):
             "must be a number item holding seconds",
         ),
         ("{rule: speeder, duration: secs, min_seconds: 0}", "positive number of seconds"),
-        ("{rule: speeder, start: secs, end: secs, min_seconds: 60}", "needs date-time items"),
+        (
+            "{rule: speeder, start: secs, end: secs, min_seconds: 60}",
+            "'start' must be a datetime item .* got 'secs' \\(a number item\\)",
+        ),
+        (
+            "{rule: speeder, start: secs, duration: secs, min_seconds: 60}",
+            "either start: and end: .* or duration:",
+        ),
         ("{rule: straightline, items: [s_one]}", "two or more statements"),
         ("{rule: straightline, items: [s_one, secs]}", "'secs' is not a single or ordinal item"),
         ("{rule: straightline, items: [s_one, s_two], min_items: 5}", "from 2 to 2"),

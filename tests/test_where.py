@@ -46,8 +46,8 @@ def test_where_run_counts_match_the_full_runs_crosstab(cli) -> None:
     assert roles == surgery
     dept_full = {r[0]: r[1] for r in _table(full, "table1")["rows"][1:6]}
     assert sub["respondents"] == {
-        "received": 244,
-        "excluded": 4,
+        "received": 246,
+        "excluded": 6,
         "analysed": 240,
         "subset": {"where": 'dept == "Surgery"', "n": dept_full["Surgery"], "of": 240},
     }
@@ -71,8 +71,8 @@ def test_where_run_is_named_in_the_methods_and_the_respondents_line(cli) -> None
 
 
 def test_plan_where_on_a_test_equals_the_test_on_a_where_run(cli, tmp_path) -> None:
-    plain = "tests:\n  - {ttest: eng1, by: supervises}\n"
-    narrowed = "tests:\n  - {ttest: eng1, by: supervises, where: 'role == \"Nurse\"'}\n"
+    plain = "tests:\n  - {ttest: eng_1, by: supervises}\n"
+    narrowed = "tests:\n  - {ttest: eng_1, by: supervises, where: 'role == \"Nurse\"'}\n"
     csv = _copy(tmp_path, plain)
     on_run = _json(cli, csv, "--where", 'role == "Nurse"')["tests"][0]
     (tmp_path / "analysis.yaml").write_text(narrowed, encoding="utf-8")
@@ -91,7 +91,7 @@ def test_plan_where_on_a_table_and_a_scale(cli, tmp_path) -> None:
 tables:
   - {id: t, title: Roles, describe: [role], where: 'dept in ["Surgery", "Medicine"]'}
 scales:
-  - {id: eng, label: Engagement, items: [eng1, eng2, eng3], where: 'role != "Admin"'}
+  - {id: engage, label: Engagement, items: [eng_1, eng_2, eng_3], where: 'role != "Admin"'}
 """
     csv = _copy(tmp_path, plan)
     doc = _json(cli, csv)
@@ -116,7 +116,7 @@ scales:
 
 
 def test_bad_where_in_the_plan_names_the_file_and_line(cli, tmp_path) -> None:
-    csv = _copy(tmp_path, "tests:\n  - {ttest: eng1, by: supervises, where: 'role =='}\n")
+    csv = _copy(tmp_path, "tests:\n  - {ttest: eng_1, by: supervises, where: 'role =='}\n")
     run = cli("analyze", csv)
     assert run.code == 2
     assert run.err.startswith(f"error: {tmp_path / 'analysis.yaml'}:2: 'where:' cannot parse")

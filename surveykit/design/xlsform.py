@@ -95,6 +95,14 @@ def _rule(rule: ExcludeRule) -> dict[str, Any]:
             "keep": rule.keep,
             "reason": rule.reason,
         }
+    if rule.rule == "speeder" and rule.start is not None:
+        return {
+            "rule": rule.rule,
+            "start": rule.start,
+            "end": rule.end,
+            "min_seconds": rule.min_seconds,
+            "reason": rule.reason,
+        }
     if rule.rule == "speeder":
         return {
             "rule": rule.rule,
@@ -119,7 +127,7 @@ def _survey_row(item: Item, items: dict[str, Item]) -> list[Any]:
     elif item.type == "multi":
         kind = f"select_multiple {item.id}"
     else:
-        kind = {"number": "decimal", "text": "text"}[item.type]
+        kind = {"number": "decimal", "text": "text", "datetime": "dateTime"}[item.type]
     if item.other:
         kind += " or_other"
     constraint = message = None
@@ -200,7 +208,7 @@ def _relevant(node: ast.expr, items: dict[str, Item]) -> str:
         return "(" + joiner.join(_relevant(v, items) for v in node.values) + ")"
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
         return f"not({_relevant(node.operand, items)})"
-    if isinstance(node, ast.Call):  # missing(item)
+    if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "missing":
         return f"${{{node.args[0].id}}} = ''"  # type: ignore[attr-defined]
     if isinstance(node, ast.Compare):
         parts, left = [], node.left
@@ -242,7 +250,7 @@ def _comparison(left: ast.expr, op: ast.cmpop, right: ast.expr, items: dict[str,
 _SKIPPED_TYPES = {
     "note", "calculate", "start", "end", "today", "deviceid", "username", "phonenumber",
     "subscriberid", "simserial", "audit", "hidden", "acknowledge", "geopoint", "geotrace",
-    "geoshape", "date", "time", "datetime", "image", "audio", "video", "file", "barcode",
+    "geoshape", "time", "image", "audio", "video", "file", "barcode",
     "rank", "background-audio", "start-geopoint", "email", "xml-external", "csv-external",
 }  # fmt: skip
 _NUMBER_TYPES = {"integer", "decimal", "range"}
@@ -374,6 +382,8 @@ def import_xlsform(path: str | Path) -> str:
             item.update(_bounds(row.get("constraint"), notes, row.line, name))
         elif base == "text":
             item["type"] = "text"
+        elif base in ("datetime", "date"):
+            item["type"] = "datetime"
         else:
             notes.append(f"row {row.line} {name!r}: type {kind!r} is not known; not imported")
             continue

@@ -32,6 +32,7 @@ from surveykit.ingest.cells import (
 )
 from surveykit.ingest.columns import find_header, match_columns, near
 from surveykit.ingest.csvfile import Column, Locator, Table, display, norm, objects
+from surveykit.ingest.datetimes import parse_datetime
 from surveykit.ingest.issues import DataIssue, Problem, data_issues, raise_errors
 from surveykit.ingest.outliers import outlier_notes
 from surveykit.ingest.readers import read_responses_table
@@ -45,9 +46,10 @@ __all__ = ["DataIssue", "Exclusion", "Responses", "read_responses", "split_multi
 class Responses:
     """Parsed, analysable responses with an audit of what happened to every row.
 
-    ``data`` has one column per single, ordinal, number and text item, indexed by
-    respondent id: choice items as categoricals of their labels (``Others`` for
-    free text), numbers as floats, text as strings; NaN is missing or not
+    ``data`` has one column per single, ordinal, number, datetime and text item, indexed
+    by respondent id: choice items as categoricals of their labels (``Others`` for
+    free text), numbers as floats, date-times as datetime64 (NaT: missing), text as
+    strings; NaN is missing or not
     applicable (see ``applicable``). Select-all items live in ``multi`` as a
     boolean frame per item, one column per label.
 
@@ -206,6 +208,9 @@ def read_responses(
                     centred[item.id] = cells.centred
                 _add_user_missing(user_missing, item, raw, cells.user_missing, rows_index)
                 notes.extend(outlier_notes(raw, item, cells.per_unique, header, locate))
+            elif item.type == "datetime":
+                cells_d = parse_datetime(raw, item, header, locate)
+                data[item.id], bad = cells_d.values, cells_d.bad
             elif item.type == "text":
                 texts = [u.replace("\r\n", "\n") if u != "" else None for u in stripped]
                 data[item.id] = pd.Series(raw.take(objects(texts)), index=rows_index)

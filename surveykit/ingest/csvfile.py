@@ -380,14 +380,23 @@ def header_layout(first_rows: list[list[str]]) -> tuple[list[str], int]:
 
 def _is_monkey_subheader(first: list[str], second: list[str]) -> bool:
     """SurveyMonkey's second header row: blank under the metadata columns, ``Response`` or
-    ``Open-Ended Response`` (or an option) under questions."""
-    return (
+    ``Open-Ended Response`` (or an option) under questions.
+
+    A file of grids and option columns only has no ``Response``: there each column
+    whose header is blank (the question sits over its first column only) has a row
+    label or option under it, and so does the column it continues.
+    """
+    if not (
         len(second) == len(first)
         and bool(first)
         and first[0].strip() != ""
         and second[0].strip() == ""
-        and any(" ".join(c.split()).casefold() in _MONKEY_SUBHEADERS for c in second)
-    )
+    ):
+        return False
+    if any(" ".join(c.split()).casefold() in _MONKEY_SUBHEADERS for c in second):
+        return True
+    continued = [i for i, h in enumerate(first) if not h.strip()]
+    return bool(continued) and all(second[i].strip() and second[i - 1].strip() for i in continued)
 
 
 def read_table(path: Path, encoding: str | None, delimiter: str | None = None) -> Table:

@@ -192,6 +192,10 @@ def _rule_mask(
     if rule.rule == "where":
         assert rule.expr is not None
         return rule.expr.evaluate(values, chosen, multi)
+    if rule.rule == "speeder" and rule.start is not None:
+        taken = (parsed[rule.end] - parsed[rule.start]).dt.total_seconds()
+        with np.errstate(invalid="ignore"):  # missing: kept; end before start: under any limit
+            return pd.Series(taken.to_numpy(dtype=float) < rule.min_seconds, index=parsed.index)
     if rule.rule == "speeder":
         seconds = parsed[rule.duration].to_numpy(dtype=float)
         with np.errstate(invalid="ignore"):

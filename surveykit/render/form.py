@@ -23,6 +23,7 @@ INSTRUCTIONS = {
     "multi": "Select all that apply.",
     "number": "Write a number.",
     "text": "Write your answer.",
+    "datetime": "Write the date and time.",
 }
 _COMPARE = {
     ast.Gt: "more than",
@@ -233,7 +234,7 @@ def render_form_html(form: Form) -> str:
                 )
             parts.append('<ul class="choices">' + "".join(items) + "</ul>")
         else:
-            lines = 1 if q.kind == "number" else 3
+            lines = 1 if q.kind in ("number", "datetime") else 3
             parts.append('<div class="answer"></div>' * lines)
         parts.append("</section>")
     parts.append("</body></html>")
@@ -274,7 +275,7 @@ def render_form_docx(form: Form) -> bytes:
         if q.other:
             lines.append(f"{box}  Other: " + "_" * 30)
         if not q.choices:
-            lines = ["_" * 60] * (1 if q.kind == "number" else 3)
+            lines = ["_" * 60] * (1 if q.kind in ("number", "datetime") else 3)
         for i, line in enumerate(lines):
             p = doc.add_paragraph(line)
             p.paragraph_format.left_indent = Cm(0.6)

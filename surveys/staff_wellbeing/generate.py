@@ -19,7 +19,14 @@ Model (all on a standard-normal latent scale):
   post" blank;
 * 4 extra rows are meant to be excluded: 2 people who answered "No" to the
   consent question (the form then ends, so the rest is blank) and 2 repeated
-  submissions from an email address that already responded.
+  submissions from an email address that already responded;
+* 2 more rows, appended last and drawn from their own generator so every row
+  above is unchanged: a speeder (Start time to Completion time in under a
+  minute) and a straight-liner ("Agree" to all eleven statements, reverse-worded
+  ones included).
+
+The two batteries are Microsoft Forms Likert questions: one column per
+statement, headed ``Question [Statement]``.
 
 Usage::
 
@@ -37,7 +44,7 @@ from pathlib import Path
 import numpy as np
 
 SEED = 20240304
-N_RESPONDENTS = 240  # kept after exclusions; 244 rows are written
+N_RESPONDENTS = 240  # kept after exclusions; 246 rows are written
 
 LIKERT = ["Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree", "Strongly agree"]
 
@@ -267,6 +274,48 @@ def build(
     return out
 
 
+# --- issue 18: grid headers and two planted rows for the screening rules ----------------
+
+ENG_GRID_Q = "Thinking about your work, how much do you agree with each statement?"
+SAFE_GRID_Q = "Thinking about your team, how much do you agree with each statement?"
+
+
+def grid_header(header: list[str]) -> list[str]:
+    """Microsoft Forms' Likert columns: ``Question [Statement]`` for each statement."""
+    question = {text: ENG_GRID_Q for text, _ in ENGAGEMENT}
+    question.update({text: SAFE_GRID_Q for text, _ in SAFETY})
+    return [f"{question[h]} [{h}]" if h in question else h for h in header]
+
+
+def with_screened(rows: list[list[str]]) -> list[list[str]]:
+    """``rows`` and, after them, the speeder and the straight-liner."""
+    return rows + screened_rows(len(rows) + 1)
+
+
+def screened_rows(first_id: int) -> list[list[str]]:
+    """A speeder and a straight-liner, from their own generator (the other rows stay as
+    they are), arriving after everyone else."""
+    rng = np.random.default_rng(SEED + 18)
+    out = []
+    for k, (kind, took) in enumerate((("speeder", 35), ("straight", 240)), start=1):
+        row = respondent(rng)
+        if kind == "straight":
+            for text, _ in ENGAGEMENT + SAFETY:
+                row[text] = "Agree"
+        began = dt.datetime(2024, 3, 25, 19, 0, 0) + dt.timedelta(
+            hours=k, seconds=int(rng.integers(3600))
+        )
+        row |= {
+            "ID": str(first_id + k - 1),
+            "Email": f"screened{k}@example.org",
+            "Name": f"Participant S{k}",
+            "Start time": forms_time(began),
+            "Completion time": forms_time(began + dt.timedelta(seconds=took)),
+        }
+        out.append([row.get(h, "") for h in HEADER])
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -278,13 +327,14 @@ def main() -> None:
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     for name, rows in (
-        ("responses.csv", build(np.random.default_rng(SEED))),
+        # Issue 18: a speeder and a straight-liner appended to wave 1 (their own generator).
+        ("responses.csv", with_screened(build(np.random.default_rng(SEED)))),
         ("wave2.csv", build_wave2()),
     ):
         path = args.out / name
         with path.open("w", encoding="utf-8", newline="") as fh:
             writer = csv.writer(fh, lineterminator="\r\n")
-            writer.writerow(HEADER)
+            writer.writerow(grid_header(HEADER))
             writer.writerows(rows)
         print(f"wrote {len(rows)} rows to {path}")
 
@@ -292,7 +342,7 @@ def main() -> None:
 # --- the second wave (surveykit compare) ----------------------------------------------
 # A year later, from its own random generator, with two planted changes and nothing else:
 # flexible working was introduced (chosen less often as what would most improve working
-# life), and managers were trained to invite concerns (psafe2 is easier to agree with).
+# life), and managers were trained to invite concerns (safety_2 is easier to agree with).
 WAVE2_SEED = SEED + 13
 WAVE2_N = 230
 WAVE2_IMPROVE_P = [0.55, 0.20, 0.30, 0.33, 0.22, 0.45]  # "Flexible working hours": 0.38 → 0.20
