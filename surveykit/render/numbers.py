@@ -5,7 +5,19 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from surveykit.result import COEFFICIENT, COUNT, INTEGER, LABEL, P_VALUE, PERCENT, TEXT
+from surveykit.result import (
+    COEFFICIENT,
+    COUNT,
+    INTEGER,
+    LABEL,
+    P_VALUE,
+    PERCENT,
+    TEXT,
+    Correlation,
+)
+
+STARS = ((0.001, "***"), (0.01, "**"), (0.05, "*"))
+"""APA's significance stars: * p < .05, ** p < .01, *** p < .001."""
 
 
 def fmt_count(value: Any) -> str:
@@ -61,6 +73,12 @@ def fmt_cell(role: str, value: Any) -> str:
         return ""
     if isinstance(value, str):
         return value  # labels, and the marks of withheld cells
+    if isinstance(value, Correlation):
+        return fmt_correlation(value)
+    if isinstance(value, list | tuple):  # an interval: [lower, upper] in the column's format
+        if len(value) != 2 or any(v is None for v in value):
+            return ""
+        return f"[{fmt_cell(role, value[0])}, {fmt_cell(role, value[1])}]"
     if role in (COUNT, INTEGER):
         return fmt_count(value)
     if role == PERCENT:
@@ -72,3 +90,11 @@ def fmt_cell(role: str, value: Any) -> str:
     if role in (LABEL, TEXT):
         return str(value)
     return fmt_num(value)
+
+
+def fmt_correlation(cell: Correlation) -> str:
+    """r in APA style (two decimals, no leading zero) with its stars: ``.45**``."""
+    if cell.r is None:
+        return ""
+    stars = next((mark for limit, mark in STARS if cell.p is not None and cell.p < limit), "")
+    return fmt_stat(cell.r, 2, leading_zero=False) + stars
