@@ -369,3 +369,15 @@ def test_exactly_one_table_key(cli, make_survey) -> None:
     survey = make_survey(LIKERT_ROWS, questionnaire=LIKERT_Q, header=HEADER, plan=plan)
     run = cli("analyze", survey.csv)
     assert run.code == 2 and "needs exactly one of 'describe:', 'crosstab:'" in run.err
+
+
+def test_check_compares_correlation_cells_within_tolerance() -> None:
+    from surveykit.check import compare_documents
+
+    def doc(r: float) -> dict:
+        cell = {"r": r, "n": 46, "p": 0.01, "ci95": [0.1, 0.2]}
+        return {"tables": [{"id": "m", "columns": ["", "1"], "rows": [["2. b", cell]]}]}
+
+    assert compare_documents(doc(0.6140950071087), doc(0.6140950071087 * (1 + 1e-12))) == []
+    (diff,) = compare_documents(doc(0.61), doc(0.62))
+    assert str(diff).startswith("table 'm' row #1 (2. b) column '1'.r: 0.61 → 0.62")
