@@ -381,3 +381,34 @@ def test_check_compares_correlation_cells_within_tolerance() -> None:
     assert compare_documents(doc(0.6140950071087), doc(0.6140950071087 * (1 + 1e-12))) == []
     (diff,) = compare_documents(doc(0.61), doc(0.62))
     assert str(diff).startswith("table 'm' row #1 (2. b) column '1'.r: 0.61 → 0.62")
+
+
+def test_likert_scale_hint_followed_gives_the_matrix(cli, make_survey) -> None:
+    # The error says codes and labels must be equal and to use a choice set: doing so for
+    # an item written with other codes makes the matrix (and its codes are the set's).
+    items = """\
+        survey: {id: t, title: T}
+        items:
+          - {id: a, text: A, type: ordinal, choices: ["No", Maybe, "Yes"]}
+          - id: b
+            text: B
+            type: ordinal
+            choices: [{code: 0, label: "No"}, {code: 1, label: Maybe}, {code: 2, label: "Yes"}]
+        """
+    plan = "tables:\n  - {id: m, likert: {items: [a, b], top_box: 1}}\n"
+    rows = ["No,Yes", "Yes,Yes", "Maybe,No"]
+    run = cli("analyze", make_survey(rows, questionnaire=items, header="A,B", plan=plan).csv)
+    assert run.code == 2 and "use a choice set" in run.err
+    fixed = """\
+        survey: {id: t, title: T}
+        choice_sets:
+          three: ["No", Maybe, "Yes"]
+        items:
+          - {id: a, text: A, type: ordinal, choices: three}
+          - {id: b, text: B, type: ordinal, choices: three}
+        """
+    doc = _doc(cli, make_survey(rows, questionnaire=fixed, header="A,B", plan=plan))
+    a, b = _table(doc, "m")["rows"]
+    assert a[1:5] == [pytest.approx(100 / 3)] * 3 + [3]  # No, Maybe, Yes once each of 3
+    assert b[1:5] == [pytest.approx(100 / 3), 0.0, pytest.approx(200 / 3), 3]
+    assert b[5] == pytest.approx((1 + 3 + 3) / 3)  # codes 1, 2, 3 of the set
