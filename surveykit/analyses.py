@@ -94,6 +94,8 @@ def analyse(
                     from surveykit.coding.themes import plan_tables
 
                     tables.extend(plan_tables(responses, spec, coding, settings.adjust, plan.path))
+                if spec.likert or spec.reliability or spec.correlate:
+                    tables.extend(_item_tables(responses, spec, items))
                 else:
                     tables.append(_table(responses, spec, items, plan))
                 bar.advance()
@@ -149,6 +151,30 @@ def _table(
     return crosstab_table(
         responses, items[spec.rows], items[spec.columns], spec.id, spec.title, summarise
     )
+
+
+def _item_tables(responses: Responses, spec: TableSpec, items: dict[str, Item]) -> list[Table]:
+    """A Likert matrix, the reliability tables of scales, or a correlation matrix."""
+    if spec.likert:
+        from surveykit.likert import likert_table
+
+        chosen = [items[i] for i in spec.likert.items]
+        return [
+            likert_table(responses, chosen, spec.id, spec.title,
+                         top_box=spec.likert.top_box, sort=spec.likert.sort)
+        ]  # fmt: skip
+    if spec.reliability:
+        from surveykit.reliability_table import reliability_tables
+
+        return reliability_tables(responses, spec.reliability, items, spec.id, spec.title)
+    assert spec.correlate
+    from surveykit.correlation_table import correlation_table
+
+    chosen = [items[i] for i in spec.correlate.items]
+    return [
+        correlation_table(responses, chosen, spec.id, spec.title,
+                          method=spec.correlate.method, missing=spec.correlate.missing)
+    ]  # fmt: skip
 
 
 # --- where: subsets ----------------------------------------------------------

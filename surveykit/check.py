@@ -119,8 +119,10 @@ def _tables(old: list, new: list, diffs: list[Difference], rtol: float) -> None:
             for j, column in enumerate(columns):
                 va = ra[j] if j < len(ra) else _MISSING
                 vb = rb[j] if j < len(rb) else _MISSING
-                if not _equal(va, vb, rtol):
-                    name = column or "label"
+                name = column or "label"
+                if isinstance(va, dict) and isinstance(vb, dict):  # a correlation's r, n, p, CI
+                    _walk(va, vb, f"{where} row {label} column {name!r}", diffs, rtol)
+                elif not _equal(va, vb, rtol):
                     diffs.append(Difference(f"{where} row {label} column {name!r}", va, vb))
         for key in sorted((set(a) | set(b)) - {"id", "columns", "rows"}):
             _walk(a.get(key, _MISSING), b.get(key, _MISSING), f"{where} {key}", diffs, rtol)

@@ -6,7 +6,7 @@ to an item is checked against the questionnaire here, with the plan's line.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +15,9 @@ from surveykit.expressions import Expression
 from surveykit.questionnaire import OTHERS, Questionnaire
 from surveykit.yamlio import Mapping, load_yaml, reject_unknown_keys
 
+ITEM_TABLE_KEYS = ("likert", "reliability", "correlate")
+LIKERT_SORT = ("none", "agree")
+CORRELATION_METHODS = ("pearson", "spearman")
 TEST_KINDS = ("ttest", "anova", "chisq", "mannwhitney", "kruskal")
 ADJUST = ("none", "holm", "bonferroni", "fdr_bh")
 SCORES = ("mean", "sum")
@@ -24,8 +27,27 @@ MIN_ALPHA = 1e-6
 
 
 @dataclass(frozen=True)
+class LikertSpec:
+    """A Likert matrix: ordinal statements sharing one answer scale (docs/analysis.md)."""
+
+    items: tuple[str, ...]
+    top_box: int = 2
+    sort: str = "none"
+
+
+@dataclass(frozen=True)
+class CorrelateSpec:
+    """A correlation matrix of number, ordinal or scale scores."""
+
+    items: tuple[str, ...]
+    method: str = "pearson"
+    missing: str = "pairwise"
+
+
+@dataclass(frozen=True)
 class TableSpec:
-    """A planned table: ``describe`` items, or a ``crosstab``."""
+    """A planned table: ``describe`` items, a ``crosstab``, a ``likert`` matrix, the
+    ``reliability`` of scales or a ``correlate`` matrix."""
 
     id: str
     title: str
@@ -39,6 +61,9 @@ class TableSpec:
     by: str | None = None  # themes by the groups of this closed item
     quotes: int = 2  # exemplar answers per theme
     where: Expression | None = None  # only the respondents who meet it
+    likert: LikertSpec | None = None
+    reliability: tuple[ScaleSpec, ...] = ()
+    correlate: CorrelateSpec | None = None
 
 
 @dataclass(frozen=True)
@@ -130,7 +155,8 @@ def _build(doc: Any, questionnaire: Questionnaire, path: Path) -> Plan:
         if item.is_choice
     }
     tables = [
-        _table(raw, known, i, labels, questionnaire.grids)
+        _item_table(raw, known, i, questionnaire, scales)
+        or _table(raw, known, i, labels, questionnaire.grids)
         for i, raw in enumerate(_list(doc, "tables"), start=1)
     ]
     ids = [t.id for t in tables]
@@ -320,12 +346,16 @@ def _table(
 ) -> TableSpec:
     if "themes" in raw:
         return _themes_table(raw, known, index)
-    reject_unknown_keys(raw, {"id", "title", "describe", "crosstab", "where"}, "a table")
+    reject_unknown_keys(
+        raw, {"id", "title", "describe", "crosstab", "where", *ITEM_TABLE_KEYS}, "a table"
+    )
     table_id = _text(raw, "id") or f"table{index}"
     title = _text(raw, "title") or table_id
     if ("describe" in raw) == ("crosstab" in raw):
         raise SurveyError(
-            f"table {table_id!r} needs exactly one of 'describe:' or 'crosstab:'", line=raw.line
+            f"table {table_id!r} needs exactly one of 'describe:', 'crosstab:', "
+            f"{', '.join(f'{k!r}:' for k in ITEM_TABLE_KEYS)}",
+            line=raw.line,
         )
     if "describe" in raw:
         items = raw["describe"]
@@ -334,7 +364,7 @@ def _table(
             raise SurveyError(
                 f"table {table_id!r}: 'describe:' lists item ids", line=raw.line_of("describe")
             )
-        # A grid's id stands for its rows.
+        # A grid's id stands for its rows (alone, for the Likert matrix: _item_table).
         items = [row for i in items for row in (grids or {}).get(i, (i,))]
         return TableSpec(
             id=table_id, title=title, line=raw.line, where=_where(raw, known),
@@ -377,6 +407,183 @@ def _table(
         line=raw.line,
         where=_where(raw, known),
     )
+
+
+# --- likert, reliability and correlate tables (issue 12) ----------------------------------
+
+
+def _item_table(
+    raw: Mapping,
+    known: dict[str, str],
+    index: int,
+    questionnaire: Questionnaire,
+    scales: tuple[ScaleSpec, ...],
+) -> TableSpec | None:
+    """A ``likert``, ``reliability`` or ``correlate`` table, or ``describe: [grid]`` (a
+    Likert matrix of the grid's rows); None for the other tables (see :func:`_table`)."""
+    keys = [k for k in ITEM_TABLE_KEYS if k in raw]
+    grid = _described_grid(raw, questionnaire)
+    if not keys and grid is None:
+        return None
+    reject_unknown_keys(raw, {"id", "title", "describe", "crosstab", *ITEM_TABLE_KEYS}, "a table")
+    table_id = _text(raw, "id") or f"table{index}"
+    title = _text(raw, "title") or table_id
+    if len(keys) + ("describe" in raw) + ("crosstab" in raw) != 1:
+        raise SurveyError(
+            f"table {table_id!r} needs exactly one of 'describe:', 'crosstab:', "
+            f"{', '.join(f'{k!r}:' for k in ITEM_TABLE_KEYS)}",
+            line=raw.line,
+        )
+    spec = TableSpec(id=table_id, title=title, line=raw.line)
+    if grid is not None:
+        return replace(spec, likert=LikertSpec(grid, top_box=_top_box(None, grid, questionnaire)))
+    key = keys[0]
+    if key == "likert":
+        return replace(spec, likert=_likert(raw, table_id, questionnaire))
+    if key == "reliability":
+        return replace(spec, reliability=_reliability(raw, table_id, scales))
+    return replace(spec, correlate=_correlate(raw, table_id, known, questionnaire))
+
+
+def _described_grid(raw: Mapping, questionnaire: Questionnaire) -> tuple[str, ...] | None:
+    """The rows of the one ordinal grid that ``describe:`` names alone, else None."""
+    described = raw.get("describe")
+    if isinstance(described, list) and len(described) == 1:
+        described = described[0]
+    rows = questionnaire.grids.get(described) if isinstance(described, str) else None
+    if not rows or any(questionnaire.item(r).type != "ordinal" for r in rows):
+        return None
+    return rows
+
+
+def _item_list(
+    value: Any, table_id: str, key: str, line: int, questionnaire: Questionnaire
+) -> list:
+    value = [value] if isinstance(value, str) else value
+    if not isinstance(value, list) or not value:
+        raise SurveyError(f"table {table_id!r}: '{key}' lists item ids", line=line)
+    # A grid's id stands for its rows.
+    return [row for i in value for row in questionnaire.grids.get(i, (i,))]
+
+
+def _likert(raw: Mapping, table_id: str, questionnaire: Questionnaire) -> LikertSpec:
+    spec = raw["likert"]
+    line = raw.line_of("likert")
+    if isinstance(spec, list | str):
+        spec = Mapping({"items": spec})
+        spec.line = line
+    if not isinstance(spec, Mapping):
+        raise SurveyError(
+            f"table {table_id!r}: 'likert:' needs items, e.g. {{items: [q1, q2], top_box: 2}}",
+            line=line,
+        )
+    reject_unknown_keys(spec, {"items", "top_box", "sort"}, "likert")
+    line = spec.line_of("items") if "items" in spec else spec.line or line
+    known = {item.id: item.type for item in questionnaire.items}
+    items = _item_list(spec.get("items"), table_id, "items", line, questionnaire)
+    items = [_ref(i, known, line, types=("ordinal",)) for i in items]
+    first = questionnaire.item(items[0])
+    scale = [(c.code, c.label) for c in first.choices]
+    for other in items[1:]:
+        choices = [(c.code, c.label) for c in questionnaire.item(other).choices]
+        if choices != scale:
+            raise SurveyError(
+                f"table {table_id!r}: likert items share one answer scale, but {items[0]!r} "
+                f"has {', '.join(repr(label) for _, label in scale)} and {other!r} has "
+                f"{', '.join(repr(label) for _, label in choices)} (codes and labels must be "
+                "equal; use a choice set)",
+                line=line,
+            )
+    sort = spec.get("sort", "none")
+    if sort not in LIKERT_SORT:
+        raise SurveyError(
+            f"table {table_id!r}: likert sort must be none or agree, got {sort!r}",
+            line=spec.line_of("sort"),
+        )
+    top_box = _top_box(spec, tuple(items), questionnaire)
+    return LikertSpec(items=tuple(items), top_box=top_box, sort=sort)
+
+
+def _top_box(spec: Mapping | None, items: tuple[str, ...], questionnaire: Questionnaire) -> int:
+    """The number of highest answer categories counted in the top box (default 2)."""
+    k = len(questionnaire.item(items[0]).choices)
+    if spec is None or "top_box" not in spec:
+        return max(1, min(2, k - 1))
+    top_box = spec["top_box"]
+    if isinstance(top_box, bool) or not isinstance(top_box, int) or not 1 <= top_box < k:
+        raise SurveyError(
+            f"likert top_box is how many of the {k} answer categories, from the top, count as "
+            f"agreeing: a whole number from 1 to {k - 1}, got {top_box!r}",
+            line=spec.line_of("top_box"),
+        )
+    return top_box
+
+
+def _reliability(
+    raw: Mapping, table_id: str, scales: tuple[ScaleSpec, ...]
+) -> tuple[ScaleSpec, ...]:
+    value = raw["reliability"]
+    line = raw.line_of("reliability")
+    value = [value] if isinstance(value, str) else value
+    by_id = {s.id: s for s in scales}
+    if not isinstance(value, list) or not value:
+        raise SurveyError(
+            f"table {table_id!r}: 'reliability:' lists scale ids of the plan's 'scales:'",
+            line=line,
+        )
+    out = []
+    for name in value:
+        if name not in by_id:
+            import difflib
+
+            close = difflib.get_close_matches(str(name), list(by_id), n=3)
+            hint = f" (did you mean {', '.join(close)}?)" if close else ""
+            listed = ", ".join(by_id) or "none defined"
+            raise SurveyError(
+                f"table {table_id!r}: reliability names {name!r}, not a scale of the plan"
+                f"{hint}; scales: {listed}",
+                line=line,
+            )
+        out.append(by_id[name])
+    return tuple(out)
+
+
+def _correlate(
+    raw: Mapping, table_id: str, known: dict[str, str], questionnaire: Questionnaire
+) -> CorrelateSpec:
+    spec = raw["correlate"]
+    line = raw.line_of("correlate")
+    if isinstance(spec, list):
+        spec = Mapping({"items": spec})
+        spec.line = line
+    if not isinstance(spec, Mapping):
+        raise SurveyError(
+            f"table {table_id!r}: 'correlate:' needs items, e.g. {{items: [a, b, c], "
+            "method: pearson}",
+            line=line,
+        )
+    reject_unknown_keys(spec, {"items", "method", "missing"}, "correlate")
+    line = spec.line_of("items") if "items" in spec else spec.line or line
+    items = _item_list(spec.get("items"), table_id, "items", line, questionnaire)
+    items = [_ref(i, known, line, types=("number", "ordinal")) for i in items]
+    if len(items) < 2:
+        raise SurveyError(f"table {table_id!r}: correlate needs at least two items", line=line)
+    repeated = sorted({i for i in items if items.count(i) > 1})
+    if repeated:
+        raise SurveyError(f"table {table_id!r}: correlate names {repeated[0]!r} twice", line=line)
+    method = spec.get("method", "pearson")
+    if method not in CORRELATION_METHODS:
+        raise SurveyError(
+            f"table {table_id!r}: correlate method must be pearson or spearman, got {method!r}",
+            line=spec.line_of("method"),
+        )
+    missing = spec.get("missing", "pairwise")
+    if missing not in ("pairwise", "listwise"):
+        raise SurveyError(
+            f"table {table_id!r}: correlate missing must be pairwise or listwise, got {missing!r}",
+            line=spec.line_of("missing"),
+        )
+    return CorrelateSpec(items=tuple(items), method=method, missing=missing)
 
 
 def _scale(raw: Mapping, questionnaire: Questionnaire) -> ScaleSpec:

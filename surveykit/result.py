@@ -28,7 +28,10 @@ STATISTIC = "statistic"  # mean, SD, median, min, max of the group counted in ``
 COEFFICIENT = "coefficient"  # a statistic bounded by 1 (Cronbach's α), of the group in ``of``
 P_VALUE = "p"
 INTERVAL = "interval"  # [low, high] around the estimate in the column before it
-ROLES = (LABEL, TEXT, COUNT, INTEGER, PERCENT, STATISTIC, COEFFICIENT, P_VALUE, INTERVAL)
+CORRELATION = "correlation"  # a Correlation cell: r, printed with its significance stars
+ROLES = (
+    LABEL, TEXT, COUNT, INTEGER, PERCENT, STATISTIC, COEFFICIENT, P_VALUE, INTERVAL, CORRELATION,
+)  # fmt: skip
 
 
 class Column(str):
@@ -96,6 +99,24 @@ class Note:
 
     def __str__(self) -> str:
         return self.text.format_map(self.counts)
+
+
+@dataclass(frozen=True)
+class Correlation:
+    """One cell of a correlation matrix: r with its pair's n, p and 95% CI (None if undefined).
+
+    In JSON the cell is ``{"r", "n", "p", "ci95"}``; renderers print r with stars.
+    """
+
+    r: float | None
+    n: int
+    p: float | None
+    ci95: tuple[float, float] | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The cell in the JSON document."""
+        ci = list(self.ci95) if self.ci95 is not None else None
+        return {"r": self.r, "n": self.n, "p": self.p, "ci95": ci}
 
 
 def literal(text: str) -> str:
@@ -256,6 +277,8 @@ class Result:
 
 def _plain(value: Any) -> Any:
     """numpy scalars → Python; NaN/inf → None; containers recursively."""
+    if isinstance(value, Correlation):
+        value = value.to_dict()
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

@@ -41,11 +41,15 @@ from surveykit.coding.themes import after_suppression, count_equations
 from surveykit.errors import SurveyError
 from surveykit.quotes import QuoteBlock
 from surveykit.result import (
+    CORRELATION,
     COUNT,
+    PERCENT,
     ROW_DATA,
     ROW_HEADING,
     ROW_MISSING,
     ROW_TOTAL,
+    STATISTIC,
+    Correlation,
     Note,
     Result,
     Table,
@@ -398,6 +402,10 @@ def _crosstab_problem(table: Table) -> CountProblem:
 
 def _suppress_table(table: Table, marks: _Marks, analysed: int) -> tuple[Table, set[Any]]:
     """The table with its withheld cells marked, and the items whose counts were withheld."""
+    if table.kind == "likert":
+        return _suppress_likert(table, marks)
+    if table.kind == "correlation":
+        return _suppress_correlations(table, marks)
     min_cell, small = marks.min_cell, marks.small
     problem = protect(table_problem(table, analysed), min_cell)
     rows = [list(r) for r in table.rows]
@@ -416,6 +424,8 @@ def _suppress_table(table: Table, marks: _Marks, analysed: int) -> tuple[Table, 
         for i in copies.get(cell, [cell[0]]):
             rows[i][j] = small if primary else marks.symbol
             _hide_dependants(table, rows[i], j, primary, marks, extra)
+    if _hide_valid_shares(table, rows, problem.hidden, marks.symbol):
+        extra["shares"] = 1
     # Groups smaller than N counted in a part-count (a crosstab cell's "Summary n"):
     # the count and the group's statistics are withheld.
     for k, column in enumerate(table.columns):
@@ -433,6 +443,152 @@ def _suppress_table(table: Table, marks: _Marks, analysed: int) -> tuple[Table, 
         # Counts of codes, not of the items' answers: the items' own tables stand.
         return after_suppression(replace(table, rows=rows, notes=notes), marks.symbol), set()
     return replace(table, rows=rows, notes=notes), _items_of(table, problem, in_notes)
+
+
+def likert_problem(table: Table) -> CountProblem:
+    """The answer counts behind a Likert matrix's percentages, and what a reader knows.
+
+    A share of a shown n gives its count back (count = % × n / 100), so each category
+    share is a count cell, and each statement's counts add up to its n. A statement
+    whose n is below N is withheld whole (see :func:`_suppress_likert`); its top-box
+    share, mean and SD go with any withheld share (they are more equations over its
+    counts).
+    """
+    n_col = table.column(COUNT)
+    assert n_col is not None
+    shares = [j for j, c in enumerate(table.columns) if c.role == PERCENT and c.base == "row"]
+    problem = CountProblem({})
+    for i, row in enumerate(table.rows):
+        n = row[n_col]
+        if not _is_num(n) or n == 0:
+            continue
+        cells = []
+        for j in shares:
+            if _is_num(row[j]):
+                problem.values[(i, j)] = round(row[j] * n / 100)
+                cells.append((i, j))
+        problem.equations.append(Equation([(1, c) for c in cells], int(n)))
+    return problem
+
+
+def _suppress_likert(table: Table, marks: _Marks) -> tuple[Table, set[Any]]:
+    """A Likert matrix with the shares of fewer than N answers withheld, and what gives them back.
+
+    Percentages are never shown as ``< N``: a withheld share gets the mark. A statement
+    answered by fewer than N respondents shows ``< N`` for its n and the mark elsewhere.
+    The mean and SD of a statement with a withheld share are withheld too (with n they
+    are two more equations over its counts).
+    """
+    min_cell = marks.min_cell
+    n_col = table.column(COUNT)
+    assert n_col is not None
+    rows = [list(r) for r in table.rows]
+    small_rows = [i for i, r in enumerate(rows) if _is_num(r[n_col]) and r[n_col] < min_cell]
+    for i in small_rows:
+        rows[i] = [
+            rows[i][0],
+            *(marks.small if j == n_col else (marks.symbol if rows[i][j] is not None else None)
+              for j in range(1, len(rows[i]))),
+        ]  # fmt: skip
+    problem = protect(likert_problem(replace(table, rows=rows)), min_cell)
+    touched = set(small_rows)
+    for i, j in problem.hidden:
+        rows[i][j] = marks.symbol
+        touched.add(i)
+    for i in touched:
+        for j, column in enumerate(table.columns):
+            derived = column.role == STATISTIC or column.base == "top_box"
+            if derived and _is_num(rows[i][j]):
+                rows[i][j] = marks.symbol
+    if not touched:
+        return table, set()
+    parts = []
+    if small_rows:
+        parts.append(
+            f"statements answered by fewer than {min_cell} show n as \u201c< {min_cell}\u201d"
+        )
+    parts.append(
+        f"\u201c{marks.symbol}\u201d marks withheld numbers: percentages of fewer than "
+        f"{min_cell} answers"
+        + (f", {len(problem.secondary)} further percentage(s) so that those cannot be worked "
+           "out from n and the other shares" if problem.secondary else "")
+        + ", and the top-box share, mean and SD of those statements"
+    )  # fmt: skip
+    text = "Small-cell suppression: " + "; ".join(parts) + "."
+    if problem.unprotected:
+        text += f" {len(problem.unprotected)} hidden share(s) could still be derived from n."
+    notes = [*table.notes, Note(literal(text))]
+    hidden_items = {table.items[i] for i in touched}
+    return replace(table, rows=rows, notes=notes), hidden_items
+
+
+def _suppress_correlations(table: Table, marks: _Marks) -> tuple[Table, set[Any]]:
+    """A correlation matrix with r withheld for pairs of fewer than N respondents.
+
+    The pairwise n range in the note is a count like any other (below N: ``< N``).
+    """
+    rows = [list(r) for r in table.rows]
+    withheld = 0
+    for row in rows:
+        for j, column in enumerate(table.columns):
+            cell = row[j]
+            small = isinstance(cell, Correlation) and cell.n < marks.min_cell
+            if column.role == CORRELATION and small:
+                row[j] = marks.symbol
+                withheld += 1
+    notes = list(table.notes)
+    for i, note in enumerate(notes):
+        if isinstance(note, Note):
+            for name, value in note.counts.items():
+                if _is_num(value) and value < marks.min_cell:
+                    notes[i] = _mark_note(notes[i], name, marks.small)
+    if not withheld and notes == list(table.notes):
+        return table, set()
+    notes.append(
+        Note(
+            literal(
+                f"Small-cell suppression: \u201c{marks.symbol}\u201d marks r of pairs answered "
+                f"by fewer than {marks.min_cell} respondents; counts below {marks.min_cell} are "
+                f"shown as \u201c< {marks.min_cell}\u201d."
+            )
+        )
+    )
+    return replace(table, rows=rows, notes=notes), set()
+
+
+def _hide_valid_shares(table: Table, rows: list[list[Any]], hidden: set[Cell], mark: str) -> bool:
+    """Withhold the Valid % and Cumulative % that would give hidden counts back.
+
+    Per item: when a missing row's count is hidden, every Valid % and Cumulative % of
+    the item (their base, the valid answers, is analysed minus the missing rows); and
+    the running Cumulative % from the first to the last hidden answer (two of them
+    differ by the answers between). A hidden row's own shares go with its count.
+    """
+    shares = [j for j, c in enumerate(table.columns) if c.base in ("valid", "cumulative")]
+    if not shares:
+        return False
+    kinds = table.row_kinds or [ROW_DATA] * len(table.rows)
+    if table.kind == "block":
+        segments = [r for _label, r in _segments(table, kinds)]
+    else:
+        segments = [list(range(len(rows)))]
+    hidden_rows = {r for r, _ in hidden if r >= 0}
+    changed = False
+    for segment in segments:
+        lost = [r for r in segment if r in hidden_rows]
+        if not lost:
+            continue
+        if any(kinds[r] == ROW_MISSING for r in lost):
+            span, columns = segment, shares
+        else:
+            span = [r for r in segment if lost[0] <= r <= lost[-1]]
+            columns = [j for j in shares if table.columns[j].base == "cumulative"]
+        for r in span:
+            for j in columns:
+                if _is_num(rows[r][j]):
+                    rows[r][j] = mark
+                    changed = True
+    return changed
 
 
 def _mark_note(note: str | Note, name: str, mark: str) -> Note:
@@ -516,6 +672,8 @@ def _note(problem: CountProblem, marks: _Marks, extra: dict[str, int]) -> Note:
         hidden.append("percentages of withheld counts")
     if extra.get("ci"):
         hidden.append("confidence intervals of withheld counts")
+    if extra.get("shares"):
+        hidden.append("Valid % and Cumulative % that would give withheld counts back")
     if extra.get("stats"):
         hidden.append(f"statistics of groups smaller than {n}")
     if problem.secondary:

@@ -37,6 +37,10 @@ MULTI_NOTE = "Percent of respondents (n = {base}); respondents could choose more
 STUB = Column("", LABEL)
 N = Column("n", COUNT)
 PCT = Column("%", PERCENT, of="n", base="table")
+# SPSS's Valid Percent (of the respondents who gave a valid answer: blank, not applicable
+# and user-missing answers left out) and Cumulative Percent (running, over valid answers).
+VALID_PCT = Column("Valid %", PERCENT, of="n", base="valid")
+CUM_PCT = Column("Cumulative %", PERCENT, of="n", base="cumulative")
 # Statistics of the respondents counted in the row's n.
 NUMERIC_COLUMNS = [
     N,
@@ -156,6 +160,33 @@ def item_rows(responses: Responses, item: Item) -> tuple[list[list], list[str], 
     return rows, kinds, notes, base
 
 
+def shares_columns(item: Item, kinds: list[str]) -> tuple[bool, bool]:
+    """Whether ``item``'s table shows Valid % and Cumulative %.
+
+    Valid % when some respondents gave no valid answer (a missing, not-applicable or
+    user-missing row) or the item declares ``missing:`` values; Cumulative % for
+    ordinal items, whose answers have an order to accumulate over.
+    """
+    if item.type not in ("single", "ordinal"):
+        return False, False
+    valid = bool(item.missing) or ROW_MISSING in kinds
+    return valid, item.type == "ordinal"
+
+
+def valid_shares(rows: list[list], kinds: list[str]) -> list[tuple[float | None, float | None]]:
+    """Each row's Valid % and Cumulative % (None on missing rows), as SPSS prints them."""
+    valid = sum(int(r[1]) for r, k in zip(rows, kinds, strict=True) if k == ROW_DATA)
+    out: list[tuple[float | None, float | None]] = []
+    running = 0
+    for row, kind in zip(rows, kinds, strict=True):
+        if kind != ROW_DATA:
+            out.append((None, None))
+            continue
+        running += int(row[1])
+        out.append((_pct(int(row[1]), valid), _pct(running, valid)))
+    return out
+
+
 def _label_counts(values: pd.Series) -> dict:
     """Count of each label (a bincount of category codes for categoricals)."""
     if isinstance(values.dtype, pd.CategoricalDtype):
@@ -200,8 +231,18 @@ def item_table(
         return datetime_table(responses, item, table_id, title)
     rows, kinds, notes, base = item_rows(responses, item)
     kind = {"multi": "multi", "text": "text"}.get(item.type, "frequency")
+    columns = [STUB, N, PCT]
+    show_valid, show_cumulative = shares_columns(item, kinds)
+    if show_valid or show_cumulative:
+        shares = valid_shares(rows, kinds)
+        columns += [VALID_PCT] if show_valid else []
+        columns += [CUM_PCT] if show_cumulative else []
+        rows = [
+            [*row, *([v] if show_valid else []), *([c] if show_cumulative else [])]
+            for row, (v, c) in zip(rows, shares, strict=True)
+        ]
     return Table(
-        id=table_id, title=title, columns=[STUB, N, PCT], rows=rows, kind=kind,
+        id=table_id, title=title, columns=columns, rows=rows, kind=kind,
         row_kinds=kinds, items=[item.id], notes=notes, percent_base=base,
     )  # fmt: skip
 
@@ -251,28 +292,49 @@ def _iso(value: np.datetime64 | None) -> str | None:
 def block_table(responses: Responses, items: Sequence[Item], table_id: str, title: str) -> Table:
     """Several items stacked under their headings, as in a paper's Table 1.
 
-    Categorical rows fill n and %; a number item fills n, mean, SD, median, min
-    and max on one row (those columns appear only when the block has one).
+    Categorical rows fill n and %, and Valid % and Cumulative % when an item of the
+    block needs them (see :func:`shares_columns`); a number item fills n, mean, SD,
+    median, min and max on one row (those columns appear only when the block has one).
     """
-    has_numbers = any(item.type == "number" for item in items)
-    width = 3 + (len(NUMERIC_COLUMNS) - 1 if has_numbers else 0)
-    columns = [STUB, N, PCT, *(NUMERIC_COLUMNS[1:] if has_numbers else [])]
+    parts = []
+    for item in items:
+        if item.type == "number":
+            parts.append((item, None))
+            continue
+        item_rows_, item_kinds, item_notes, _base = item_rows(responses, item)
+        parts.append((item, (item_rows_, item_kinds, item_notes)))
+    wanted = [shares_columns(item, part[1]) for item, part in parts if part is not None]
+    show_valid = any(v for v, _ in wanted)
+    show_cumulative = any(c for _, c in wanted)
+    has_numbers = any(part is None for _, part in parts)
+    shares_cols = [*([VALID_PCT] if show_valid else []), *([CUM_PCT] if show_cumulative else [])]
+    columns = [STUB, N, PCT, *shares_cols, *(NUMERIC_COLUMNS[1:] if has_numbers else [])]
+    width = len(columns)
     rows: list[list] = []
     kinds: list[str] = []
     notes: list[str | Note] = []
-    for item in items:
+    for item, part in parts:
         rows.append([item.label] + [None] * (width - 1))
         kinds.append(ROW_HEADING)
-        if item.type == "number":
+        if part is None:
             n, *stats = numeric_summary(*responses.numbers(item.id))
-            rows.append(["", n, None, *stats])
+            rows.append(["", n, None, *([None] * len(shares_cols)), *stats])
             kinds.append(ROW_DATA)
             for label, count in _status_rows(responses, item, responses.data[item.id].notna()):
                 rows.append([label, count, _pct(count, responses.analysed)] + [None] * (width - 3))
                 kinds.append(ROW_MISSING)
             continue
-        item_rows_, item_kinds, item_notes, _base = item_rows(responses, item)
-        rows.extend(r + [None] * (width - 3) for r in item_rows_)
+        item_rows_, item_kinds, item_notes = part
+        # Every single/ordinal item of the block fills Valid % when the column is shown
+        # (equal to % when nothing is missing); only ordinal items accumulate.
+        shares = valid_shares(item_rows_, item_kinds)
+        for row, (valid, cumulative) in zip(item_rows_, shares, strict=True):
+            extra = []
+            if show_valid:
+                extra.append(valid if item.type in ("single", "ordinal") else None)
+            if show_cumulative:
+                extra.append(cumulative if item.type == "ordinal" else None)
+            rows.append([*row, *extra] + [None] * (width - 3 - len(extra)))
         kinds.extend(item_kinds)
         notes.extend(
             Note(f"{literal(item.label)}: {n.text}", n.counts, item=n.item) for n in item_notes

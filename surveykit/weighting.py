@@ -345,7 +345,10 @@ _LEFT_OUT = ("SD", "Median")  # unweighted, they would describe the sample, not 
 
 
 def _rebuild(table: Table, pct: dict[int, list], mean: dict[int, list]) -> Table:
-    """Replace the % of n by weighted % and CI, the mean by weighted mean and CI; drop SD, median."""
+    """Replace the % of n by weighted % and CI, the mean by weighted mean and CI.
+
+    SD, median and the unweighted Valid % and Cumulative % are dropped.
+    """
     columns: list[Column] = []
     take: list[int | tuple[dict[int, list], int]] = []
     for j, c in enumerate(table.columns):
@@ -356,6 +359,10 @@ def _rebuild(table: Table, pct: dict[int, list], mean: dict[int, list]) -> Table
             columns += [WEIGHTED_MEAN, MEAN_CI]
             take += [(mean, 0), (mean, 1)]
         elif c.role == STATISTIC and str(c) in _LEFT_OUT:
+            continue
+        elif c.role == PERCENT and c.base in ("valid", "cumulative"):
+            # The weighted % is already of those who answered; an unweighted Valid % or
+            # Cumulative % beside it would state a second, different share of the same answer.
             continue
         else:
             columns.append(c)

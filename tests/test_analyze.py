@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from tests.test_ingest import ROWS
 
 ROWS6 = [
@@ -52,13 +54,17 @@ def test_single_item_percent_of_analysed(cli, make_survey) -> None:
 
 def test_show_if_gives_not_applicable_row(cli, make_survey) -> None:
     t = table(doc(cli, make_survey(ROWS6)), "number_of_pss")
-    assert t["rows"][-1] == ["Not applicable", 2, 40.0]
+    # Not asked of 2 of 5: Valid % is of the 3 who were asked and answered (SPSS's Valid
+    # Percent), blank on the missing row.
+    assert t["columns"] == ["", "n", "%", "Valid %"]
+    assert t["rows"][-1] == ["Not applicable", 2, 40.0, None]
     assert t["row_kinds"][-1] == "missing"
     assert [r[:2] for r in t["rows"][:3]] == [
         ["1–3 PSS", 1],
         ["4–6 PSS", 1],
         ["Unsure of exact number", 1],
     ]
+    assert t["rows"][0][2:] == [20.0, pytest.approx(100 / 3)]
 
 
 def test_multi_counts_cases_sorted_others_last(cli, make_survey) -> None:

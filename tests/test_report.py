@@ -44,10 +44,13 @@ def test_tables_numbered_in_plan_order_then_tests(report) -> None:
 def test_figures_multi_likert_and_anova(report) -> None:
     kinds = {t.id: len(t.figures) for t in report.tables}
     assert kinds["table4"] == 1  # select-all → bar chart
-    assert kinds["table2"] == 1 and kinds["table3"] == 1  # Likert batteries → diverging bars
+    # The Likert matrix of both batteries → diverging bars, drawn there and not again under
+    # the batteries' blocks (table2, table3).
+    assert kinds["likert"] == 1
+    assert kinds["table2"] == 0 and kinds["table3"] == 0
     assert kinds["table1"] == 0 and kinds["table5"] == 0
     assert len(report.test_figures) == 1  # one ANOVA
-    assert [f.number for f in report.figures] == list(range(1, 5))
+    assert [f.number for f in report.figures] == list(range(1, 4))
     assert all(f.png.startswith(b"\x89PNG") for f in report.figures)
 
 
@@ -87,7 +90,7 @@ def test_markdown_file_writes_figures_beside_it(tmp_path: Path) -> None:
     assert write_report(_quoted(), "md", out, generated=DAY) is None
     text = out.read_text(encoding="utf-8")
     links = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", text)
-    assert links == [f"report_figures/fig{i}.png" for i in range(1, 5)]
+    assert links == [f"report_figures/fig{i}.png" for i in range(1, 4)]
     assert all((tmp_path / link).read_bytes().startswith(b"\x89PNG") for link in links)
     assert "## Appendix: open-ended answers" in text and "\u2014R" in text
     assert not list(tmp_path.glob(".*tmp"))  # no temp files left behind
@@ -98,7 +101,7 @@ def test_html_is_self_contained(tmp_path: Path) -> None:
     write_report(_quoted(), "html", out, generated=DAY)
     text = out.read_text(encoding="utf-8")
     assert text.count("<table") == len(build_report(staff_result(), figures=False).all_tables)
-    assert text.count('src="data:image/png;base64,') == 4
+    assert text.count('src="data:image/png;base64,') == 3
     assert not re.search(r"(src|href)=\"(https?:)?//", text)
     assert "<script" not in text
     assert "Generated 14 March 2025" in text
@@ -174,7 +177,7 @@ def test_docx_has_a_word_table_per_table_and_the_figures(tmp_path: Path) -> None
     doc = docx.Document(str(out))
     expected = build_report(staff_result(), figures=False)
     assert len(doc.tables) == len(expected.all_tables)
-    assert len(doc.inline_shapes) == 4
+    assert len(doc.inline_shapes) == 3
     first = doc.tables[0]
     assert first.cell(0, 1).text == "n" and first.cell(2, 0).text == "Emergency"
     assert len(doc.tables[0].rows) == len(staff_result().tables[0].rows) + 1

@@ -655,6 +655,13 @@ def _assert_tests_and_quotes_disclose_nothing(shown: Result, min_cell: int) -> N
             withheld_items |= {i for n in noted for i, lab in zip(t["items"], [
                 r[0] for r, k in zip(t["rows"], t["row_kinds"], strict=True) if k == ROW_HEADING
             ], strict=True) if n.startswith(f"{lab}:")}  # fmt: skip
+        elif t["kind"] == "likert":
+            # One statement per row: a withheld share is that statement's.
+            withheld_items |= {t["items"][i] for i in hidden_rows}
+        elif t["kind"] == "correlation":
+            # r of a small pair is withheld with its n; no count of either item is.
+            assert all(isinstance(v, dict) or v in (None, "—", *marks) for r in t["rows"]
+                       for v in r[1:])  # fmt: skip
         elif t["kind"] in ("crosstab", "contingency") and (hidden_rows or noted):
             # Margins of a crossed table are public: its crossing is withheld, and an item's
             # own counts only when a Total cell is.

@@ -196,6 +196,8 @@ def build_report(result: Result, *, generated: date | None = None, figures: bool
     counter = _Numbers()
     tables: list[ReportTable] = []
     home = _home_tables(result)
+    # A battery shown as a Likert matrix gets its chart there, not again under its block.
+    in_matrix = {i for t in result.tables if t.kind == "likert" for i in t.items}
     # The theme tables (coded open-ended answers) are their own section, after the results.
     ordered = [t for t in result.tables if t.kind not in THEME_KINDS]
     ordered += [t for t in result.tables if t.kind in THEME_KINDS]
@@ -206,7 +208,7 @@ def build_report(result: Result, *, generated: date | None = None, figures: bool
         figs: list[Figure] = []
         figure_notes: list[str] = []
         if figures:
-            figs, figure_notes = _table_figures(table, counter)
+            figs, figure_notes = _table_figures(table, counter, in_matrix)
         tables.append(
             ReportTable(
                 number=counter.table(),
@@ -325,7 +327,9 @@ def _shown_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def _table_figures(table: Table, counter: _Numbers) -> tuple[list[Figure], list[str]]:
+def _table_figures(
+    table: Table, counter: _Numbers, in_matrix: set[str] | frozenset[str] = frozenset()
+) -> tuple[list[Figure], list[str]]:
     """The table's figures, and notes for the table when a figure cannot be drawn.
 
     Categories with withheld numbers are left out of a figure (a bar cannot be
@@ -365,7 +369,9 @@ def _table_figures(table: Table, counter: _Numbers) -> tuple[list[Figure], list[
         if png is not None:
             out.append(Figure(counter.figure(), f"Theme map: {table.title}", png,
                               alt=f"Tree of themes and codes with their counts: {table.title}"))  # fmt: skip
-    elif table.kind == "block" and figs.likert_segments(table):
+    elif (
+        table.kind == "likert" or (table.kind == "block" and not in_matrix & set(table.items))
+    ) and figs.likert_segments(table):
         segments = figs.likert_segments(table)
         gone = [
             label for label, _choices, counts in segments if not all(map(_shown_number, counts))

@@ -115,12 +115,17 @@ def _multi_bars(
 
 
 def likert_segments(table: Table) -> list[tuple[str, list[str], list[Any]]]:
-    """The (item label, choice labels, counts) of a Likert battery block table, else [].
+    """The (item label, choice labels, counts) of a Likert battery table, else [].
 
     A block qualifies when at least two of its categorical items share the same
     four or more choice labels; number items in the block (e.g. the scale score)
-    are left out of the chart.
+    are left out of the chart. A Likert matrix (kind ``likert``) gives each
+    statement's percentages of valid answers in place of counts.
     """
+    if table.kind == "likert":
+        shares = [j for j, c in enumerate(table.columns) if getattr(c, "base", None) == "row"]
+        choices = [str(table.columns[j]) for j in shares]
+        return [(str(row[0]), choices, [row[j] for j in shares]) for row in table.rows]
     if table.kind != "block" or "n" not in table.columns:
         return []
     n_col = table.columns.index("n")

@@ -15,7 +15,11 @@ from surveykit.result import (
     PERCENT,
     STATISTIC,
     TEXT,
+    Correlation,
 )
+
+STARS = ((0.001, "***"), (0.01, "**"), (0.05, "*"))
+"""APA's significance stars: * p < .05, ** p < .01, *** p < .001."""
 
 
 def fmt_count(value: Any) -> str:
@@ -75,9 +79,14 @@ def fmt_cell(role: str, value: Any, like: str = STATISTIC) -> str:
         return ""
     if isinstance(value, str):
         return value  # labels, and the marks of withheld cells
-    if role == INTERVAL:
-        low, high = value
-        return f"[{fmt_cell(like, low)}, {fmt_cell(like, high)}]"
+    if isinstance(value, Correlation):
+        return fmt_correlation(value)
+    if role == INTERVAL or isinstance(value, list | tuple):
+        # [lower, upper]: an interval column's ends are formatted as the estimate before it.
+        if not isinstance(value, list | tuple) or len(value) != 2 or None in value:
+            return ""
+        inner = like if role == INTERVAL else role
+        return f"[{fmt_cell(inner, value[0])}, {fmt_cell(inner, value[1])}]"
     if role in (COUNT, INTEGER):
         return fmt_count(value)
     if role == PERCENT:
@@ -89,3 +98,11 @@ def fmt_cell(role: str, value: Any, like: str = STATISTIC) -> str:
     if role in (LABEL, TEXT):
         return str(value)
     return fmt_num(value)
+
+
+def fmt_correlation(cell: Correlation) -> str:
+    """r in APA style (two decimals, no leading zero) with its stars: ``.45**``."""
+    if cell.r is None:
+        return ""
+    stars = next((mark for limit, mark in STARS if cell.p is not None and cell.p < limit), "")
+    return fmt_stat(cell.r, 2, leading_zero=False) + stars

@@ -70,7 +70,8 @@ def _new_table(
 
     Number columns keep the width of their widest cell (their headers wrap over
     lines); label columns get the rest, each at least its longest word (at most
-    10 characters: longer words fold), the widest narrowed first.
+    10 characters: longer words fold), the widest narrowed first. A number column is as
+    wide as its widest cell or its header's longest word (at most 10 characters).
     """
     fixed: list[int] = []
     natural: list[int] = []
@@ -84,7 +85,7 @@ def _new_table(
             fixed.append(0)
         else:
             widest = max((len(row[j]) for row in rows), default=1)
-            fixed.append(max(widest, min(longest_word, 7)))
+            fixed.append(max(widest, min(longest_word, _LABEL_MIN)))
             natural.append(fixed[-1])
             least.append(fixed[-1])
     # Each column has its padding (one space each side, or one after it when tight) and
