@@ -94,7 +94,7 @@ def analyse(
                     from surveykit.coding.themes import plan_tables
 
                     tables.extend(plan_tables(responses, spec, coding, settings.adjust, plan.path))
-                if spec.likert or spec.reliability or spec.correlate:
+                elif spec.likert or spec.reliability or spec.correlate:
                     tables.extend(_item_tables(responses, spec, items))
                 else:
                     tables.append(_table(responses, spec, items, plan))
