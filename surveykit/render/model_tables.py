@@ -90,21 +90,23 @@ def fit_lines(d: dict[str, Any]) -> list[str]:
     """The model's n, fit and overall test, one statement a line."""
     fit = d.get("fit") or {}
     dropped = d.get("n_dropped") or 0
-    lines = [f"n = {d['n']} (listwise; {dropped} respondent(s) with a missing value left out)"]
+    lines = [f"n = {d['n']} (listwise; {dropped} respondent(s) with a missing value left out)."]
     if d.get("model") == "linear":
         lines.append(
             f"R² = {fmt_num(fit.get('r2'), 3)}, adjusted R² = {fmt_num(fit.get('adj_r2'), 3)}, "
             f"F({fmt_num(fit.get('df1'), 0)}, {fmt_num(fit.get('df2'), 0)}) = "
-            f"{fmt_num(fit.get('F'), 2)}, {_p_is(fit.get('p'))}, AIC = {fmt_num(fit.get('aic'), 2)}"
+            f"{fmt_num(fit.get('F'), 2)}, {_p_is(fit.get('p'))}, AIC = {fmt_num(fit.get('aic'), 2)}."
         )
     else:
         if d.get("model") == "logistic":
             events = next((o["n"] for o in d.get("outcome") or []), None)
-            lines.append(f"Event: {d.get('event')} ({events} of {d['n']}); odds of the event")
+            lines.append(
+                f"Event: {d.get('event')} ({events} of {d['n']}); odds ratios are of the event."
+            )
         lines.append(
             f"McFadden R² = {fmt_num(fit.get('pseudo_r2'), 3)}, likelihood-ratio "
             f"χ²({fmt_num(fit.get('llr_df'), 0)}) = {fmt_num(fit.get('llr'), 2)}, "
-            f"{_p_is(fit.get('llr_p'))}, AIC = {fmt_num(fit.get('aic'), 2)}"
+            f"{_p_is(fit.get('llr_p'))}, AIC = {fmt_num(fit.get('aic'), 2)}."
         )
     return lines
 
@@ -113,13 +115,15 @@ def coding_notes(d: dict[str, Any]) -> list[str]:
     """How predictors were coded (reference levels), ordinal thresholds, and the model's notes."""
     notes = []
     reference = d.get("reference") or {}
+    labels = {t["term"]: t.get("label") or t["term"] for t in d.get("terms") or []}
     if reference:
         notes.append(
             "Reference levels: "
-            + "; ".join(f"{item} = {level}" for item, level in reference.items())
-            + ". Each other level is a 0/1 term against its reference; a select-all option is "
-            "1 when chosen."
+            + "; ".join(f"{labels.get(item, item)} = {level}" for item, level in reference.items())
+            + " (each other level is a 0/1 term against its reference)."
         )
+    if any("reference" not in c for c in d.get("codings") or []):
+        notes.append("A select-all option is a 0/1 term: 1 when chosen.")
     if d.get("model") == "ordinal" and d.get("thresholds"):
         notes.append(
             "Proportional odds (as R's MASS::polr): an odds ratio above 1 means higher answers "
