@@ -585,6 +585,14 @@ def _suppress_model(test: TestReport, marks: _Marks, hidden_items: set[Any]) -> 
         return replace(_withhold(test, reason), stats={"suppressed": True, **kept})
     variables = [test.dv, *(stats.get("on") or [test.by])]
     disclosed = [v for v in variables if v in hidden_items]
+    # A crossing of two of its variables withheld in a crosstab: the model's dummies,
+    # n and fit pin down that crossing's cells too.
+    disclosed += [
+        f"{a} × {b}"
+        for i, a in enumerate(variables)
+        for b in variables[i + 1 :]
+        if frozenset({a, b}) in hidden_items
+    ]
     if disclosed:
         reason = (
             f"cells of {', '.join(disclosed)} are withheld in a table, and this test's "

@@ -70,7 +70,7 @@ def test_numbers_formatted_like_the_terminal(report) -> None:
 
 def test_each_test_reported_under_one_table(report) -> None:
     sentences = [s for t in report.tables for s in t.tests]
-    assert len(sentences) == len(set(sentences)) == 5
+    assert len(sentences) == len(set(sentences)) == 7  # 5 group tests, 2 paired tests
 
 
 def test_markdown_stdout_omits_figures() -> None:
@@ -344,6 +344,6 @@ def test_adjust_none_says_nothing_of_adjustment() -> None:
     staff = build_report(staff_result(), figures=False)
     note = next(t for t in staff.test_tables if t.id == "tests").notes[0]
     assert note == (
-        "p values in APA style; p values adjusted for 5 tests with Holm's step-down method "
+        "p values in APA style; p values adjusted for 7 tests with Holm's step-down method "
         "are shown in parentheses."
     )
