@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from surveykit.errors import StatisticsError
+from surveykit.expressions import Expression
 from surveykit.ingest import Responses
 from surveykit.plan import Plan, ScaleSpec, TableSpec, TestSpec
 from surveykit.plan_models import PairedSpec, RegressionSpec
@@ -64,11 +65,11 @@ def analyse(
     big = responses.analysed >= 100_000
     with progress.task("Analysing", steps, big=big) as bar:
         if plan.scales:
-            responses, scale_table = _add_scales(responses, plan.scales, items)
+            responses, scale_table = _add_scales(responses, plan.scales, items, plan)
             bar.advance(len(plan.scales))
         if plan.tables:
             for spec in plan.tables:
-                tables.append(_table(responses, spec, items))
+                tables.append(_table(responses, spec, items, plan))
                 bar.advance()
         else:
             for item in reported:
@@ -103,7 +104,16 @@ def analyse(
     )
 
 
-def _table(responses: Responses, spec: TableSpec, items: dict[str, Item]) -> Table:
+def _table(
+    responses: Responses, spec: TableSpec, items: dict[str, Item], plan: Plan | None = None
+) -> Table:
+    if spec.where is not None:
+        sub = _subset(responses, spec.where, plan, spec.line)
+        table = _table(sub, replace(spec, where=None), items)
+        source = spec.where.source
+        return replace(
+            table, title=f"{table.title}, where {source}", where=source, respondents=sub.analysed
+        )
     if spec.describe:
         chosen = [items[i] for i in spec.describe]
         if len(chosen) == 1:
@@ -118,11 +128,38 @@ def _table(responses: Responses, spec: TableSpec, items: dict[str, Item]) -> Tab
     )
 
 
+# --- where: subsets ----------------------------------------------------------
+
+
+def _subset_rows(
+    responses: Responses, where: Expression, plan: Plan | None, line: int
+) -> np.ndarray:
+    """Which respondents meet a plan entry's ``where:``; an error names the plan's line."""
+    from surveykit.errors import SurveyError
+    from surveykit.subsets import matches
+
+    try:
+        return matches(responses, where)
+    except SurveyError as exc:
+        raise SurveyError(
+            f"'where:' {exc.message}", file=plan.path if plan else None, line=line
+        ) from exc
+
+
+def _subset(responses: Responses, where: Expression, plan: Plan | None, line: int) -> Responses:
+    from surveykit.subsets import restrict
+
+    return restrict(responses, _subset_rows(responses, where, plan, line))
+
+
 # --- scales ------------------------------------------------------------------
 
 
 def _add_scales(
-    responses: Responses, scales: tuple[ScaleSpec, ...], items: dict[str, Item]
+    responses: Responses,
+    scales: tuple[ScaleSpec, ...],
+    items: dict[str, Item],
+    plan: Plan | None = None,
 ) -> tuple[Responses, Table]:
     from surveykit.stats import cronbach_alpha
 
@@ -131,6 +168,8 @@ def _add_scales(
     notes = []
     for scale in scales:
         matrix = pd.DataFrame({i: responses.scores(i) for i in scale.items})
+        if scale.where is not None:  # scored only for the respondents who meet it
+            matrix = matrix[_subset_rows(responses, scale.where, plan, scale.line)]
         for r in scale.reverse:
             codes = [c.code for c in items[r].choices]
             matrix[r] = min(codes) + max(codes) - matrix[r]
@@ -140,7 +179,7 @@ def _add_scales(
         if scale.score == "sum" and need < len(scale.items):
             # Prorate so that a skipped item does not lower a sum score.
             score = matrix.mean(axis=1) * len(scale.items)
-        data[scale.id] = score.where(answered >= need)
+        data[scale.id] = score.where(answered >= need).reindex(data.index)
         items[scale.id] = Item(id=scale.id, text=scale.label, type="number", label=scale.label)
         complete = matrix.dropna().to_numpy(dtype=float)
         alpha = None
@@ -153,12 +192,13 @@ def _add_scales(
             [scale.label, len(scale.items), n, mean, sd, median, lo, hi, alpha, len(complete)]
         )
         rev = f", reversed: {', '.join(scale.reverse)}" if scale.reverse else ""
+        only = f" Scored only where {scale.where.source}." if scale.where is not None else ""
         # The count of complete cases is a Note count, so small-cell protection sees it.
         notes.append(
             Note(
                 literal(
                     f"{scale.label} = {scale.score} of {', '.join(scale.items)}{rev}; scored when "
-                    f"at least {need} of {len(scale.items)} items are answered. α from "
+                    f"at least {need} of {len(scale.items)} items are answered.{only} α from "
                 )
                 + "{complete} complete cases.",
                 {"complete": len(complete)},
@@ -192,6 +232,11 @@ def _add_scales(
 def _run_test(
     responses: Responses, spec: TestSpec, items: dict[str, Item], plan: Plan, settings: Settings
 ) -> TestReport:
+    if spec.where is not None:
+        sub = _subset(responses, spec.where, plan, spec.line)
+        out = _run_test(sub, replace(spec, where=None), items, plan, settings)
+        source = spec.where.source
+        return replace(out, where=source, by_label=f"{out.by_label}, where {source}")
     kind = TEST_NAMES[spec.kind]
     dv_item, by_item = items[spec.dv], items[spec.by]
     report = TestReport(
@@ -405,3 +450,9 @@ def _adjust(tests: list[TestReport], method: str) -> list[TestReport]:
     for i, p in zip(idx, adjusted, strict=True):
         out[i] = replace(out[i], p_adjusted=float(np.clip(p, 0.0, 1.0)))
     return out
+
+
+def add_scales(responses: Responses, scales: tuple[ScaleSpec, ...]) -> Responses:
+    """``responses`` with each scale's score as a column (as the plan computes it)."""
+    items = {item.id: item for item in responses.questionnaire.items}
+    return _add_scales(responses, scales, items)[0]

@@ -20,6 +20,9 @@ from surveykit.files import cannot_write, write_files
 RTOL = 1e-9
 ATOL = 1e-12
 EXPECTED_JSON = "result.json"
+EXPECTED_WAVES = "compare.json"
+WAVE2 = "wave2.csv"
+"""A survey folder's second wave: ``check`` compares ``compare responses.csv wave2.csv``."""
 
 
 @dataclass(frozen=True)
@@ -322,6 +325,9 @@ def check_survey(
     report_md = _markdown_report(result)
     if report_md is not None:
         outputs["report.md"] = report_md
+    waves = _wave_document(folder, responses, questionnaire, plan, delimiter)
+    if waves is not None:
+        outputs[EXPECTED_WAVES] = json.dumps(waves, indent=2, ensure_ascii=False) + "\n"
     if update:
         real_dir = _inside(folder, expected_dir)
         try:
@@ -345,7 +351,45 @@ def check_survey(
             diffs += compare_text(_read_expected_text(stored), report_md, "report.md")
         else:
             diffs.append(Difference("report.md", _MISSING, "present (run check --update)"))
+    if waves is not None:
+        stored = expected_dir / EXPECTED_WAVES
+        if stored.exists():
+            diffs += compare_wave_documents(load_expected(stored), waves, rtol=rtol)
+        else:
+            diffs.append(Difference(EXPECTED_WAVES, _MISSING, "present (run check --update)"))
     return CheckOutcome(folder, diffs, [], len(result.tables), len(result.tests))
+
+
+def _wave_document(
+    folder: Path, responses: Path, questionnaire: Path, plan: Path | None, delimiter: str | None
+) -> dict | None:
+    """``surveykit compare responses.csv wave2.csv`` as JSON, when the folder has a wave2.csv."""
+    wave2 = folder / WAVE2
+    if not wave2.exists():
+        return None
+    from surveykit.compare import compare_files
+
+    doc = compare_files(responses, wave2, questionnaire, plan, delimiter=delimiter).to_dict()
+    # Where the files were read from is not a result: keep the names, stable from any folder.
+    for wave, path in (("old", responses), ("new", wave2)):
+        doc["waves"][wave]["source"] = path.name
+    return doc
+
+
+def compare_wave_documents(expected: dict, actual: dict, *, rtol: float = RTOL) -> list[Difference]:
+    """All differences between two ``compare --format json`` documents, item by item."""
+    diffs: list[Difference] = []
+    for key in [*expected, *(k for k in actual if k not in expected)]:
+        old, new = expected.get(key, _MISSING), actual.get(key, _MISSING)
+        if key == "items" and _dict_list(old) and _dict_list(new):
+            old_by = {e.get("item"): e for e in old}
+            new_by = {e.get("item"): e for e in new}
+            for item in [*old_by, *(k for k in new_by if k not in old_by)]:
+                where = f"{EXPECTED_WAVES} item {item!r}"
+                _walk(old_by.get(item, _MISSING), new_by.get(item, _MISSING), where, diffs, rtol)
+        else:
+            _walk(old, new, f"{EXPECTED_WAVES} {key}", diffs, rtol)
+    return diffs
 
 
 def _markdown_report(result: Any) -> str | None:

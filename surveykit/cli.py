@@ -95,6 +95,14 @@ MinCellOpt = Annotated[
         show_default="the plan's report.min_cell, else no suppression",
     ),
 ]
+WhereOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--where",
+        help="Describe only the respondents meeting a condition, e.g. 'dept == \"Surgery\"'.",
+        show_default="every analysed respondent",
+    ),
+]
 
 
 def _load(
@@ -108,6 +116,7 @@ def _load(
     min_cell: int | None = None,
     with_quotes: bool = False,
     output: tuple[Path, str] | None = None,
+    where: str | None = None,
 ):
     from surveykit.ingest.readers import parse_delimiter
     from surveykit.pipeline import find_inputs, run_survey
@@ -126,6 +135,7 @@ def _load(
         sheet=sheet,
         min_cell=min_cell,
         with_quotes=with_quotes,
+        where=where,
     )
 
 
@@ -140,6 +150,7 @@ def analyze(
         str, typer.Option("--format", "-f", help="Output format: terminal or json.")
     ] = "terminal",
     min_cell: MinCellOpt = None,
+    where: WhereOpt = None,
     encoding: EncodingOpt = None,
     delimiter: DelimiterOpt = None,
     sheet: SheetOpt = None,
@@ -147,7 +158,9 @@ def analyze(
     """Read RESPONSES, apply the questionnaire's rules and print tables and tests."""
     if format not in ("terminal", "json"):
         raise typer.BadParameter(f"must be terminal or json, got {format!r}", param_hint="--format")
-    result = _load(responses, questionnaire, plan, encoding, delimiter, sheet, min_cell=min_cell)
+    result = _load(
+        responses, questionnaire, plan, encoding, delimiter, sheet, min_cell=min_cell, where=where
+    )
     if format == "json":
         from surveykit.render.json import render_json
 
@@ -188,6 +201,16 @@ def report(
         ),
     ] = None,
     min_cell: MinCellOpt = None,
+    where: WhereOpt = None,
+    split: Annotated[
+        str | None,
+        typer.Option(
+            "--split",
+            help="Write one report per level of this item (e.g. dept) into the --output "
+            "folder, with an index; units below min_cell get none.",
+            show_default="one report",
+        ),
+    ] = None,
     paper: Annotated[
         str, typer.Option("--paper", help="Page size of the Word report: a4 or letter.")
     ] = "a4",
@@ -198,15 +221,105 @@ def report(
     """Write a publication-ready report: numbered tables, APA results, figures, quotes."""
     from surveykit.report import write_report
 
+    if split is not None:
+        from surveykit.split import report_split
+
+        outcome = report_split(
+            responses, questionnaire, plan, split, format, output, paper=paper,
+            min_cell=min_cell, where=where, encoding=encoding, delimiter=delimiter, sheet=sheet,
+        )  # fmt: skip
+        typer.echo(f"wrote {outcome.index} and {outcome.summary()}", err=True)
+        return
+
     result = _load(
         responses, questionnaire, plan, encoding, delimiter, sheet,
         min_cell=min_cell, with_quotes=True, output=(output, format) if output else None,
+        where=where,
     )  # fmt: skip
     text = write_report(result, format, output, paper=paper)
     if text is not None:
         sys.stdout.write(text)
     else:
         typer.echo(f"wrote {output}", err=True)
+
+
+@app.command()
+def compare(
+    old: Annotated[Path, typer.Argument(help="Responses of the earlier wave (or first site).")],
+    new: Annotated[Path, typer.Argument(help="Responses of the later wave (or second site).")],
+    questionnaire: Annotated[
+        Path | None,
+        typer.Option(
+            "--questionnaire",
+            "-q",
+            help="Questionnaire YAML of both waves.",
+            show_default="questionnaire.yaml beside NEW, else beside OLD",
+        ),
+    ] = None,
+    plan: Annotated[
+        Path | None,
+        typer.Option(
+            "--plan",
+            "-p",
+            help="Analysis plan whose scales, alpha and adjust are used.",
+            show_default="analysis.yaml beside NEW, if any",
+        ),
+    ] = None,
+    format: Annotated[
+        str,
+        typer.Option("--format", "-f", help="Output: terminal, json, md, html, docx or csv."),
+    ] = "terminal",
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="File to write (a folder for csv).",
+            show_default="print terminal, json, md and html; docx and csv need it",
+        ),
+    ] = None,
+    min_cell: MinCellOpt = None,
+    encoding: EncodingOpt = None,
+    delimiter: DelimiterOpt = None,
+    sheet: SheetOpt = None,
+) -> None:
+    """Compare two waves of one questionnaire: changes per item and scale, tested and adjusted."""
+    from surveykit.compare import compare_files
+    from surveykit.report import WAVE_FORMATS, write_wave_report
+
+    if format not in WAVE_FORMATS:
+        raise typer.BadParameter(
+            f"must be one of {', '.join(WAVE_FORMATS)}, got {format!r}", param_hint="--format"
+        )
+    if output is not None:
+        from surveykit.files import check_output
+
+        check_output(output, format)
+    result = compare_files(
+        old, new, questionnaire, plan, min_cell=min_cell, encoding=encoding,
+        delimiter=delimiter, sheet=sheet,
+    )  # fmt: skip
+    if format == "terminal":
+        from surveykit.render.terminal import print_report
+        from surveykit.render.waves import build_wave_report
+
+        print_report(build_wave_report(result, figures=False), _console())
+        return
+    text = write_wave_report(result, format, output)
+    if text is not None:
+        sys.stdout.write(text)
+    else:
+        typer.echo(f"wrote {output}", err=True)
+
+
+def _console():
+    from rich.console import Console
+
+    console = Console(markup=False, highlight=False)
+    if not console.is_terminal and "COLUMNS" not in os.environ:
+        # Piped output (files, CI logs) gets room for the tables instead of 80 columns.
+        console = Console(markup=False, highlight=False, width=120)
+    return console
 
 
 @app.command()

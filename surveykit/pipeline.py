@@ -9,9 +9,15 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from surveykit.errors import SurveyError
 from surveykit.result import Result
+
+if TYPE_CHECKING:
+    from surveykit.ingest import Responses
+    from surveykit.plan import Plan
+    from surveykit.settings import Settings
 
 
 def find_inputs(
@@ -59,13 +65,32 @@ def run_survey(
     sheet: str | None = None,
     min_cell: int | None = None,
     with_quotes: bool = False,
+    where: str | None = None,
 ) -> Result:
     """Load, ingest, analyse, collect quotes (``with_quotes``) and protect small cells.
 
     ``min_cell`` (the command-line flag) wins over the plan's ``report.min_cell``;
-    the settings used are recorded in ``Result.options``.
+    the settings used are recorded in ``Result.options``. ``where`` (``--where``)
+    narrows the whole run to the respondents who meet it (``Result.subset``).
     """
-    from surveykit.analyses import analyse
+    data, the_plan, settings = read_survey(
+        responses, questionnaire, plan, encoding=encoding, delimiter=delimiter, sheet=sheet,
+        min_cell=min_cell,
+    )  # fmt: skip
+    return finish(data, the_plan, settings, with_quotes=with_quotes, where=where)
+
+
+def read_survey(
+    responses: Path,
+    questionnaire: Path,
+    plan: Path | None,
+    *,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    sheet: str | None = None,
+    min_cell: int | None = None,
+) -> tuple[Responses, Plan | None, Settings]:
+    """The ingested responses, the plan and the run's settings (flag over plan)."""
     from surveykit.files import seekable_input, stream_name
     from surveykit.ingest import read_responses
     from surveykit.plan import load_plan
@@ -79,7 +104,30 @@ def run_survey(
     with seekable_input(responses) as readable:
         data = read_responses(readable, q, encoding=encoding, delimiter=delimiter, sheet=sheet)
     data.source = Path(stream_name(responses))
+    return data, the_plan, settings
+
+
+def finish(
+    data: Responses,
+    the_plan: Plan | None,
+    settings: Settings,
+    *,
+    with_quotes: bool = False,
+    where: str | None = None,
+) -> Result:
+    """Ingested responses → the frozen Result: subset, analyses, quotes, small-cell protection."""
+    from surveykit.analyses import analyse
+
+    subset = None
+    if where is not None:
+        from surveykit.subsets import check_subset_size, subset_run
+
+        data, subset = subset_run(data, where)
+        check_subset_size(subset, settings.min_cell)
     result = analyse(data, the_plan, settings)
+    if subset is not None:
+        # Not an exclusion: every analysed respondent is counted, the subset is stated.
+        result = replace(result, analysed=subset.of, subset=subset.to_dict())
     if with_quotes:
         from surveykit.quotes import appendix_quotes
 

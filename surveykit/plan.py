@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from surveykit.errors import SurveyError
+from surveykit.expressions import Expression
 from surveykit.plan_models import KINDS as MODEL_KINDS
 from surveykit.plan_models import PairedSpec, RegressionSpec, is_model_test, model_test
 from surveykit.questionnaire import OTHERS, Questionnaire
@@ -36,6 +37,7 @@ class TableSpec:
     summarise: tuple[str, ...] = ()
     summarise_by_column: dict[str, str] = field(default_factory=dict)
     line: int = 0
+    where: Expression | None = None  # only the respondents who meet it
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,7 @@ class ScaleSpec:
     score: str = "mean"
     min_items: int | None = None
     line: int = 0
+    where: Expression | None = None  # scored only for the respondents who meet it
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,7 @@ class TestSpec:
     by: str
     groups: tuple[str, ...] = ()
     line: int = 0
+    where: Expression | None = None  # only the respondents who meet it
 
     @property
     def variables(self) -> tuple[str, ...]:
@@ -218,7 +222,7 @@ def _table(
     questionnaire_labels: dict[str, list[str]],
     grids: dict[str, tuple[str, ...]] | None = None,
 ) -> TableSpec:
-    reject_unknown_keys(raw, {"id", "title", "describe", "crosstab"}, "a table")
+    reject_unknown_keys(raw, {"id", "title", "describe", "crosstab", "where"}, "a table")
     table_id = _text(raw, "id") or f"table{index}"
     title = _text(raw, "title") or table_id
     if ("describe" in raw) == ("crosstab" in raw):
@@ -235,7 +239,7 @@ def _table(
         # A grid's id stands for its rows.
         items = [row for i in items for row in (grids or {}).get(i, (i,))]
         return TableSpec(
-            id=table_id, title=title, line=raw.line,
+            id=table_id, title=title, line=raw.line, where=_where(raw, known),
             describe=tuple(_ref(i, known, raw.line_of("describe")) for i in items),
         )  # fmt: skip
     spec = raw["crosstab"]
@@ -273,11 +277,14 @@ def _table(
             str(k): _ref(v, known, line, types=("number",)) for k, v in by_column.items()
         },
         line=raw.line,
+        where=_where(raw, known),
     )
 
 
 def _scale(raw: Mapping, questionnaire: Questionnaire) -> ScaleSpec:
-    reject_unknown_keys(raw, {"id", "label", "items", "reverse", "score", "min_items"}, "a scale")
+    reject_unknown_keys(
+        raw, {"id", "label", "items", "reverse", "score", "min_items", "where"}, "a scale"
+    )
     scale_id = raw.get("id")
     if not isinstance(scale_id, str) or not scale_id.isidentifier():
         raise SurveyError(f"scale id {scale_id!r} must be a name like engagement", line=raw.line)
@@ -325,6 +332,7 @@ def _scale(raw: Mapping, questionnaire: Questionnaire) -> ScaleSpec:
     return ScaleSpec(
         id=scale_id, label=_text(raw, "label") or scale_id, items=tuple(items),
         reverse=tuple(reverse), score=score, min_items=min_items, line=raw.line,
+        where=_where(raw, known),
     )  # fmt: skip
 
 
@@ -341,7 +349,7 @@ def _test(
             line=raw.line,
         )
     kind = kinds[0]
-    reject_unknown_keys(raw, {kind, "by", "groups"}, f"a {kind} test")
+    reject_unknown_keys(raw, {kind, "by", "groups", "where"}, f"a {kind} test")
     line = raw.line
     choice = ("single", "ordinal")
     if kind == "chisq":
@@ -370,4 +378,22 @@ def _test(
                 )
     if kind in ("ttest", "mannwhitney") and groups and len(groups) != 2:
         raise SurveyError(f"{kind} compares two groups; 'groups:' lists {len(groups)}", line=line)
-    return TestSpec(kind=kind, dv=dv, by=by, groups=tuple(groups), line=line)
+    return TestSpec(
+        kind=kind, dv=dv, by=by, groups=tuple(groups), line=line, where=_where(raw, known)
+    )
+
+
+def _where(raw: Mapping, known: dict[str, str]) -> Expression | None:
+    """The entry's ``where:`` condition (the exclusion rules' language), or None."""
+    if "where" not in raw:
+        return None
+    from surveykit.subsets import parse_where
+
+    line = raw.line_of("where")
+    try:
+        return parse_where(raw["where"], known)
+    except SurveyError as exc:
+        exc.message = f"'where:' {exc.message}"
+        exc.args = (exc.message,)
+        exc.line = line
+        raise

@@ -15,6 +15,7 @@ from pathlib import Path
 from surveykit.errors import SurveyError
 from surveykit.files import write_atomic
 from surveykit.result import Result
+from surveykit.waves import WaveComparison
 
 
 def _json(result: Result, output: Path | None, generated: date | None, paper: str) -> str | bytes:
@@ -105,4 +106,67 @@ def write_report(
         return data
     if data != b"":
         write_atomic(output, data)
+    return None
+
+
+WAVE_FORMATS = ("terminal", "json", "md", "html", "docx", "csv")
+
+
+def write_wave_report(
+    comparison: WaveComparison,
+    fmt: str,
+    output: Path | None,
+    *,
+    generated: date | None = None,
+    paper: str = "a4",
+) -> str | None:
+    """Render a wave comparison (``surveykit compare``) as ``fmt``, like :func:`write_report`.
+
+    ``terminal`` is returned as text for the console; JSON is ``WaveComparison.to_dict``.
+    """
+    import json
+
+    from surveykit.render.waves import build_wave_report
+
+    fmt = fmt.lower().lstrip(".")
+    if fmt not in WAVE_FORMATS:
+        raise SurveyError(f"unknown format {fmt!r}; choose one of {', '.join(WAVE_FORMATS)}")
+    if paper not in PAPERS:
+        raise SurveyError(f"unknown paper size {paper!r}; choose one of {', '.join(PAPERS)}")
+    needs = {"docx": "a Word document", "csv": "a folder of CSV files"}.get(fmt)
+    if output is None and needs:
+        raise SurveyError(f"--format {fmt} writes {needs}; give --output PATH")
+    if fmt == "terminal" and output is not None:
+        raise SurveyError("--format terminal prints; choose md, html, docx, json or csv for a file")
+    data: str | bytes
+    if fmt == "json":
+        data = json.dumps(comparison.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    elif fmt == "csv":
+        from surveykit.render.csv_out import write_csv_folder
+
+        assert output is not None
+        write_csv_folder(build_wave_report(comparison, generated=generated, figures=False), output)
+        return None
+    elif fmt == "md":
+        from surveykit.render.markdown import render_markdown, write_markdown
+
+        report = build_wave_report(comparison, generated=generated, figures=output is not None)
+        if output is None:
+            return render_markdown(report, figure_dir=None)
+        write_markdown(report, output)
+        return None
+    elif fmt == "html":
+        from surveykit.render.html import render_html
+
+        data = render_html(build_wave_report(comparison, generated=generated))
+    elif fmt == "docx":
+        from surveykit.render.docx import render_docx
+
+        data = render_docx(build_wave_report(comparison, generated=generated), paper=paper)
+    else:
+        return None  # terminal: the CLI prints the document with rich
+    if output is None:
+        assert isinstance(data, str)
+        return data
+    write_atomic(output, data)
     return None

@@ -127,6 +127,10 @@ class Table:
     items: list[str] = field(default_factory=list)
     notes: list[str | Note] = field(default_factory=list)
     percent_base: int | None = None
+    where: str | None = None
+    """The plan's ``where:`` condition when the table describes only the respondents meeting it."""
+    respondents: int | None = None
+    """How many respondents a ``where:`` table describes (for small-cell protection, not shown)."""
 
     def __post_init__(self) -> None:
         untyped = [c for c in self.columns if not isinstance(c, Column)]
@@ -153,6 +157,7 @@ class Table:
             "row_kinds": list(self.row_kinds),
             "percent_base": self.percent_base,
             "notes": [str(n) for n in self.notes],
+            **({"where": self.where} if self.where else {}),
         }
 
 
@@ -168,6 +173,7 @@ class TestReport:
     p_adjusted: float | None = None
     dv_label: str = ""
     by_label: str = ""
+    where: str | None = None  # the plan's where: condition, when the test has one
 
     @property
     def p(self) -> float | None:
@@ -200,6 +206,8 @@ class TestReport:
         out.update({k: _plain(v) for k, v in self.stats.items() if k != "kind"})
         if self.p_adjusted is not None:
             out["p_adjusted"] = self.p_adjusted
+        if self.where:
+            out["where"] = self.where
         if self.error:
             out["error"] = self.error
         return out
@@ -228,18 +236,29 @@ class Result:
     data_issues: list[dict[str, Any]] = field(default_factory=list)
     """Cells set to missing by ``invalid: missing``: {row, line, column, item, value, reason}."""
     quotes: list[QuoteBlock] = field(default_factory=list)
+    subset: dict[str, Any] | None = None
+    """A run's ``--where``: {where, n, of}: n of the ``analysed`` respondents meet it and are
+    the ones every table and test describes. Not an exclusion: received = excluded + analysed."""
+
+    @property
+    def base(self) -> int:
+        """The respondents the tables describe: the ``--where`` subset's, else all analysed."""
+        return int(self.subset["n"]) if self.subset else self.analysed
 
     def to_dict(self) -> dict[str, Any]:
         """The public JSON document."""
+        respondents: dict[str, Any] = {
+            "received": self.received,
+            "excluded": self.excluded,
+            "analysed": self.analysed,
+        }
+        if self.subset:
+            respondents["subset"] = dict(self.subset)
         return {
             "survey": self.survey,
             "title": self.title,
             "source": self.source,
-            "respondents": {
-                "received": self.received,
-                "excluded": self.excluded,
-                "analysed": self.analysed,
-            },
+            "respondents": respondents,
             "exclusions": list(self.exclusions),
             "data_issues": list(self.data_issues),
             "tables": [t.to_dict() for t in self.tables],

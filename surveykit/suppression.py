@@ -100,7 +100,11 @@ def suppress(result: Result, min_cell: int, *, symbol: str = SECONDARY) -> Resul
     # Items whose counts have a withheld cell, and pairs (frozensets) whose crossing has.
     tables, hidden_items = [], set()
     for table in result.tables:
-        shown, items = _suppress_table(table, marks, result.analysed)
+        # A table's counts add up to the respondents it describes: a where: subset's, a
+        # --where run's, else everyone analysed.
+        shown, items = _suppress_table(
+            table, marks, result.base if table.respondents is None else table.respondents
+        )
         tables.append(shown)
         hidden_items |= items
     tests = [_suppress_test(t, marks, hidden_items) for t in result.tests]

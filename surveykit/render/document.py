@@ -240,11 +240,27 @@ def build_report(result: Result, *, generated: date | None = None, figures: bool
         quotes=[_quote_section(b) for b in result.quotes],
         respondents=(
             f"Responses received {result.received}, excluded {result.excluded}, "
-            f"analysed {result.analysed}"
+            f"analysed {result.analysed}" + _subset_clause(result)
         ),
         exclusions=[_exclusion_line(e) for e in result.exclusions],
         data_issues=[_data_issue_line(d) for d in result.data_issues],
         test_details=[_test_detail(t, d) for t, d in tests],
+    )
+
+
+def _subset_clause(result: Result) -> str:
+    """``; this report: 47 of them, where sex == 'Female'`` for a --where run."""
+    if not result.subset:
+        return ""
+    return f"; subset where {result.subset['where']}: {result.subset['n']} of {result.subset['of']}"
+
+
+def subset_sentence(subset: dict[str, Any]) -> str:
+    """The methods sentence of a ``--where`` run: how many of the analysed it describes."""
+    n, of = subset["n"], subset["of"]
+    return (
+        f"This report describes only the respondents where {subset['where']}: {n} of the "
+        f"{of} analysed. The others were not excluded; they are outside this subset."
     )
 
 
@@ -679,6 +695,8 @@ def methods_paragraphs(result: Result) -> list[str]:
     else:
         text += f"none were excluded; all {result.analysed} were analysed."
     paragraphs.append(text)
+    if result.subset:
+        paragraphs.append(subset_sentence(result.subset))
     if result.data_issues:
         paragraphs.append(data_issues_sentence(result))
 

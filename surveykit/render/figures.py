@@ -263,3 +263,27 @@ def _means_figure(groups: list[dict[str, Any]], *, dv_label: str, by_label: str)
     ax.grid(axis="y", color="#dddddd", linewidth=0.6)
     ax.spines[["top", "right"]].set_visible(False)
     return fig
+
+
+def change_bars(changes: list[tuple[str, float, bool]]) -> bytes:
+    """Horizontal bars of changes in percentage points (new − old); significant ones dark."""
+    labels = [_wrap(label) for label, _, _ in changes]
+    y, height = _bar_positions(labels, 0.32)
+    fig = _new_figure(height + 0.9)
+    with _plain_text():
+        ax = fig.add_subplot()
+        values = [value for _, value, _ in changes]
+        colours = ["#1f4e79" if significant else "#9dc3e6" for _, _, significant in changes]
+        ax.barh(y, values, height=0.25, color=colours)
+        ax.axvline(0, color="#444444", linewidth=0.8)
+        ax.set_yticks(y, labels, fontsize=9)
+        ax.set_ylim(height, 0)
+        ax.set_xlabel("Change, percentage points (new − old)", fontsize=9)
+        for pos, value in zip(y, values, strict=True):
+            ax.annotate(f"{value:+.1f}", (value, pos), xytext=(3 if value >= 0 else -3, 0),
+                        textcoords="offset points", va="center",
+                        ha="left" if value >= 0 else "right", fontsize=8)  # fmt: skip
+        limit = max(abs(v) for v in values) * 1.25 or 1.0
+        ax.set_xlim(-limit, limit)
+        ax.spines[["top", "right"]].set_visible(False)
+    return _png(fig)

@@ -27,8 +27,8 @@ Model (all on a standard-normal latent scale):
 
 Usage::
 
-    python generate.py              # writes responses.csv next to this file
-    python generate.py --out DIR    # writes DIR/responses.csv
+    python generate.py              # writes responses.csv and wave2.csv next to this file
+    python generate.py --out DIR    # writes them into DIR
 """
 
 from __future__ import annotations
@@ -165,7 +165,11 @@ def forms_time(t: dt.datetime) -> str:
     return f"{t.month}/{t.day}/{t.year % 100} {t.hour}:{t.minute:02d}:{t.second:02d}"
 
 
-def respondent(rng: np.random.Generator) -> dict[str, str]:
+def respondent(
+    rng: np.random.Generator,
+    safe_easy: list[float] = SAFE_EASY,
+    improve_p: list[float] = IMPROVE_P,
+) -> dict[str, str]:
     """Answers of one consenting respondent, keyed by CSV header."""
     dept = DEPARTMENTS[rng.choice(len(DEPARTMENTS), p=DEPT_P)]
     role = ROLES[rng.choice(len(ROLES), p=ROLE_P)]
@@ -201,14 +205,14 @@ def respondent(rng: np.random.Generator) -> dict[str, str]:
     skip = rng.random()  # a few skip a whole battery
     for battery, easies, trait, skipped in (
         (ENGAGEMENT, ENG_EASY, eng, skip < 0.0125),
-        (SAFETY, SAFE_EASY, safe, 0.0125 <= skip < 0.025),
+        (SAFETY, safe_easy, safe, 0.0125 <= skip < 0.025),
     ):
         for (text, reverse), easy in zip(battery, easies, strict=True):
             answer = likert(rng, trait, easy, reverse)
             blank = skipped or rng.random() < 0.025
             row[text] = "" if blank else LIKERT[answer - 1]
 
-    chosen = [opt for opt, p in zip(IMPROVE, IMPROVE_P, strict=True) if rng.random() < p]
+    chosen = [opt for opt, p in zip(IMPROVE, improve_p, strict=True) if rng.random() < p]
     if rng.random() < 0.08:
         chosen.append(OTHER_IMPROVE[rng.choice(len(OTHER_IMPROVE))])
     if rng.random() < 0.04:
@@ -219,8 +223,13 @@ def respondent(rng: np.random.Generator) -> dict[str, str]:
     return row
 
 
-def build(rng: np.random.Generator) -> list[list[str]]:
-    rows = [respondent(rng) for _ in range(N_RESPONDENTS)]
+def build(
+    rng: np.random.Generator,
+    n: int = N_RESPONDENTS,
+    start: dt.datetime = dt.datetime(2024, 3, 4, 8, 0, 0),
+    **changes: list[float],
+) -> list[list[str]]:
+    rows = [respondent(rng, **changes) for _ in range(n)]
     for i, row in enumerate(rows, start=1):
         row["Email"] = f"staff{i:03d}@example.org"
         row["Name"] = f"Participant {i:03d}"
@@ -232,7 +241,7 @@ def build(rng: np.random.Generator) -> list[list[str]]:
         )
     # Two repeated submissions: same email as an earlier respondent, answers
     # partly changed.  Exclusion keeps the first.
-    for src in rng.choice(N_RESPONDENTS, size=2, replace=False):
+    for src in rng.choice(n, size=2, replace=False):
         again = dict(rows[int(src)])
         again[ENGAGEMENT[0][0]] = LIKERT[int(rng.integers(5))]
         again[COMMENT_Q] = "Sorry, submitted twice by mistake."
@@ -243,7 +252,6 @@ def build(rng: np.random.Generator) -> list[list[str]]:
     # The repeats must come after their originals: move them to the end.
     repeats = [len(rows) - 2, len(rows) - 1]
     order = np.array([i for i in order if i not in repeats] + repeats)
-    start = dt.datetime(2024, 3, 4, 8, 0, 0)
     offsets = np.sort(rng.uniform(0, 21 * 24 * 3600, size=len(rows)))
 
     out = []
@@ -295,14 +303,39 @@ def main() -> None:
     )
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
-    rows = build(np.random.default_rng(SEED))
-    header, rows = with_stress(HEADER, rows, np.random.default_rng(SEED + 13))
-    path = args.out / "responses.csv"
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh, lineterminator="\r\n")
-        writer.writerow(header)
-        writer.writerows(rows)
-    print(f"wrote {len(rows)} rows to {path}")
+    for name, rows in (
+        ("responses.csv", build(np.random.default_rng(SEED))),
+        ("wave2.csv", build_wave2()),
+    ):
+        header = HEADER
+        if name == "responses.csv":  # the before/after pair is asked in the first wave only
+            header, rows = with_stress(HEADER, rows, np.random.default_rng(SEED + 13))
+        path = args.out / name
+        with path.open("w", encoding="utf-8", newline="") as fh:
+            writer = csv.writer(fh, lineterminator="\r\n")
+            writer.writerow(header)
+            writer.writerows(rows)
+        print(f"wrote {len(rows)} rows to {path}")
+
+# --- the second wave (surveykit compare) ----------------------------------------------
+# A year later, from its own random generator, with two planted changes and nothing else:
+# flexible working was introduced (chosen less often as what would most improve working
+# life), and managers were trained to invite concerns (psafe2 is easier to agree with).
+WAVE2_SEED = SEED + 13
+WAVE2_N = 230
+WAVE2_IMPROVE_P = [0.55, 0.20, 0.30, 0.33, 0.22, 0.45]  # "Flexible working hours": 0.38 → 0.20
+WAVE2_SAFE_EASY = [0.5, 1.1, -0.1, 0.6, 0.4]  # "raise problems with my manager": 0.2 → 1.1
+
+
+def build_wave2() -> list[list[str]]:
+    """wave2.csv: the same model, a new sample, the two planted changes."""
+    return build(
+        np.random.default_rng(WAVE2_SEED),
+        n=WAVE2_N,
+        start=dt.datetime(2025, 3, 3, 8, 0, 0),
+        safe_easy=WAVE2_SAFE_EASY,
+        improve_p=WAVE2_IMPROVE_P,
+    )
 
 
 if __name__ == "__main__":

@@ -1,0 +1,348 @@
+"""``surveykit report --split ITEM``: one report per level of an item, and an index.
+
+Staff surveys publish exactly this: one report per ward or team, none below a
+minimum size. Each unit is the run's ``--where ITEM == level`` subset, so it goes
+through the same analyses, quotes and small-cell protection as any report, and
+its methods paragraph says how many of the analysed respondents it describes. A
+unit with fewer respondents than ``min_cell`` gets no report, only a line in the
+index.
+
+Everything is written inside the output folder, as one set (see
+:func:`surveykit.files.write_files`): the folder must be new, empty, or one
+surveykit wrote before (its manifest lists the names it may replace).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from surveykit.errors import SurveyError
+from surveykit.files import (
+    MANIFEST,
+    check_output_folder,
+    guard_target,
+    make_folder,
+    write_files,
+)
+from surveykit.questionnaire import OTHERS
+
+if TYPE_CHECKING:
+    from surveykit.ingest import Responses
+    from surveykit.plan import Plan
+    from surveykit.result import Result
+    from surveykit.settings import Settings
+
+NOT_REPORTED = "fewer than {n} responses: not reported"
+EXTENSIONS = {"md": ".md", "html": ".html", "docx": ".docx", "json": ".json", "csv": ""}
+_WINDOWS_RESERVED = re.compile(r"(?i)^(con|prn|aux|nul|com\d|lpt\d)$")
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One level of the split item: its respondents and its report's file (None: not written)."""
+
+    label: str
+    n: int
+    file: str | None
+
+
+@dataclass(frozen=True)
+class SplitOutcome:
+    """What ``report --split`` wrote: the index and one entry per unit."""
+
+    index: Path
+    units: list[Unit]
+    min_cell: int | None
+    unanswered: int
+
+    def summary(self) -> str:
+        """``5 reports (1 unit not reported)``."""
+        written = sum(u.file is not None for u in self.units)
+        left = len(self.units) - written
+        text = f"{written} report{'s' if written != 1 else ''}"
+        return text + (f" ({left} unit{'s' if left != 1 else ''} not reported)" if left else "")
+
+
+def safe_name(number: int, label: str) -> str:
+    """A file name for any level label: ``03-mental-health`` (numbered, so never empty or twice).
+
+    Only ASCII letters, digits and hyphens survive; the number keeps two units
+    whose labels differ only in punctuation or script apart.
+    """
+    ascii_text = unicodedata.normalize("NFKD", label).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:40].strip("-")
+    if _WINDOWS_RESERVED.match(slug):
+        slug += "-unit"
+    return f"{number:02d}-{slug}" if slug else f"{number:02d}"
+
+
+def report_split(
+    responses: Path,
+    questionnaire: Path | None,
+    plan: Path | None,
+    item_id: str,
+    fmt: str,
+    output: Path | None,
+    *,
+    paper: str = "a4",
+    min_cell: int | None = None,
+    where: str | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    sheet: str | None = None,
+) -> SplitOutcome:
+    """``surveykit report --split``: read the survey once, then :func:`write_split`."""
+    from surveykit.files import check_output_folder
+    from surveykit.ingest.readers import parse_delimiter
+    from surveykit.pipeline import find_inputs, read_survey
+
+    if output is None:
+        raise SurveyError("--split writes a folder of reports; give --output DIR")
+    q_path, p_path = find_inputs(responses, questionnaire, plan)
+    check_output_folder(output)  # before any work: find_inputs noted the inputs
+    data, the_plan, settings = read_survey(
+        responses, q_path, p_path, encoding=encoding, delimiter=parse_delimiter(delimiter),
+        sheet=sheet, min_cell=min_cell,
+    )  # fmt: skip
+    return write_split(data, the_plan, settings, item_id, fmt, output, paper=paper, where=where)
+
+
+def split_levels(data: Responses, item_id: str) -> tuple[list[tuple[str, int]], int]:
+    """Each level of ``item_id`` with its number of respondents, and how many gave none."""
+    questionnaire = data.questionnaire
+    if not questionnaire.has(item_id):
+        import difflib
+
+        ids = [i.id for i in questionnaire.items]
+        close = difflib.get_close_matches(item_id, ids, n=3)
+        hint = f" (did you mean {', '.join(close)}?)" if close else ""
+        raise SurveyError(f"--split: {item_id!r} is not an item id{hint}")
+    item = questionnaire.item(item_id)
+    if item.type not in ("single", "ordinal"):
+        raise SurveyError(
+            f"--split: {item_id!r} is a {item.type} item; split by a single or ordinal item "
+            "(e.g. a department or ward)"
+        )
+    column = data.data[item_id]
+    counts = column.value_counts()
+    levels = [*item.labels, *([OTHERS] if item.other else [])]
+    out = [(label, int(counts.get(label, 0))) for label in levels]
+    return out, int(column.isna().sum())
+
+
+def write_split(
+    data: Responses,
+    plan: Plan | None,
+    settings: Settings,
+    item_id: str,
+    fmt: str,
+    output: Path,
+    *,
+    paper: str = "a4",
+    generated: date | None = None,
+    where: str | None = None,
+) -> SplitOutcome:
+    """Write one ``fmt`` report per level of ``item_id`` into the folder ``output``, and an index.
+
+    ``where`` (``--where``) narrows every unit further.
+    """
+    from surveykit.pipeline import finish
+    from surveykit.report import FORMATS, PAPERS
+    from surveykit.subsets import subset_run
+
+    fmt = fmt.lower().lstrip(".")
+    if fmt not in FORMATS:
+        raise SurveyError(f"unknown report format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    if paper not in PAPERS:
+        raise SurveyError(f"unknown paper size {paper!r}; choose one of {', '.join(PAPERS)}")
+    output = Path(output)
+    listed = check_output_folder(output)
+    levels, unanswered = split_levels(data, item_id)
+    item = data.questionnaire.item(item_id)
+    min_cell = settings.min_cell
+    units: list[Unit] = []
+    files: dict[str, bytes | str] = {}  # name relative to output → content
+    folders: list[str] = []
+    if where:
+        subset_run(data, where)  # a bad --where is reported as such, before any unit
+    for number, (label, n) in enumerate(levels, start=1):
+        condition = f"{item_id} == {label!r}"
+        if where:
+            condition = f"({where}) and {condition}"
+            n = subset_run(data, condition)[1].n
+        if n == 0 or (min_cell is not None and n < min_cell):
+            units.append(Unit(label, n, None))
+            continue
+        result = finish(data, plan, settings, with_quotes=True, where=condition)
+        result = replace(result, title=f"{result.title}: {item.label} {label}")
+        stem = safe_name(number, label)
+        name, unit_files, unit_folders = _render(result, fmt, stem, paper, generated)
+        files.update(unit_files)
+        folders.extend(unit_folders)
+        units.append(Unit(label, n, name))
+    outcome_units = units
+    index_name = "index.html" if fmt == "html" else "index.md"
+    title = data.questionnaire.title or data.questionnaire.id
+    files[index_name] = (_index_html if fmt == "html" else _index_md)(
+        title, item.label, outcome_units, min_cell, unanswered, data, where
+    )
+    names = sorted({n.split("/")[0] for n in files})
+    for name in names:
+        target = output / name
+        if name not in listed and target.exists():
+            raise SurveyError(
+                f"the folder already holds {name}, which surveykit did not write; "
+                "give a new or empty folder",
+                file=output,
+            )
+    files[MANIFEST] = (
+        json.dumps({"written_by": "surveykit report --split", "files": names}, indent=1) + "\n"
+    )
+    stale = [output / n for n in sorted(listed - set(names)) if (output / n).is_file()]
+    for path in stale:
+        guard_target(path)
+    make_folder(output)
+    for folder in folders:
+        make_folder(output / folder)
+    write_files({output / name: content for name, content in files.items()}, remove=stale)
+    return SplitOutcome(output / index_name, outcome_units, min_cell, unanswered)
+
+
+def _render(
+    result: Result, fmt: str, stem: str, paper: str, generated: date | None
+) -> tuple[str, dict[str, bytes | str], list[str]]:
+    """The unit's report as files (names relative to the output folder), and folders to make."""
+    from surveykit.render.document import build_report
+
+    if fmt == "json":
+        from surveykit.render.json import render_json
+
+        return f"{stem}.json", {f"{stem}.json": render_json(result)}, []
+    if fmt == "csv":
+        from surveykit.render.csv_out import table_csv, table_filename
+
+        report = build_report(result, generated=generated, figures=False)
+        tables = {
+            f"{stem}/{table_filename(t)}": ("\ufeff" + table_csv(t)).encode("utf-8")
+            for t in report.all_tables
+        }
+        return stem, tables, [stem]
+    report = build_report(result, generated=generated)
+    if fmt == "html":
+        from surveykit.render.html import render_html
+
+        return f"{stem}.html", {f"{stem}.html": render_html(report)}, []
+    if fmt == "docx":
+        from surveykit.render.docx import render_docx
+
+        return f"{stem}.docx", {f"{stem}.docx": render_docx(report, paper=paper)}, []
+    from surveykit.render.markdown import render_markdown
+
+    folder = f"{stem}_figures"
+    figures = report.figures
+    out: dict[str, bytes | str] = {f"{folder}/{f.filename}": f.png for f in figures}
+    out[f"{stem}.md"] = render_markdown(report, folder)
+    return f"{stem}.md", out, [folder] if figures else []
+
+
+def _intro(
+    item_label: str, min_cell: int | None, unanswered: int, data: Responses, where: str | None
+) -> list[str]:
+    lines = [
+        f"Responses received {data.received}, excluded {len(data.exclusions)}, analysed "
+        f"{data.analysed}. One report per {item_label}"
+        + (f", each only of the respondents where {where}" if where else "")
+        + "."
+    ]
+    if min_cell is not None:
+        lines.append(
+            f"Small-cell protection: counts below {min_cell} are withheld in every report, "
+            f"and a unit with fewer than {min_cell} responses gets no report."
+        )
+    if unanswered:
+        shown = (
+            f"fewer than {min_cell}"
+            if min_cell is not None and unanswered < min_cell
+            else str(unanswered)
+        )
+        lines.append(f"No answer to {item_label} (in no unit's report): {shown}.")
+    return lines
+
+
+def _respondents(unit: Unit, min_cell: int | None) -> str:
+    if unit.file is None and min_cell is not None and unit.n < min_cell:
+        return f"< {min_cell}"
+    return str(unit.n)
+
+
+def _why(unit: Unit, min_cell: int | None) -> str:
+    if min_cell is not None and unit.n < min_cell:
+        return NOT_REPORTED.format(n=min_cell)
+    return "no responses: not reported"
+
+
+def _index_md(
+    title: str,
+    item_label: str,
+    units: list[Unit],
+    min_cell: int | None,
+    unanswered: int,
+    data: Responses,
+    where: str | None,
+) -> str:
+    from surveykit.render.md_escape import md_cell, md_link_target, md_link_text, md_text
+
+    lines = [f"# {md_text(title)}: reports by {md_text(item_label)}", ""]
+    for line in _intro(item_label, min_cell, unanswered, data, where):
+        lines += [md_text(line), ""]
+    lines += [f"| {md_cell(item_label)} | Respondents | Report |", "| --- | ---: | --- |"]
+    for unit in units:
+        report = (
+            f"[{md_link_text(unit.file)}]({md_link_target(unit.file)})"
+            if unit.file
+            else _why(unit, min_cell)
+        )
+        lines.append(f"| {md_cell(unit.label)} | {_respondents(unit, min_cell)} | {report} |")
+    return "\n".join(lines) + "\n"
+
+
+def _index_html(
+    title: str,
+    item_label: str,
+    units: list[Unit],
+    min_cell: int | None,
+    unanswered: int,
+    data: Responses,
+    where: str | None,
+) -> str:
+    e = html.escape
+    rows = []
+    for unit in units:
+        report = (
+            f'<a href="{e(unit.file)}">{e(unit.file)}</a>' if unit.file else e(_why(unit, min_cell))
+        )
+        rows.append(
+            f'<tr><td>{e(unit.label)}</td><td class="n">{e(_respondents(unit, min_cell))}</td>'
+            f"<td>{report}</td></tr>"
+        )
+    intro = "".join(
+        f"<p>{e(line)}</p>" for line in _intro(item_label, min_cell, unanswered, data, where)
+    )
+    heading = f"{e(title)}: reports by {e(item_label)}"
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f"<title>{heading}</title><style>body{{font-family:sans-serif;max-width:50em;"
+        "margin:2em auto}table{border-collapse:collapse}td,th{padding:.2em .8em;"
+        "border-bottom:1px solid #ccc;text-align:left}.n{text-align:right}</style></head>"
+        f"<body><h1>{heading}</h1>{intro}<table><thead><tr><th>{e(item_label)}</th>"
+        '<th class="n">Respondents</th><th>Report</th></tr></thead><tbody>'
+        + "".join(rows)
+        + "</tbody></table></body></html>\n"
+    )

@@ -1,0 +1,158 @@
+"""Subsets: a plan's ``where:`` on tables, scales and tests, and ``--where`` for a whole run.
+
+Every expected count comes from another road through the data: a subset's
+frequencies must equal the matching column of the full run's crosstab, a test
+with ``where:`` must equal the same test run on a ``--where`` subset.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+from tests.conftest import ROOT
+
+STAFF = ROOT / "surveys" / "staff_wellbeing"
+
+
+def _copy(tmp_path, plan: str | None = None):
+    for name in ("responses.csv", "questionnaire.yaml", "analysis.yaml"):
+        shutil.copy(STAFF / name, tmp_path / name)
+    if plan is not None:
+        (tmp_path / "analysis.yaml").write_text(plan, encoding="utf-8")
+    return tmp_path / "responses.csv"
+
+
+def _json(cli, *args):
+    run = cli("analyze", *args, "--format", "json")
+    assert run.code == 0, run.err
+    return json.loads(run.out)
+
+
+def _table(doc, table_id):
+    return next(t for t in doc["tables"] if t["id"] == table_id)
+
+
+def test_where_run_counts_match_the_full_runs_crosstab(cli) -> None:
+    full = _json(cli, STAFF / "responses.csv")
+    sub = _json(cli, STAFF / "responses.csv", "--where", 'dept == "Surgery"')
+    # Role by department, full run: the Surgery column's counts, per role.
+    cross = _table(full, "table5")
+    surgery = {r[1]: r[2] for r in cross["rows"] if r[0] == "Surgery"}
+    block = _table(sub, "table1")
+    rows = block["rows"]
+    start = next(i for i, r in enumerate(rows) if r[0] == "Role")
+    roles = {r[0]: r[1] for r in rows[start + 1 : start + 5]}
+    assert roles == surgery
+    dept_full = {r[0]: r[1] for r in _table(full, "table1")["rows"][1:6]}
+    assert sub["respondents"] == {
+        "received": 244,
+        "excluded": 4,
+        "analysed": 240,
+        "subset": {"where": 'dept == "Surgery"', "n": dept_full["Surgery"], "of": 240},
+    }
+    r = sub["respondents"]
+    assert r["received"] == r["excluded"] + r["analysed"]
+
+
+def test_where_run_is_named_in_the_methods_and_the_respondents_line(cli) -> None:
+    survey = ROOT / "surveys" / "singapore_pss" / "responses.csv"
+    run = cli("report", survey, "--where", 'sex == "Female"')
+    assert run.code == 0, run.err
+    assert (
+        'This report describes only the respondents where sex == "Female": 47 of the 59 '
+        "analysed. The others were not excluded; they are outside this subset." in run.out
+    )
+    term = cli("analyze", survey, "--where", 'sex == "Female"')
+    assert (
+        'Responses received 62, excluded 3, analysed 59; subset where sex == "Female": 47 of 59'
+        in term.out
+    )
+
+
+def test_plan_where_on_a_test_equals_the_test_on_a_where_run(cli, tmp_path) -> None:
+    plain = "tests:\n  - {ttest: eng1, by: supervises}\n"
+    narrowed = "tests:\n  - {ttest: eng1, by: supervises, where: 'role == \"Nurse\"'}\n"
+    csv = _copy(tmp_path, plain)
+    on_run = _json(cli, csv, "--where", 'role == "Nurse"')["tests"][0]
+    (tmp_path / "analysis.yaml").write_text(narrowed, encoding="utf-8")
+    on_test = _json(cli, csv)["tests"][0]
+    assert on_test.pop("where") == 'role == "Nurse"'
+    assert on_test == on_run
+    text = cli("analyze", csv).out
+    assert (
+        'Independent-samples t-test: Look forward to work by Supervises staff, where role == "Nurse"'
+        in text
+    )
+
+
+def test_plan_where_on_a_table_and_a_scale(cli, tmp_path) -> None:
+    plan = """\
+tables:
+  - {id: t, title: Roles, describe: [role], where: 'dept in ["Surgery", "Medicine"]'}
+scales:
+  - {id: eng, label: Engagement, items: [eng1, eng2, eng3], where: 'role != "Admin"'}
+"""
+    csv = _copy(tmp_path, plan)
+    doc = _json(cli, csv)
+    t = _table(doc, "t")
+    assert t["title"] == 'Roles, where dept in ["Surgery", "Medicine"]'
+    assert t["where"] == 'dept in ["Surgery", "Medicine"]'
+    full = _json(cli, STAFF / "responses.csv")
+    cross = _table(full, "table5")
+    expected = {}
+    for row in cross["rows"]:
+        if row[0] in ("Surgery", "Medicine"):
+            expected[row[1]] = expected.get(row[1], 0) + row[2]
+    assert {r[0]: r[1] for r in t["rows"] if r[0] in expected} == expected
+    # The scale scored only where role != "Admin" has the n of the same scale on that subset.
+    (tmp_path / "analysis.yaml").write_text(
+        plan.replace(", where: 'role != \"Admin\"'", ""), encoding="utf-8"
+    )
+    scale_n = _table(doc, "scales")["rows"][0][2]
+    other = _json(cli, csv, "--where", 'role != "Admin"')
+    assert scale_n == _table(other, "scales")["rows"][0][2]
+    assert 'Scored only where role != "Admin".' in " ".join(_table(doc, "scales")["notes"])
+
+
+def test_bad_where_in_the_plan_names_the_file_and_line(cli, tmp_path) -> None:
+    csv = _copy(tmp_path, "tests:\n  - {ttest: eng1, by: supervises, where: 'role =='}\n")
+    run = cli("analyze", csv)
+    assert run.code == 2
+    assert run.err.startswith(f"error: {tmp_path / 'analysis.yaml'}:2: 'where:' cannot parse")
+    assert len(run.err.strip().splitlines()) == 1
+    (tmp_path / "analysis.yaml").write_text(
+        "tables:\n  - {id: t, describe: [role], where: 'dept == \"Surgry\"'}\n", encoding="utf-8"
+    )
+    run = cli("analyze", csv)
+    assert run.code == 2
+    assert run.err == (
+        f"error: {tmp_path / 'analysis.yaml'}:2: 'where:' 'Surgry' is not a choice of 'dept'; "
+        "choices are 'Emergency', 'Surgery', 'Medicine', 'Mental Health', 'Outpatients'\n"
+    )
+
+
+def test_bad_where_option_names_the_option(cli) -> None:
+    run = cli("analyze", STAFF / "responses.csv", "--where", "dpt == 'x'")
+    assert run.code == 2
+    assert run.err == (
+        "error: --where: condition \"dpt == 'x'\" names 'dpt', which is not an item id "
+        "(did you mean dept?)\n"
+    )
+    run = cli("report", STAFF / "responses.csv", "--where", "dept ==")
+    assert (run.code, run.err) == (
+        2,
+        "error: --where: cannot parse condition 'dept ==': invalid syntax\n",
+    )
+
+
+def test_a_where_subset_below_min_cell_is_refused(cli) -> None:
+    where = 'role == "Admin" and dept == "Surgery"'
+    full = _json(cli, STAFF / "responses.csv", "--where", where)
+    n = full["respondents"]["subset"]["n"]
+    run = cli("analyze", STAFF / "responses.csv", "--where", where, "--min-cell", str(n + 1))
+    assert run.code == 2
+    assert f"fewer than {n + 1} respondents meet" in run.err
+    # At exactly min_cell the subset is reported, its tables protected against the subset's total.
+    ok = _json(cli, STAFF / "responses.csv", "--where", where, "--min-cell", str(n))
+    assert ok["respondents"]["subset"]["n"] == n
