@@ -317,6 +317,7 @@ def main() -> None:
             writer.writerows(rows)
         print(f"wrote {len(rows)} rows to {path}")
 
+
 # --- the second wave (surveykit compare) ----------------------------------------------
 # A year later, from its own random generator, with two planted changes and nothing else:
 # flexible working was introduced (chosen less often as what would most improve working
