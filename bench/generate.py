@@ -160,6 +160,33 @@ def analysis_yaml() -> str:
     return "\n".join(lines) + "\n"
 
 
+MODELS = [
+    # (outcome, predictors, model): every kind of predictor (numbers, single, ordinal,
+    # select-all) and every model, on the same respondents as the plan's other tests.
+    ("q01", ["manager", "workload", "region", "age", "years"], "linear"),
+    ("q02", ["manager", "age", "support"], "linear"),
+    ("q19", ["q01", "q02", "q03", "q04", "q05", "workload"], "linear"),
+    ("age", ["manager", "region", "years"], "linear"),
+    ("years", ["age", "manager", "workload"], "linear"),
+    ("manager", ["age", "years", "workload", "region"], "logistic"),
+    ("manager", ["q01", "q02", "q03", "support"], "logistic"),
+    ("manager", ["q05", "q06", "years"], "logistic"),
+    ("workload", ["age", "manager", "region"], "ordinal"),
+    ("q20", ["q01", "q10", "manager", "workload"], "ordinal"),
+]
+
+
+def models_plan_yaml() -> str:
+    """The analysis plan plus 10 regression models (``bench/run.py --models``)."""
+    lines = [analysis_yaml().rstrip("\n").rsplit("\noptions:", 1)[0]]
+    lines[0] = lines[0].replace("# Benchmark plan", "# Benchmark plan with 10 regressions", 1)
+    for dv, on, model in MODELS:
+        event = ', event: "Yes"' if model == "logistic" else ""
+        lines.append(f"  - {{regress: {dv}, on: [{', '.join(on)}], model: {model}{event}}}")
+    lines.append("options: {alpha: 0.05, missing: pairwise, adjust: holm}")
+    return "\n".join(lines) + "\n"
+
+
 def pspp_syntax(csv_path: Path) -> str:
     """PSPP syntax that does the same work as analysis.yaml on the same CSV."""
     likert_s = [f"s{i + 1:02d}" for i in range(N_LIKERT)]

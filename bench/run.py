@@ -9,7 +9,10 @@ and peak memory (the child's max RSS, from ``os.wait4``):
 * ``surveykit --help``;
 * the Singapore sample analysis end to end (``surveys/singapore_pss``), if present,
   and the staff wellbeing sample;
-* with ``--linearity``, surveykit at 5 x N as well.
+* with ``--linearity``, surveykit at 5 x N as well;
+* with ``--models``, the same plan with 10 regression models added
+  (``analysis_models.yaml``, see ``generate.models_plan_yaml``), against the
+  target of at most 2 x the time without them.
 
 Prints a table with the targets of the "Fast at national scale" issue and writes
 the figures to ``bench/data/results.json``. Usage::
@@ -17,6 +20,7 @@ the figures to ``bench/data/results.json``. Usage::
     python bench/run.py                 # N = 1,000,000
     python bench/run.py --linearity     # and N = 5,000,000
     python bench/run.py --n 100000 --no-pspp
+    python bench/run.py --models --no-pspp   # the cost of 10 regressions
 """
 
 from __future__ import annotations
@@ -45,6 +49,7 @@ TARGET_RSS_MB = 1024.0
 TARGET_LINEAR = 5.5  # 5x the respondents in at most 5.5x the time
 TARGET_HELP_S = 0.3
 TARGET_SAMPLE_S = 1.5
+TARGET_MODELS = 2.0  # the plan with 10 regressions in at most 2x the time without them
 
 
 @dataclass
@@ -108,6 +113,7 @@ def ensure_data(n: int, data: Path) -> Path:
             [sys.executable, str(HERE / "generate.py"), "--n", str(n), "--out", str(folder)],
             check=True,
         )
+    (folder / "analysis_models.yaml").write_text(generate.models_plan_yaml(), encoding="utf-8")
     # The PSPP syntax names the CSV by absolute path: rewrite it so it always matches.
     (folder / "bench.sps").write_text(
         generate.pspp_syntax((folder / "responses.csv").resolve()), encoding="utf-8"
@@ -123,8 +129,10 @@ def surveykit_command() -> list[str]:
     return [sys.executable, "-c", "from surveykit.cli import main; main()"]
 
 
-def analyze(folder: Path, label: str) -> Run:
+def analyze(folder: Path, label: str, plan: str | None = None) -> Run:
     cmd = [*surveykit_command(), "analyze", str(folder / "responses.csv"), "--format", "json"]
+    if plan is not None:
+        cmd += ["--plan", str(folder / plan)]
     with open(os.devnull, "wb") as sink:
         return measure(label, cmd, stdout=sink)
 
@@ -185,6 +193,9 @@ def main() -> int:
     parser.add_argument("--no-pspp", action="store_true", help="skip the PSPP run")
     parser.add_argument("--data", type=Path, default=HERE / "data", help="data folder")
     parser.add_argument("--repeat", type=int, default=1, help="runs of the big analysis (median)")
+    parser.add_argument(
+        "--models", action="store_true", help="also run the plan with 10 regression models"
+    )
     args = parser.parse_args()
 
     info = machine()
@@ -201,6 +212,17 @@ def main() -> int:
         max(r.max_rss_mb for r in big),
         max(r.exit_code for r in big),
     )
+    if args.models:
+        print(f"surveykit analyze with 10 regressions at N = {args.n:,} ...", flush=True)
+        label = f"surveykit analyze + 10 regressions (N={args.n:,})"
+        with_models = [analyze(folder, label, "analysis_models.yaml") for _ in range(args.repeat)]
+        runs["surveykit_models"] = Run(
+            label,
+            with_models[0].command,
+            statistics.median(r.wall_s for r in with_models),
+            max(r.max_rss_mb for r in with_models),
+            max(r.exit_code for r in with_models),
+        )
     if not args.no_pspp:
         print(f"pspp at N = {args.n:,} ...", flush=True)
         result = pspp(folder)
@@ -238,6 +260,10 @@ def main() -> int:
     row(sk.label, sk, f"<= 1/{TARGET_RATIO:g} PSPP", None if ratio is None else ratio >= 8)
     row("  peak memory", sk, f"<= {TARGET_RSS_MB:.0f} MB", sk.max_rss_mb <= TARGET_RSS_MB)
     row(f"pspp bench.sps (N={args.n:,})", ps, "reference", None)
+    if "surveykit_models" in runs:
+        sm = runs["surveykit_models"]
+        row(sm.label, sm, f"<= {TARGET_MODELS:g}x without",
+            sm.wall_s <= TARGET_MODELS * sk.wall_s)  # fmt: skip
     if "surveykit_5x" in runs:
         r5 = runs["surveykit_5x"]
         growth = r5.wall_s / sk.wall_s
@@ -267,6 +293,9 @@ def main() -> int:
     if ratio is not None:
         print(f"\nPSPP / surveykit wall time: {ratio:.1f}x (target >= {TARGET_RATIO:g}x); "
               f"peak memory {sk.max_rss_mb:.0f} MB vs {ps.max_rss_mb:.0f} MB")  # fmt: skip
+    if "surveykit_models" in runs:
+        print(f"10 regressions: {runs['surveykit_models'].wall_s / sk.wall_s:.2f}x the time "
+              f"without them (target <= {TARGET_MODELS:g}x)")  # fmt: skip
     if "surveykit_5x" in runs:
         print(f"5x respondents took {runs['surveykit_5x'].wall_s / sk.wall_s:.2f}x the time "
               f"(target <= {TARGET_LINEAR}x)")  # fmt: skip

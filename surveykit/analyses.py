@@ -18,6 +18,7 @@ from surveykit.errors import StatisticsError
 from surveykit.expressions import Expression
 from surveykit.ingest import Responses
 from surveykit.plan import Plan, ScaleSpec, TableSpec, TestSpec
+from surveykit.plan_models import PairedSpec, RegressionSpec
 from surveykit.questionnaire import OTHERS, Item
 from surveykit.result import (
     COEFFICIENT,
@@ -107,7 +108,10 @@ def analyse(
             tables.append(scale_table)
         tests = []
         for spec in plan.tests:
-            tests.append(_run_test(responses, spec, items, plan, settings))
+            if isinstance(spec, TestSpec):
+                tests.append(_run_test(responses, spec, items, plan, settings))
+            else:  # regress, paired_ttest, wilcoxon
+                tests.append(_run_model_test(responses, spec, items, plan))
             bar.advance()
     tests = _adjust(tests, settings.adjust)
     return Result(
@@ -373,9 +377,7 @@ def _compute(responses: Responses, spec: TestSpec, items: dict[str, Item], plan:
     # Work on numpy arrays: category codes of the groups, float scores of the DV.
     frame_ok = _notna(groups_v)
     if plan.missing == "listwise":
-        for test in plan.tests:
-            for name in (test.dv, test.by):
-                frame_ok &= _notna(responses.data[name])
+        frame_ok &= _listwise(responses, plan)
     if spec.kind == "chisq":
         dv_item = items[spec.dv]
         dv_v = responses.data[spec.dv]
@@ -427,6 +429,27 @@ def _compute(responses: Responses, spec: TestSpec, items: dict[str, Item], plan:
     if spec.kind == "anova":
         return _unshift(stats.oneway_anova(arrays, labels, alpha=plan.alpha).to_dict(), shift)
     return _unshift(stats.kruskal_wallis(arrays, labels).to_dict(), shift)
+
+
+def _listwise(responses: Responses, plan: Plan) -> np.ndarray:
+    """Respondents with every variable of every planned test (select-all items: answered)."""
+    ok = np.ones(responses.analysed, dtype=bool)
+    for test in plan.tests:
+        for name in test.variables:
+            if name in responses.multi:
+                ok &= responses.answered[name].to_numpy(dtype=bool)
+            else:
+                ok &= _notna(responses.data[name])
+    return ok
+
+
+def _run_model_test(
+    responses: Responses, spec: RegressionSpec | PairedSpec, items: dict[str, Item], plan: Plan
+) -> TestReport:
+    from surveykit.modelling import run_model_test
+
+    keep = _listwise(responses, plan) if plan.missing == "listwise" else None
+    return run_model_test(responses, spec, items, keep, alpha=plan.alpha)
 
 
 def _unshift(result: dict, shift: float) -> dict:

@@ -140,7 +140,12 @@ def _tests(old: list, new: list, diffs: list[Difference], rtol: float) -> None:
         a = old[i] if i < len(old) else _MISSING
         b = new[i] if i < len(new) else _MISSING
         ref = a if a is not _MISSING else b
-        where = f"test {i + 1} ({ref.get('kind')} of {ref.get('dv')} by {ref.get('by')})"
+        if "pair" in ref:
+            where = f"test {i + 1} ({ref.get('kind')} of {' and '.join(map(str, ref['pair']))})"
+        elif "by" in ref:
+            where = f"test {i + 1} ({ref.get('kind')} of {ref.get('dv')} by {ref.get('by')})"
+        else:
+            where = f"test {i + 1} ({ref.get('kind')} of {ref.get('dv')})"
         _walk(a, b, where, diffs, rtol)
 
 

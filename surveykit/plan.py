@@ -12,6 +12,8 @@ from typing import Any
 
 from surveykit.errors import SurveyError
 from surveykit.expressions import Expression
+from surveykit.plan_models import KINDS as MODEL_KINDS
+from surveykit.plan_models import PairedSpec, RegressionSpec, is_model_test, model_test
 from surveykit.questionnaire import OTHERS, Questionnaire
 from surveykit.yamlio import Mapping, load_yaml, reject_unknown_keys
 
@@ -91,6 +93,11 @@ class TestSpec:
     line: int = 0
     where: Expression | None = None  # only the respondents who meet it
 
+    @property
+    def variables(self) -> tuple[str, ...]:
+        """Both items of the test (for listwise deletion across tests)."""
+        return (self.dv, self.by)
+
 
 @dataclass(frozen=True)
 class WeightsSpec:
@@ -110,7 +117,7 @@ class Plan:
 
     tables: tuple[TableSpec, ...] = ()
     scales: tuple[ScaleSpec, ...] = ()
-    tests: tuple[TestSpec, ...] = ()
+    tests: tuple[TestSpec | RegressionSpec | PairedSpec, ...] = ()
     alpha: float = 0.05
     missing: str = "pairwise"
     adjust: str = "none"
@@ -641,11 +648,16 @@ def _scale(raw: Mapping, questionnaire: Questionnaire) -> ScaleSpec:
     )  # fmt: skip
 
 
-def _test(raw: Mapping, known: dict[str, str], questionnaire: Questionnaire) -> TestSpec:
+def _test(
+    raw: Mapping, known: dict[str, str], questionnaire: Questionnaire
+) -> TestSpec | RegressionSpec | PairedSpec:
+    if is_model_test(raw):  # regress, paired_ttest, wilcoxon (plan_models.py)
+        return model_test(raw, known, questionnaire, _ref)
     kinds = [k for k in TEST_KINDS if k in raw]
     if len(kinds) != 1:
         raise SurveyError(
-            f"a test names exactly one of {', '.join(TEST_KINDS)} (e.g. {{ttest: age, by: sex}})",
+            f"a test names exactly one of {', '.join((*TEST_KINDS, *MODEL_KINDS))} "
+            "(e.g. {ttest: age, by: sex})",
             line=raw.line,
         )
     kind = kinds[0]

@@ -32,6 +32,7 @@ CORRELATION = "correlation"  # a Correlation cell: r, printed with its significa
 ROLES = (
     LABEL, TEXT, COUNT, INTEGER, PERCENT, STATISTIC, COEFFICIENT, P_VALUE, INTERVAL, CORRELATION,
 )  # fmt: skip
+PAIRED_KINDS = ("paired-t", "wilcoxon")  # tests of two measurements: dv first, by second
 
 
 class Column(str):
@@ -203,13 +204,26 @@ class TestReport:
         adjustment and summaries use the test that the report states.
         """
         value = self.stats.get("p")
+        if self.kind == "regression":  # the model's overall test: F, or the likelihood ratio
+            fit = self.stats.get("fit") or {}
+            value = fit.get("p", fit.get("llr_p"))
         if self.stats.get("variant") == "welch":
             value = (self.stats.get("welch") or {}).get("p", value)
         return None if value is None else float(value)
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-able form: the statistics' keys at top level beside dv and by."""
-        out: dict[str, Any] = {"kind": self.kind, "dv": self.dv, "by": self.by}
+        """Plain JSON-able form: the statistics' keys at top level beside dv and by.
+
+        A regression has no ``by`` (its predictors are ``on``); a paired test names its
+        two measurements in ``pair`` instead of dv and by.
+        """
+        out: dict[str, Any] = {"kind": self.kind}
+        if self.kind in PAIRED_KINDS:
+            out["pair"] = [self.dv, self.by]
+        else:
+            out["dv"] = self.dv
+            if self.by:
+                out["by"] = self.by
         out.update({k: _plain(v) for k, v in self.stats.items() if k != "kind"})
         if self.p_adjusted is not None:
             out["p_adjusted"] = self.p_adjusted

@@ -43,6 +43,7 @@ from surveykit.quotes import QuoteBlock
 from surveykit.result import (
     CORRELATION,
     COUNT,
+    PAIRED_KINDS,
     PERCENT,
     ROW_DATA,
     ROW_HEADING,
@@ -718,6 +719,8 @@ def _withhold(test: TestReport, reason: str) -> TestReport:
 def _suppress_test(test: TestReport, marks: _Marks, hidden_items: set[Any]) -> TestReport:
     if test.error or not test.stats:
         return test
+    if test.kind == "regression" or test.kind in PAIRED_KINDS:
+        return _suppress_model(test, marks, hidden_items)
     stats = test.stats
     groups = stats.get("groups") or []
     empty = any("has no non-missing values" in str(n) for n in stats.get("notes") or [])
@@ -742,6 +745,53 @@ def _suppress_test(test: TestReport, marks: _Marks, hidden_items: set[Any]) -> T
         # Group sizes, means and SDs of a scored item per group give the crosstab of the
         # two variables back (three answer levels: n, mean and SD are three equations).
         return _withhold(test, disclosing_reason(test, hidden_items))
+    return test
+
+
+def _suppress_model(test: TestReport, marks: _Marks, hidden_items: set[Any]) -> TestReport:
+    """A regression or paired test is withheld whole when any group it rests on is below N.
+
+    A model's groups are its n, each level of a dummy-coded predictor (the reference
+    included), the respondents choosing and not choosing each select-all option, and each
+    outcome level (logistic, ordinal): a dummy's β or VIF with n gives its count back, as
+    the intercept gives the reference group's mean. A paired test's group is its pairs.
+    Like every test, it is withheld too when a table of its variables has withheld cells.
+    """
+    stats = test.stats
+    n = stats.get("n")
+    counts = [n]
+    if test.kind == "wilcoxon":
+        counts = [n + (stats.get("n_zero") or 0)]
+    for coding in stats.get("codings") or []:
+        counts.append(coding["n"])
+        if "reference" not in coding:  # a select-all option: chosen and not chosen
+            counts.append(n - coding["n"])
+    counts += [o["n"] for o in stats.get("outcome") or []]
+    kept = {"model": stats["model"], "on": stats.get("on")} if "model" in stats else {}
+    if any(_is_num(c) and c < marks.min_cell for c in counts):
+        reason = withheld_reason(marks.min_cell)
+        if test.kind == "regression":
+            reason = (
+                f"n, a predictor's level or an outcome level has fewer than {marks.min_cell} "
+                "respondents in the model (small-cell suppression)"
+            )
+        return replace(_withhold(test, reason), stats={"suppressed": True, **kept})
+    variables = [test.dv, *(stats.get("on") or [test.by])]
+    disclosed = [v for v in variables if v in hidden_items]
+    # A crossing of two of its variables withheld in a crosstab: the model's dummies,
+    # n and fit pin down that crossing's cells too.
+    disclosed += [
+        f"{a} × {b}"
+        for i, a in enumerate(variables)
+        for b in variables[i + 1 :]
+        if frozenset({a, b}) in hidden_items
+    ]
+    if disclosed:
+        reason = (
+            f"cells of {', '.join(disclosed)} are withheld in a table, and this test's "
+            "statistics would give them back (small-cell suppression)"
+        )
+        return replace(_withhold(test, reason), stats={"suppressed": True, **kept})
     return test
 
 

@@ -113,6 +113,15 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> Mapping:
     key_lines: dict[str, int] = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
+        if (
+            isinstance(key, bool)
+            and isinstance(key_node, yaml.ScalarNode)
+            and key_node.style is None
+            and key_node.value.lower() not in ("true", "false")
+        ):
+            # YAML 1.1 reads a bare on/off/yes/no as a boolean; as a key it is a name
+            # (a regression's ``on:``, a column labelled Yes), as YAML 1.2 reads it.
+            key = key_node.value
         try:
             hash(key)
         except TypeError as exc:

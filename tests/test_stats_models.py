@@ -100,6 +100,7 @@ def test_ordinal_matches_polr():
     np.testing.assert_allclose([t.se for t in r.terms], REF["polr_se"], rtol=2e-4)
     np.testing.assert_allclose([t.p for t in r.terms], REF["polr_p"], rtol=2e-3)
     assert r.terms[1].se == pytest.approx(0.0219077, abs=1e-7)
+    assert r.notes == ()  # BFGS stops on precision loss at the optimum: not a failure
     f = r.fit
     np.testing.assert_allclose(
         [f["pseudo_r2"], f["llr"], f["llr_p"], f["aic"]], REF["polr_fit"][:-1], rtol=1e-6
@@ -134,3 +135,15 @@ def test_perfect_separation_is_a_note_or_an_error_never_a_traceback():
 def test_model_errors(call, message):
     with pytest.raises(StatisticsError, match=message):
         call()
+
+
+def test_ordinal_on_repeated_rows_matches_polr():
+    # Ten copies of every respondent: the fit runs on the distinct rows weighted by their
+    # count. The maximum is polr's on the original data; SEs shrink by √10.
+    ten = 10
+    r = models.ordinal(np.tile(WILLING, ten), 3, np.tile(X, (ten, 1)), NAMES, "willing")
+    assert r.n == ten * len(WILLING)
+    np.testing.assert_allclose([t.estimate for t in r.terms], REF["polr_coef"], rtol=1e-6)
+    np.testing.assert_allclose(r.thresholds, REF["polr_zeta"], rtol=1e-6)
+    np.testing.assert_allclose([t.se for t in r.terms], REF["polr_se"] / np.sqrt(ten), rtol=2e-4)
+    np.testing.assert_allclose(r.fit["llr"], ten * REF["polr_fit"][1], rtol=1e-6)

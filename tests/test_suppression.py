@@ -678,17 +678,29 @@ def _assert_tests_and_quotes_disclose_nothing(shown: Result, min_cell: int) -> N
         elif hidden_rows or noted:
             withheld_items |= set(t["items"])
     for test in doc["tests"]:
+        # Group tests name dv and by; paired tests their pair; models dv and on.
+        if "pair" in test:
+            named, variables = {"pair"}, list(test["pair"])
+        elif test["kind"] == "regression":
+            named, variables = {"dv", "model", "on"}, [test["dv"], *test["on"]]
+        else:
+            named, variables = {"dv", "by"}, [test["dv"], test["by"]]
         if test.get("suppressed"):
-            assert set(test) == {"kind", "dv", "by", "suppressed", "error", "apa"}
+            assert set(test) == {"kind", "suppressed", "error", "apa", *named}
             continue
         # A shown test: every group and cell at least N, and no variable with withheld cells
         # (its group sizes, means and statistic would give them back).
-        for group in test.get("groups") or []:
+        for group in [*(test.get("groups") or []), *(test.get("codings") or []),
+                      *(test.get("outcome") or [])]:  # fmt: skip
             assert group["n"] >= min_cell
+        if "pair" in test or test["kind"] == "regression":
+            assert test["n"] >= min_cell
         for row in test.get("observed") or []:
             assert all(isinstance(v, int) and v >= min_cell for v in row)
-        assert not ({test["dv"], test["by"]} & withheld_items), test
-        assert frozenset({test["dv"], test["by"]}) not in withheld_items, test
+        assert not (set(variables) & withheld_items), test
+        for i, a in enumerate(variables):
+            for b in variables[i + 1 :]:
+                assert frozenset({a, b}) not in withheld_items, test
     for block in shown.quotes:
         if block.withheld is None:
             assert block.answered >= min_cell and block.item not in withheld_items

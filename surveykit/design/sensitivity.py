@@ -148,6 +148,8 @@ def plan_sensitivity(
     splits = splits or {}
     out = []
     for test in plan.tests:
+        if not isinstance(test, TestSpec):  # regressions and paired tests: not covered here
+            continue
         groups = _groups(test, questionnaire, n, splits)
         warnings = [
             f"group {g!r} is expected to have {m} respondent(s)" for g, m in groups if m < 2

@@ -64,8 +64,33 @@ def apa(test: dict[str, Any]) -> str:
             f"Rao–Scott F({fmt_num(test['df1'])}, {fmt_num(test['df2'], 1)}) = "
             f"{fmt_stat(test['F'])}, {_p(test['p'])}, design effect = {fmt_num(test['design_effect'])}"
         )
+    elif kind == "regression":
+        text = _regression(test)
+    elif kind == "paired-t":
+        text = f"t({_df(test['df'])}) = {fmt_stat(test['t'])}, {_p(test['p'])}"
+        if test.get("d_z") is not None:
+            text += f", d_z = {fmt_num(test['d_z'])}"
+    elif kind == "wilcoxon":
+        text = f"W = {fmt_num(test['W'], 1)}, z = {fmt_stat(test.get('z'))}, {_p(test['p'])}"
+        if test.get("rank_biserial") is not None:
+            text += f", r = {fmt_stat(test['rank_biserial'], leading_zero=False)}"
     else:
         text = _p(test.get("p"))
     if test.get("p_adjusted") is not None:
         text += f" (adjusted {_p(test['p_adjusted'])})"
     return text
+
+
+def _regression(test: dict[str, Any]) -> str:
+    """The model's overall test: ``F(4, 54) = 3.12, p = .022, R² = .19`` (linear), or the
+    likelihood-ratio ``χ²(3, N = 59) = 8.41, p = .038, McFadden R² = .11``."""
+    fit = test["fit"]
+    if test.get("model") == "linear":
+        return (
+            f"F({_df(fit['df1'])}, {_df(fit['df2'])}) = {fmt_stat(fit['F'])}, {_p(fit['p'])}, "
+            f"R² = {fmt_stat(fit['r2'], leading_zero=False)}"
+        )
+    return (
+        f"χ²({_df(fit['llr_df'])}, N = {int(test['n'])}) = {fmt_stat(fit['llr'])}, "
+        f"{_p(fit['llr_p'])}, McFadden R² = {fmt_stat(fit['pseudo_r2'], leading_zero=False)}"
+    )

@@ -16,6 +16,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from surveykit.dates import report_date
+from surveykit.render import model_tables as mt
 from surveykit.render.json import test_document
 from surveykit.render.numbers import fmt_cell, fmt_num, fmt_p, fmt_stat
 from surveykit.result import (
@@ -389,11 +390,15 @@ def _table_figures(
 # --- tests ------------------------------------------------------------------------------
 
 
+def test_title(test: TestReport) -> str:
+    """``One-way ANOVA``, ``Linear regression``, ``Paired-samples t-test``."""
+    return mt.model_title(test) or TEST_TITLES.get(test.kind, test.kind)
+
+
 def test_sentence(test: TestReport, d: dict[str, Any] | None = None) -> str:
     """``One-way ANOVA of Work engagement by Department: F(4, 229) = 2.87, p = .024, η² = .05.``"""
     d = d or test_document(test)
-    title = TEST_TITLES.get(test.kind, test.kind)
-    text = f"{title} of {test.dv_label or test.dv} by {test.by_label or test.by}: {d['apa']}"
+    text = f"{test_title(test)} of {_title(test)}: {d['apa']}"
     return text if text.endswith(".") else text + "."
 
 
@@ -404,7 +409,7 @@ def _group_n(d: dict[str, Any]) -> str:
     if groups:
         return "; ".join(f"{g.get('label', '')} {fmt_cell(COUNT, g.get('n'))}" for g in groups)
     if d.get("n") is not None:
-        return f"N = {fmt_cell(COUNT, d['n'])}"
+        return f"N = {fmt_cell(COUNT, mt.pairs_n(d))}"
     observed = d.get("observed")
     if observed:
         return f"N = {int(sum(sum(row) for row in observed))}"
@@ -417,7 +422,7 @@ def _test_tables(
     if not tests:
         return []
     summary_rows = [
-        [TEST_TITLES.get(t.kind, t.kind), t.dv_label or t.dv, t.by_label or t.by, _group_n(d), d["apa"]]
+        [test_title(t), t.dv_label or t.dv, _grouped_by(t), _group_n(d), d["apa"]]
         for t, d in tests
     ]  # fmt: skip
     notes = ["p values in APA style."]
@@ -479,7 +484,47 @@ def _df(value: Any) -> str:
 
 
 def _title(t: TestReport) -> str:
-    return f"{t.dv_label or t.dv} by {t.by_label or t.by}"
+    return mt.model_subject(t) or f"{t.dv_label or t.dv} by {t.by_label or t.by}"
+
+
+def _grouped_by(t: TestReport) -> str:
+    """The summary's "Grouped by" cell: the groups, a regression's predictors, a pair's partner."""
+    if t.kind == "regression":
+        return f"Predictors: {t.by_label}"
+    if t.kind in mt.PAIRED_TITLES:
+        return f"Paired with {t.by_label or t.by}"
+    return t.by_label or t.by
+
+
+def _regression_tables(t: TestReport, d: dict[str, Any], counter: _Numbers) -> list[ReportTable]:
+    """The coefficients (B, SE, t or z, p, CI, β or odds ratio, VIF) with the fit in its notes."""
+    columns = mt.coefficient_columns(d)
+    rows = mt.coefficient_rows(d)
+    return [
+        ReportTable(
+            number=counter.table(), id=f"regression_{t.dv}",
+            title=f"{test_title(t)} of {_title(t)}", columns=list(columns), rows=rows,
+            row_kinds=[ROW_DATA] * len(rows), align=[_align(c) for c in columns],
+            kind="regression", notes=[*mt.fit_lines(d), *mt.coding_notes(d)],
+        )
+    ]  # fmt: skip
+
+
+def _paired_tables(t: TestReport, d: dict[str, Any], counter: _Numbers) -> list[ReportTable]:
+    """SPSS's Paired Samples Test: the mean difference with its SD and CI, t, df, p, d_z."""
+    columns = mt.paired_columns()
+    return [
+        ReportTable(
+            number=counter.table(), id=f"paired_{t.dv}_{t.by}",
+            title=f"{test_title(t)} of {_title(t)}", columns=list(columns),
+            rows=[mt.paired_row(t, d)], row_kinds=[ROW_DATA], align=[_align(c) for c in columns],
+            kind="paired", notes=[mt.difference_note(t), *(str(n) for n in d.get("notes") or [])],
+        )
+    ]  # fmt: skip
+
+
+def _align(column: Any) -> str:
+    return "l" if getattr(column, "role", None) in (LABEL, TEXT) else "r"
 
 
 def _reported(d: dict[str, Any], equal: str) -> str:
@@ -638,7 +683,13 @@ def _chisq_tables(t: TestReport, d: dict[str, Any], counter: _Numbers) -> list[R
     ]  # fmt: skip
 
 
-_DETAIL_TABLES = {"t-test": _ttest_tables, "anova": _anova_tables, "chi-square": _chisq_tables}
+_DETAIL_TABLES = {
+    "t-test": _ttest_tables,
+    "anova": _anova_tables,
+    "chi-square": _chisq_tables,
+    "regression": _regression_tables,
+    "paired-t": _paired_tables,
+}
 
 
 def _p(value: Any) -> str:
@@ -682,7 +733,7 @@ def methods_paragraphs(result: Result) -> list[str]:
         paragraphs.append(data_issues_sentence(result))
 
     if result.tests:
-        kinds = Counter(TEST_TITLES.get(t.kind, t.kind) for t in result.tests)
+        kinds = Counter(test_title(t) for t in result.tests)
         run = "; ".join(name if n == 1 else f"{name} ({n} tests)" for name, n in kinds.items())
         text = f"Tests run: {run}."
         alpha = result.options.get("alpha")
@@ -754,7 +805,7 @@ def _p_is(p: Any) -> str:
 
 
 def _test_detail(test: TestReport, d: dict[str, Any]) -> TestDetail:
-    title = f"{TEST_TITLES.get(test.kind, test.kind)}: {test.dv_label or test.dv} by {test.by_label or test.by}"
+    title = f"{test_title(test)}: {_title(test)}"
     if d.get("error"):
         # "not computed: …", or "not shown: …" when small-cell protection withheld it.
         return TestDetail(title=title, error=d["apa"], apa=d["apa"])
@@ -775,6 +826,12 @@ def _test_detail(test: TestReport, d: dict[str, Any]) -> TestDetail:
             align=["l"] + ["r"] * len(keys),
         )
     lines: list[str] = []
+    if d["kind"] == "regression":
+        columns = mt.coefficient_columns(d)
+        grid = Grid("", list(columns), mt.coefficient_rows(d), [_align(c) for c in columns])
+        lines += mt.fit_lines(d)
+    elif d["kind"] in mt.PAIRED_TITLES:
+        lines += mt.paired_lines(test, d)
     if d["kind"] == "t-test":
         welch = d.get("welch") or {}
         lev = d.get("levene") or {}
@@ -816,6 +873,10 @@ def _test_detail(test: TestReport, d: dict[str, Any]) -> TestDetail:
         if d.get("fisher_p") is not None:
             lines.append(f"Fisher's exact test: {_p_is(d['fisher_p'])}")
     notes = [str(n) for n in d.get("notes") or []]
+    if d["kind"] == "regression":
+        notes = mt.coding_notes(d)
+    elif d["kind"] in mt.PAIRED_TITLES:
+        notes = [mt.difference_note(test), *notes]
     if d.get("variant"):  # which t or F the APA line reports, and why (plan option variance)
         notes.insert(0, _reported(d, "Student's t" if d["kind"] == "t-test" else "the classic F"))
     posthoc = []

@@ -62,24 +62,46 @@ def _check(y: np.ndarray, x: np.ndarray, names: list[tuple[str, str | None]]) ->
         raise StatisticsError(
             f"{len(y)} complete cases for {x.shape[1]} predictor column(s): too few to fit the model"
         )
-    if np.linalg.matrix_rank(np.column_stack([np.ones(len(y)), x])) < x.shape[1] + 1:
+    correlation = _correlation(x)
+    if correlation is None or np.linalg.eigvalsh(correlation).min() < 1e-10:
         raise StatisticsError(
             "the predictors are collinear (one is a combination of others, or a level is empty)"
         )
 
 
+def _correlation(x: np.ndarray) -> np.ndarray | None:
+    """The columns' correlation matrix (one pass over the rows); None if one is constant.
+
+    A constant column is collinear with the intercept; a combination of columns that is
+    (nearly) constant shows as a (near-)zero eigenvalue: below 1e-10 is treated as exact.
+    """
+    centred = x - x.mean(axis=0)
+    cross = centred.T @ centred
+    scale = np.sqrt(np.diag(cross))
+    if (scale == 0).any():
+        return None
+    return cross / np.outer(scale, scale)
+
+
+def _with_intercept(x: np.ndarray) -> np.ndarray:
+    """A column of ones, then ``x``."""
+    return np.column_stack([np.ones(len(x)), x])
+
+
 def _vif(x: np.ndarray, names: list[tuple[str, str | None]]) -> dict[str, float]:
-    """1 / (1 − R²) of each column regressed on the others (with an intercept)."""
+    """1 / (1 − R²) of each column regressed on the others (with an intercept).
+
+    That is the diagonal of the inverse of the columns' correlation matrix, which needs
+    one pass over the data rather than one regression per column.
+    """
     out: dict[str, float] = {}
     if x.shape[1] < 2:
         return out
-    for j, (term, level) in enumerate(names):
-        others = np.column_stack([np.ones(len(x)), np.delete(x, j, axis=1)])
-        coef, *_ = np.linalg.lstsq(others, x[:, j], rcond=None)
-        resid = x[:, j] - others @ coef
-        centred = x[:, j] - x[:, j].mean()
-        r2 = 1 - float(resid @ resid) / float(centred @ centred)
-        out[term if level is None else f"{term}: {level}"] = math.inf if r2 >= 1 else 1 / (1 - r2)
+    correlation = _correlation(x)
+    assert correlation is not None  # _check refused constant columns
+    diagonal = np.diag(np.linalg.inv(correlation))
+    for (term, level), value in zip(names, diagonal, strict=True):
+        out[term if level is None else f"{term}: {level}"] = float(value)
     return out
 
 
@@ -115,14 +137,15 @@ def linear(
     y: np.ndarray, x: np.ndarray, names: list[tuple[str, str | None]], dv: str
 ) -> Regression:
     """Ordinary least squares with an intercept."""
-    import statsmodels.api as sm
+    # The model's own module, not statsmodels.api (which imports all of statsmodels).
+    from statsmodels.regression.linear_model import OLS
 
     y = np.asarray(y, dtype=float)
     x = np.asarray(x, dtype=float)
     _check(y, x, names)
     if np.var(y) == 0:
         raise StatisticsError(f"{dv} has the same value for every respondent")
-    result, notes = _caught(lambda: sm.OLS(y, sm.add_constant(x, has_constant="add")).fit())
+    result, notes = _caught(lambda: OLS(y, _with_intercept(x)).fit())
     ci = result.conf_int(0.05)
     sd_x = x.std(axis=0, ddof=1)
     sd_y = y.std(ddof=1)
@@ -177,7 +200,7 @@ def logistic(
     y: np.ndarray, x: np.ndarray, names: list[tuple[str, str | None]], dv: str
 ) -> Regression:
     """Binary logistic regression of a 0/1 outcome (1 = the event) with an intercept."""
-    import statsmodels.api as sm
+    from statsmodels.discrete.discrete_model import Logit
 
     y = np.asarray(y, dtype=float)
     x = np.asarray(x, dtype=float)
@@ -187,18 +210,23 @@ def logistic(
         raise StatisticsError(
             f"{dv}: every respondent has the same outcome, so there is nothing to model"
         )
-    design = sm.add_constant(x, has_constant="add")
-    result, notes = _caught(lambda: sm.Logit(y, design).fit(disp=0, maxiter=200))
+    design = _with_intercept(x)
+    result, notes = _caught(lambda: Logit(y, design).fit(disp=0, maxiter=200))
     if not result.mle_retvals.get("converged", True):
         notes = sorted({*notes, "the fit did not converge: estimates are not reliable"})
     ci = result.conf_int(0.05)
     terms = _odds([("(Intercept)", None), *names], result.params, result.bse, ci, skip_first=True)
     k = x.shape[1]
+    # The intercept-only model in closed form (statsmodels would refit it by Nelder–Mead).
+    null_ll = events * math.log(events / len(y)) + (len(y) - events) * math.log(1 - events / len(y))
+    llr = 2 * (float(result.llf) - null_ll)
+    from scipy import special
+
     fit = {
-        "pseudo_r2": float(1 - result.llf / result.llnull),
-        "llr": float(result.llr),
+        "pseudo_r2": float(1 - result.llf / null_ll),
+        "llr": llr,
         "llr_df": float(k),
-        "llr_p": float(result.llr_pvalue),
+        "llr_p": float(special.chdtrc(k, llr)),
         "aic": float(-2 * result.llf + 2 * (k + 1)),
     }
     return Regression("logistic", dv, len(y), tuple(terms), fit, _vif(x, names), notes=tuple(notes))
@@ -212,8 +240,6 @@ def ordinal(
     The parametrisation is R's ``MASS::polr``: logit P(Y ≤ j) = ζ_j − xβ, so a
     positive estimate means higher categories are more likely.
     """
-    from statsmodels.miscmodels.ordinal_model import OrderedModel
-
     codes = np.asarray(y, dtype=np.int64)
     x = np.asarray(x, dtype=float)
     _check(codes.astype(float), x, names)
@@ -226,9 +252,16 @@ def ordinal(
     if len(used) < levels:
         # Levels nobody chose have no threshold to estimate; model the ones used.
         codes = np.searchsorted(used, codes)
-    model = OrderedModel(codes, x, distr="logit")
+    model = _ordered_model(codes, x)
     result, notes = _caught(lambda: model.fit(method="bfgs", disp=False, maxiter=5000, gtol=1e-10))
-    if not result.mle_retvals.get("converged", True):
+    # statsmodels minimises −loglike / rows; rows are distinct rows when they were weighted.
+    gradient = np.abs(np.asarray(result.mle_retvals.get("gopt", [np.inf]), dtype=float))
+    per_respondent = gradient.max() * model.exog.shape[0] / len(codes)
+    if result.mle_retvals.get("converged", True) or per_respondent < 1e-6:
+        # BFGS stops with "precision loss" once the gradient is ~1e-10, below what gtol asks
+        # for but at the maximum all the same: that is convergence, not a failure to report.
+        notes = [n for n in notes if "converge" not in n]
+    else:
         notes = sorted({*notes, "the fit did not converge: estimates are not reliable"})
     k = x.shape[1]
     params = np.asarray(result.params)
@@ -251,3 +284,48 @@ def ordinal(
     return Regression(
         "ordinal", dv, len(codes), tuple(terms), fit, _vif(x, names), thresholds, tuple(notes)
     )
+
+
+def _ordered_model(codes: np.ndarray, x: np.ndarray):
+    """statsmodels' OrderedModel, fitted on each distinct (answer, predictors) row once.
+
+    Its gradient and Hessian are numerical, each a few dozen passes over the data, so a
+    million respondents would take minutes. Survey predictors repeat (levels, codes,
+    ages), and the log-likelihood of n rows equals that of their distinct rows each
+    weighted by its count: the same maximum and the same curvature, so the same
+    estimates and SEs, from far fewer rows. Used when it at least halves the rows.
+    """
+    from scipy import special
+    from statsmodels.miscmodels.ordinal_model import OrderedModel
+
+    class Logistic(OrderedModel):
+        # The logistic cdf and pdf as ufuncs: scipy.stats.logistic's generic machinery
+        # costs more than the arithmetic on each of the fit's thousand-odd evaluations.
+        def cdf(self, x):  # type: ignore[no-untyped-def]
+            return special.expit(x)
+
+        def pdf(self, x):  # type: ignore[no-untyped-def]
+            p = special.expit(x)
+            return p * (1 - p)
+
+    data = np.column_stack([codes, x])
+    # One integer per distinct row: each column's value index, in mixed radix (a 1-D sort
+    # is far faster than np.unique over rows). Too many combinations: no weighting.
+    key = np.zeros(len(codes), dtype=np.int64)
+    radix = 1
+    for column in data.T:
+        values, index = np.unique(column, return_inverse=True)
+        radix *= len(values)
+        if radix > 2**62 or len(values) > len(codes) // 2:
+            return Logistic(codes, x, distr="logit")
+        key = key * len(values) + index
+    _, first, counts = np.unique(key, return_index=True, return_counts=True)
+    if len(first) > len(codes) // 2:
+        return Logistic(codes, x, distr="logit")
+    rows = data[first]
+
+    class Weighted(Logistic):
+        def loglike(self, params):  # type: ignore[no-untyped-def]
+            return float(np.sum(counts * self.loglikeobs(params)))
+
+    return Weighted(rows[:, 0].astype(np.int64), rows[:, 1:], distr="logit")

@@ -17,6 +17,10 @@ Model (all on a standard-normal latent scale):
 * about 2.5% of Likert cells are blank at random and a few respondents skip
   a whole battery (~3.5% of Likert cells blank in all); some leave "years in
   post" blank;
+* a stress rating (0-10) before and after a wellbeing programme, drawn from
+  their own generator (``SEED + 13``) and appended as the last two columns, so
+  the other answers do not depend on them: stress falls by about 0.5 points
+  on average (a modest planted change for the paired tests);
 * 4 extra rows are meant to be excluded: 2 people who answered "No" to the
   consent question (the form then ends, so the rest is blank) and 2 repeated
   submissions from an email address that already responded;
@@ -316,6 +320,28 @@ def screened_rows(first_id: int) -> list[list[str]]:
     return out
 
 
+STRESS_BEFORE_Q = "Before the wellbeing programme: how stressed did you feel at work (0-10)?"
+STRESS_AFTER_Q = "Now, after the programme: how stressed do you feel at work (0-10)?"
+STRESS_DROP = 0.5  # the planted mean fall in stress, on the 0-10 scale
+
+
+def with_stress(header: list[str], rows: list[list[str]], rng: np.random.Generator):
+    """``header`` and ``rows`` with the two stress ratings appended (blank without consent).
+
+    Its own generator: the answers before these columns stay exactly as they were.
+    """
+    consent = header.index(CONSENT_Q)
+    out = []
+    for row in rows:
+        before = 5.5 + 2.0 * rng.standard_normal()
+        after = before - STRESS_DROP + 1.3 * rng.standard_normal()
+        cells = [f"{int(np.clip(round(v), 0, 10))}" for v in (before, after)]
+        blank = rng.random(2) < (0.03, 0.06)  # some skip one of the two
+        cells = ["" if b else c for b, c in zip(blank, cells, strict=True)]
+        out.append(row + (cells if row[consent] == "Yes" else ["", ""]))
+    return [*header, STRESS_BEFORE_Q, STRESS_AFTER_Q], out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -331,10 +357,13 @@ def main() -> None:
         ("responses.csv", with_screened(build(np.random.default_rng(SEED)))),
         ("wave2.csv", build_wave2()),
     ):
+        header = HEADER
+        if name == "responses.csv":  # the before/after pair is asked in the first wave only
+            header, rows = with_stress(HEADER, rows, np.random.default_rng(SEED + 13))
         path = args.out / name
         with path.open("w", encoding="utf-8", newline="") as fh:
             writer = csv.writer(fh, lineterminator="\r\n")
-            writer.writerow(grid_header(HEADER))
+            writer.writerow(grid_header(header))
             writer.writerows(rows)
         print(f"wrote {len(rows)} rows to {path}")
 
