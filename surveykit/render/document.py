@@ -1024,7 +1024,7 @@ def _precision_paragraph(result: Result) -> str:
         letters[0] if len(letters) == 1 else ", ".join(letters[:-1]) + " or " + letters[-1]
     )
     return (
-        f"Precision: with the respondents analysed, each test had {first['power']:.0%} power "
+        f"Precision: with the respondents analysed, these tests had {first['power']:.0%} power "
         f"at α = {fmt_num(first['alpha'])} (before any adjustment) to detect an effect "
         f"({names}) of at least {'; '.join(parts)}. Smaller true effects may have gone "
         "undetected; observed power is not reported, as it only restates the p value."
