@@ -182,7 +182,7 @@ def test_docx_has_a_word_table_per_table_and_the_figures(tmp_path: Path) -> None
     assert first.cell(0, 1).text == "n" and first.cell(2, 0).text == "Emergency"
     assert len(doc.tables[0].rows) == len(staff_result().tables[0].rows) + 1
     text = "\n".join(p.text for p in doc.paragraphs)
-    assert "Table 1" in text and "Figure 4" in text and "Of 246 responses received" in text
+    assert "Table 1" in text and "Figure 3" in text and "Of 246 responses received" in text
 
 
 def test_csv_folder_one_file_per_table(tmp_path: Path) -> None:
@@ -358,6 +358,6 @@ def test_adjust_none_says_nothing_of_adjustment() -> None:
     staff = build_report(staff_result(), figures=False)
     note = next(t for t in staff.test_tables if t.id == "tests").notes[0]
     assert note == (
-        "p values in APA style; p values adjusted for 7 tests with Holm's step-down method "
+        "p values in APA style; p values adjusted for 9 tests with Holm's step-down method "
         "are shown in parentheses."
     )
