@@ -1,14 +1,16 @@
 """``surveykit init``: draft a questionnaire from an export, for a person to check and edit.
 
 Every column of the export becomes an item whose type is guessed from its cells:
-metadata (time stamps, e-mail, name, IP address, Qualtrics' and SurveyMonkey's
-bookkeeping) as ``report: false`` text; numbers with their observed range; answers
+time stamps as ``datetime`` items (``dayfirst:`` when a cell decides it; text and a
+comment when none does, never a guess); other metadata (e-mail, name, IP address,
+Qualtrics' and SurveyMonkey's bookkeeping) as ``report: false`` text; numbers with their observed range; answers
 that match a known response scale (agreement, frequency, satisfaction, likelihood,
 importance, quality, extent, yes/maybe/no) as ordinal items with the choices in scale
 order; a few distinct answers as single choice; cells made of recurring parts joined by
 a separator as select-all; anything else as text. SPSS files give their variable labels
 as question texts and their value labels as choices. Each guess a person should check
-carries a YAML comment saying what was seen.
+carries a YAML comment saying what was seen. A start and an end time (or Qualtrics'
+measured duration) give a commented-out speeder rule with the median time they show.
 
 Only distinct cell texts are examined (with their counts), so drafting from a large
 export costs about as much as reading it.
@@ -19,6 +21,7 @@ from __future__ import annotations
 import json
 import keyword
 import re
+from calendar import month_name
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +30,7 @@ import numpy as np
 
 from surveykit.errors import SurveyError
 from surveykit.ingest.csvfile import Table, Variable
+from surveykit.ingest.datetimes import Sniffed, sniff_datetimes
 
 # Headers (case, spaces and punctuation ignored) of columns that are about the response,
 # not answers: Google Forms, Microsoft Forms, Qualtrics, SurveyMonkey, LimeSurvey.
@@ -174,6 +178,7 @@ class Draft:
     comment: str = ""
     decimal: str | None = None  # "," when the cells are decimal-comma numbers (3,5)
     thousands: bool = False  # the cells group thousands with commas (1,234.5)
+    dayfirst: bool | None = None  # date-times whose cells decide day/month order
 
 
 @dataclass
@@ -182,6 +187,7 @@ class DraftQuestionnaire:
     respondent_id: str | None
     items: list[Draft]
     source: str
+    speeder: str | None = None  # a commented-out speeder rule, when the times allow one
 
 
 def draft_questionnaire(
@@ -207,6 +213,10 @@ def draft_from_table(table: Table, *, title: str, source: str) -> DraftQuestionn
     seen: Counter[str] = Counter()
     grouped = _option_groups(table)
     skip = {j for cols in grouped.values() for j in cols}
+    moments: dict[
+        int, tuple[Draft, Sniffed, set[str]]
+    ] = {}  # date-time columns, for a speeder rule
+    durations: dict[int, Draft] = {}  # Qualtrics' Duration (in seconds)
     for j, header in enumerate(table.headers):
         key = _norm(header)
         seen[key] += 1
@@ -228,7 +238,16 @@ def draft_from_table(table: Table, *, title: str, source: str) -> DraftQuestionn
         ):
             respondent_id = name
             continue
-        if _compact(name) in _METADATA or _compact(text) in _METADATA:
+        metadata = _compact(name) in _METADATA or _compact(text) in _METADATA
+        times = _times(table, j)
+        if times is not None:
+            draft = _datetime_draft(times, metadata)
+            moments[j] = (draft, times, {_compact(name), _compact(text)})
+        elif metadata and _compact(name) in _DURATIONS and _seconds(table, j) is not None:
+            draft = Draft(id="", text="", type="number", report=False)
+            draft.comment = "seconds from start to end: read (the speeder rule may use it)"
+            durations[j] = draft
+        elif metadata:
             draft = Draft(id="", text="", type="text", report=False)
             draft.comment = "metadata: read (rules may use it), not tabulated"
         elif name.upper().endswith("_TEXT"):
@@ -243,7 +262,13 @@ def draft_from_table(table: Table, *, title: str, source: str) -> DraftQuestionn
         items.append(draft)
     if not items:
         raise SurveyError("has no named columns to draft items from (the header row is empty)")
-    return DraftQuestionnaire(title=title, respondent_id=respondent_id, items=items, source=source)
+    return DraftQuestionnaire(
+        title=title,
+        respondent_id=respondent_id,
+        items=items,
+        source=source,
+        speeder=_speeder(table, moments, durations),
+    )
 
 
 # --- one column ------------------------------------------------------------------------
@@ -558,6 +583,102 @@ def _merge_split_labels(cells: dict[str, list[str]], separator: str) -> dict[str
         cells = new
 
 
+# --- date-times, and a speeder rule from them ------------------------------------------
+
+# Headers (compacted) of the time a response was started and the time it was submitted:
+# Microsoft Forms, Qualtrics, SurveyMonkey, LimeSurvey; and Qualtrics' measured duration.
+_STARTS = ("starttime", "startdate")
+_ENDS = ("completiontime", "enddate", "endtime", "submitdate")
+_DURATIONS = ("durationinseconds", "duration")
+
+
+def _times(table: Table, j: int) -> Sniffed | None:
+    """How column ``j`` reads as date-times, or None when it is not only date-times."""
+    variable = table.variables.get(j)
+    if variable is not None and variable.labels:
+        return None  # an SPSS variable with value labels: codes, not times
+    return sniff_datetimes(table.column(j).stripped())
+
+
+def _datetime_draft(times: Sniffed, metadata: bool) -> Draft:
+    """A date-time item; text (with what to write) when nothing decides day and month."""
+    what = "time stamps: read (rules may use them), not tabulated" if metadata else "dates"
+    if times.undecided is not None:
+        draft = Draft(id="", text="", type="text", report=not metadata)
+        example = times.undecided
+        a, b = (int(x) for x in example.split("/")[:2])
+        draft.comment = (
+            f"dates, but nothing in the column decides whether {example!r} is "
+            f"{month_name[b]} {a} (day/month) or {month_name[a]} {b} (month/day): to read "
+            "them as dates, write type: datetime and dayfirst: false (month/day/year) "
+            "or dayfirst: true (day/month/year)"
+        )
+        return draft
+    draft = Draft(id="", text="", type="datetime", report=not metadata, comment=what)
+    draft.dayfirst = times.dayfirst
+    if times.dayfirst is not None:
+        draft.comment += (
+            "; day/month/year (a first field above 12)"
+            if times.dayfirst
+            else "; month/day/year (a second field above 12)"
+        )
+    return draft
+
+
+def _seconds(table: Table, j: int) -> np.ndarray | None:
+    """Per row, the number in column ``j`` (NaN when blank); None unless all are numbers."""
+    texts = table.column(j).stripped()
+    answered = {t: 1 for t in texts if t}
+    if not answered or _as_numbers(answered) is None:
+        return None
+    values = np.array([float(t.replace(",", "")) if t else np.nan for t in texts])
+    return table.column(j).take(values)
+
+
+def _speeder(
+    table: Table,
+    moments: dict[int, tuple[Draft, Sniffed, set[str]]],
+    durations: dict[int, Draft],
+) -> str | None:
+    """A commented-out speeder rule (see :func:`render`) over the measured duration, or the
+    start and end time stamps, with the median time they give; None without either."""
+    if durations:
+        j, draft = next(iter(durations.items()))
+        seconds = _seconds(table, j)
+        keys = f"duration: {draft.id}"
+        source = f"in {draft.id}"
+    else:
+        role = {
+            kind: next((j for j, (_, _, keys) in moments.items() if keys & set(names)), None)
+            for kind, names in (("start", _STARTS), ("end", _ENDS))
+        }
+        if role["start"] is None or role["end"] is None:
+            return None
+        start, start_times, _ = moments[role["start"]]
+        end, end_times, _ = moments[role["end"]]
+        if start.type != "datetime" or end.type != "datetime":
+            return None
+        began = table.column(role["start"]).take(start_times.values)
+        ended = table.column(role["end"]).take(end_times.values)
+        seconds = (ended - began) / np.timedelta64(1, "s")
+        keys = f"start: {start.id}, end: {end.id}"
+        source = f"from {start.id} to {end.id}"
+    assert seconds is not None
+    seconds = seconds[~np.isnan(seconds)]
+    if not len(seconds):
+        return None
+    median = float(np.median(seconds))
+    limit = max(1, int(median // 3))
+    return (
+        "# Speeders: responses given faster than the questions can be read. The median time\n"
+        f"# {source} is {_num(median)} seconds; min_seconds: {limit} below is a third of it:\n"
+        "# set your own, then uncomment the two lines to drop them.\n"
+        "# exclude:\n"
+        f"#   - {{rule: speeder, {keys}, min_seconds: {limit}, "
+        f"reason: answered in under {limit} seconds}}\n"
+    )
+
+
 # --- groups of option columns (SurveyMonkey, LimeSurvey, Kobo) --------------------------
 
 # "Base [key]" (SurveyMonkey, LimeSurvey, Google grids), "base/key" (Kobo, ODK),
@@ -752,9 +873,12 @@ def render(draft: DraftQuestionnaire) -> str:
             lines.append(f"    decimal: {_q(item.decimal)}")
         if item.thousands:
             lines.append('    thousands: ","')
+        if item.dayfirst is not None:
+            lines.append(f"    dayfirst: {'true' if item.dayfirst else 'false'}")
         if not item.report:
             lines.append("    report: false")
-    return "\n".join(lines) + "\n"
+    text = "\n".join(lines) + "\n"
+    return text + draft.speeder if draft.speeder else text
 
 
 def write_draft(
