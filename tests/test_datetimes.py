@@ -258,3 +258,40 @@ def test_xlsform_round_trip_keeps_datetime_items(tmp_path):
     again = load_questionnaire(tmp_path / "back.yaml")
     assert [(i.id, i.type) for i in again.items][:2] == [("start", "datetime"), ("end", "datetime")]
     assert (again.exclude[0].start, again.exclude[0].end) == ("start", "end")
+
+
+def test_xlsform_round_trip_keeps_format_and_dayfirst(tmp_path):
+    """format: and dayfirst: travel in surveykit_* columns, and the form read back reads
+    the same cells the same way (13 March, 4 March day first; 4 March by the format)."""
+    from surveykit.design.xlsform import export_xlsform, import_xlsform
+
+    (tmp_path / "q.yaml").write_text(
+        "items:\n"
+        "  - {id: start, text: Start time, type: datetime, dayfirst: true}\n"
+        "  - {id: end, text: End time, type: datetime, format: '%d.%m.%Y %H:%M'}\n"
+        "  - {id: plain, text: Plain, type: datetime}\n",
+        encoding="utf-8",
+    )
+    form = tmp_path / "form.xlsx"
+    form.write_bytes(export_xlsform(load_questionnaire(tmp_path / "q.yaml")))
+    folder = tmp_path / "back"
+    folder.mkdir()
+    (folder / "questionnaire.yaml").write_text(import_xlsform(form), encoding="utf-8")
+    again = load_questionnaire(folder / "questionnaire.yaml")
+    assert [(i.id, i.format, i.dayfirst) for i in again.items] == [
+        ("start", None, True),
+        ("end", "%d.%m.%Y %H:%M", None),
+        ("plain", None, None),
+    ]
+    (folder / "responses.csv").write_text(
+        "Start time,End time,Plain\n"
+        "4/3/2024 10:00:00,4.3.2024 10:30,2024-03-04 10:00\n"
+        "13/3/2024 10:00:00,13.3.2024 10:30,2024-03-13 10:00\n",
+        encoding="utf-8",
+    )
+    data = read_responses(folder / "responses.csv", again).data
+    assert list(data["start"]) == [
+        pd.Timestamp("2024-03-04 10:00"),
+        pd.Timestamp("2024-03-13 10:00"),
+    ]
+    assert list(data["end"]) == [pd.Timestamp("2024-03-04 10:30"), pd.Timestamp("2024-03-13 10:30")]
