@@ -15,7 +15,7 @@ from typing import Any
 
 from surveykit.errors import SurveyError
 from surveykit.expressions import Expression, parse_expression
-from surveykit.grids import choice_sets, expand
+from surveykit.grids import choice_sets, duplicate_id, expand
 from surveykit.yamlio import Mapping, load_yaml, reject_unknown_keys
 
 ITEM_TYPES = ("number", "single", "ordinal", "multi", "text", "datetime")
@@ -201,15 +201,12 @@ def _build(doc: Any, path: Path) -> Questionnaire:
     raw_items, grids = expand(raw_items, sets)
 
     items: list[Item] = []
-    seen: dict[str, int] = {}
+    seen: dict[str, Mapping] = {}
     for raw in raw_items:
         item = _item(raw, survey_invalid, survey_decimal, survey_thousands)
         if item.id in seen:
-            raise SurveyError(
-                f"duplicate item id {item.id!r} (first defined on line {seen[item.id]})",
-                line=item.line,
-            )
-        seen[item.id] = item.line
+            raise SurveyError(duplicate_id(raw, seen[item.id]), line=item.line)
+        seen[item.id] = raw
         items.append(item)
 
     types = {item.id: item.type for item in items}
