@@ -280,13 +280,17 @@ def datetime_table(responses: Responses, item: Item, table_id: str, title: str) 
 
 
 def _iso(value: np.datetime64 | None) -> str | None:
-    """ISO 8601 text of a day (``2024-03-04``) or a time (``2024-03-04T10:45:04``)."""
+    """ISO 8601 text of a day (``2024-03-04``) or a time to the second (``2024-03-04T10:45:04``).
+
+    Every time is shown to the whole second (as SPSS's DATETIME formats), rounded half to
+    even: the median of an even count, the midpoint of two whole-second times, may
+    fall on a half second (23:36:56.5 is shown 23:36:56, 23:36:57.5 as 23:36:58).
+    """
     if value is None:
         return None
     if value.dtype == np.dtype("datetime64[D]"):
         return str(value)
-    text = pd.Timestamp(value).isoformat()
-    return text.rstrip("0") if "." in text else text  # 56.500000 → 56.5
+    return pd.Timestamp(value).round("s").isoformat()  # pandas rounds half to even
 
 
 def block_table(responses: Responses, items: Sequence[Item], table_id: str, title: str) -> Table:

@@ -295,3 +295,23 @@ def test_xlsform_round_trip_keeps_format_and_dayfirst(tmp_path):
         pd.Timestamp("2024-03-13 10:00"),
     ]
     assert list(data["end"]) == [pd.Timestamp("2024-03-04 10:30"), pd.Timestamp("2024-03-13 10:30")]
+
+
+def test_times_are_shown_to_the_second_rounded_half_to_even(tmp_path):
+    """Medians of two times fall on half seconds: 10:00:00 and 10:00:03 give 10:00:01.5,
+    shown 10:00:02 (half to even); 11:00:00 and 11:00:01 give 11:00:00.5, shown 11:00:00.
+    First and last times with fractions (ISO exports) are shown to the second too."""
+    cells = ["2024-03-04 10:00:00", "2024-03-04 10:00:03", "2024-03-05 11:00:00",
+             "2024-03-05 11:00:01", "2024-03-06 12:00:00.700", "2024-03-06 12:00:01.200"]  # fmt: skip
+    _write(tmp_path, "Start time,Q\n" + "".join(f"{c},A\n" for c in cells))
+    result = CliRunner().invoke(
+        app, ["analyze", str(tmp_path / "responses.csv"), "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    table = next(t for t in json.loads(result.stdout)["tables"] if t["items"] == ["start"])
+    assert [row[3:] for row in table["rows"][:3]] == [
+        ["2024-03-04T10:00:00", "2024-03-04T10:00:03", "2024-03-04T10:00:02"],
+        ["2024-03-05T11:00:00", "2024-03-05T11:00:01", "2024-03-05T11:00:00"],
+        # 12:00:00.7 → :01; 12:00:01.2 → :01; their midpoint 12:00:00.95 → :01
+        ["2024-03-06T12:00:01", "2024-03-06T12:00:01", "2024-03-06T12:00:01"],
+    ]
