@@ -397,7 +397,7 @@ def test_google_forms_grid_rows_are_items_of_their_own(tmp_path) -> None:
     )
     draft = draft_questionnaire(path)
     assert [(i.text, i.type) for i in draft.items] == [
-        ("Timestamp", "text"), ("Rate us [Food]", "ordinal"), ("Rate us [Service]", "ordinal"),
+        ("Timestamp", "datetime"), ("Rate us [Food]", "ordinal"), ("Rate us [Service]", "ordinal"),
     ]  # fmt: skip
     assert draft.items[1].choices == ["Poor", "Fair", "Good", "Excellent"]
 

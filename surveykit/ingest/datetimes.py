@@ -8,7 +8,9 @@ Read per distinct text, each shape with one explicit format in one vectorised pa
   ``2024-03-04T10:45:04.000+01:00`` is read as the local time written (zone dropped);
 * ``3/4/2024 10:45:04`` (Google Forms) and ``3/4/24 10:45:04`` (Microsoft Forms), with
   or without seconds or a time, with or without AM/PM; and ``2024/03/04 …``;
-* ``4.3.2024 10:45`` (day first, as German-locale exports write it).
+* ``4.3.2024 10:45`` (day first, as German-locale exports write it);
+* any of these followed by a zone name, as Google Forms' own CSV download writes
+  ``2023/08/01 12:45:38 PM GMT+8``: read as the local time written (zone dropped).
 
 Whether ``3/4/2024`` is 3 April or 4 March is decided by the data (a first field
 above 12 means day first, a second field above 12 month first) or stated with
@@ -61,7 +63,7 @@ def parse_datetime(raw: Column, item: Item, header: str, locate: Locator) -> Dat
         import pyarrow.compute as pc
 
         # Arrow's RE2 and strptime (C++): a million distinct time stamps in seconds.
-        cells = pa.array(texts.to_numpy(dtype=object), type=pa.string())
+        cells = _without_zone_name(pa.array(texts.to_numpy(dtype=object), type=pa.string()))
         dayfirst = _dayfirst(cells, texts, todo, item, header, raw, locate)
         iso = todo & _flags(pc.match_substring_regex(cells, f"^(?:{_ISO}{_ZONE}?)$"))
         if iso.any():
@@ -81,6 +83,17 @@ def parse_datetime(raw: Column, item: Item, header: str, locate: Locator) -> Dat
         for i in np.flatnonzero(todo)
     }
     return DateCells(pd.Series(raw.take(parsed), index=pd.RangeIndex(len(raw))), bad)
+
+
+# Google Forms' own CSV download ends its time stamps with the form's zone
+# (2023/08/01 12:45:38 PM GMT+8): read, like an ISO zone, as the local time written.
+_ZONE_NAME = r"\s+(?:GMT|UTC)(?:[+-]\d{1,2}(?::?\d{2})?)?$"
+
+
+def _without_zone_name(cells):
+    import pyarrow.compute as pc
+
+    return pc.replace_substring_regex(cells, pattern=_ZONE_NAME, replacement="")
 
 
 def _store(parsed: np.ndarray, todo: np.ndarray, where: np.ndarray, hit: np.ndarray) -> None:
@@ -244,7 +257,7 @@ def sniff_datetimes(texts: list[str]) -> Sniffed | None:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    cells = pa.array(texts, type=pa.string())
+    cells = _without_zone_name(pa.array(texts, type=pa.string()))
     todo = np.array([t != "" for t in texts], dtype=bool)
     if not todo.any() or not _flags(pc.match_substring_regex(cells, _DATE_START))[todo].all():
         return None
