@@ -281,3 +281,16 @@ def test_id_clashes_name_both_lines(tmp_path, items, message):
     assert message in info.value.message
     assert info.value.line == 3  # the second of the two
     assert info.value.file == str(path)
+
+
+def test_a_straightline_rule_takes_a_grid_id_for_its_rows(tmp_path):
+    (tmp_path / "q.yaml").write_text(
+        "items:\n"
+        "  - {id: g, type: grid, text: T, choices: [A, B], rows: [X, Y]}\n"
+        "  - {id: h, type: grid, text: U, choices: [A, B], rows: [Z]}\n"
+        "exclude:\n"
+        "  - {rule: straightline, items: [g, h], min_items: 2}\n",
+        encoding="utf-8",
+    )
+    rule = load_questionnaire(tmp_path / "q.yaml").exclude[0]
+    assert rule.items == ("g_x", "g_y", "h_z") and rule.min_items == 2
