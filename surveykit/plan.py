@@ -602,6 +602,9 @@ def _scale(raw: Mapping, questionnaire: Questionnaire) -> ScaleSpec:
         raise SurveyError(f"scale id {scale_id!r} must be a name like engagement", line=raw.line)
     known = {item.id: item.type for item in questionnaire.items}
     items = raw.get("items")
+    if isinstance(items, list):  # a grid's id stands for its rows
+        grids = questionnaire.grids
+        items = [r for i in items for r in (grids.get(i, (i,)) if isinstance(i, str) else (i,))]
     if not isinstance(items, list) or len(items) < 2:
         raise SurveyError(
             f"scale {scale_id!r} needs 'items:', at least two item ids", line=raw.line

@@ -294,3 +294,18 @@ def test_a_straightline_rule_takes_a_grid_id_for_its_rows(tmp_path):
     )
     rule = load_questionnaire(tmp_path / "q.yaml").exclude[0]
     assert rule.items == ("g_x", "g_y", "h_z") and rule.min_items == 2
+
+
+def test_a_scale_takes_a_grid_id_for_its_rows(tmp_path):
+    from surveykit.plan import load_plan
+
+    (tmp_path / "questionnaire.yaml").write_text(SMALL, encoding="utf-8")
+    (tmp_path / "analysis.yaml").write_text(
+        "scales:\n  - {id: rating, items: [q5], reverse: [q5_price]}\n", encoding="utf-8"
+    )
+    plan = load_plan(
+        tmp_path / "analysis.yaml", load_questionnaire(tmp_path / "questionnaire.yaml")
+    )
+    scale = next(s for s in plan.scales if s.id == "rating")
+    assert tuple(scale.items) == ("q5_speed", "q5_price")
+    assert tuple(scale.reverse) == ("q5_price",)
