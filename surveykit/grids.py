@@ -79,7 +79,8 @@ def _resolve_choices(raw: Mapping, sets: dict[str, list], what: str) -> Mapping:
     return _copy(raw, choices=sets[value])
 
 
-def _slug(label: str) -> str:
+def row_slug(label: str) -> str:
+    """The id a grid row gets from its label when it has no ``id:`` (``Hip hop`` → hip_hop)."""
     slug = re.sub(r"\W+", "_", label.casefold()).strip("_")
     return slug if slug and not slug[0].isdigit() else f"r{slug}"
 
@@ -180,7 +181,7 @@ def _grid_rows(raw: Mapping) -> list[Mapping]:
     for n, row in enumerate(rows, start=1):
         line = getattr(row, "line", 0) or raw.line_of("rows")
         if isinstance(row, str):
-            row_id, label, row_text, column = _slug(row), row, row, None
+            row_id, label, row_text, column = row_slug(row), row, row, None
         elif isinstance(row, Mapping):
             reject_unknown_keys(row, _ROW_KEYS, f"a row of {what}")
             # text: the statement as the form showed it (its header); label: for tables.
@@ -189,7 +190,7 @@ def _grid_rows(raw: Mapping) -> list[Mapping]:
             for key, value in (("label", label), ("text", row_text)):
                 if not isinstance(value, str) or not value.strip():
                     raise SurveyError(f"{what}: row {n} needs a {key}", line=line)
-            row_id = row.get("id", _slug(label))
+            row_id = row.get("id", row_slug(label))
             if isinstance(row_id, int) and not isinstance(row_id, bool) and row_id >= 0:
                 row_id = str(row_id)  # id: 1 gives <grid>_1
             column = row.get("column")

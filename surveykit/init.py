@@ -179,6 +179,8 @@ class Draft:
     decimal: str | None = None  # "," when the cells are decimal-comma numbers (3,5)
     thousands: bool = False  # the cells group thousands with commas (1,234.5)
     dayfirst: bool | None = None  # date-times whose cells decide day/month order
+    rows: list[str] = field(default_factory=list)  # a grid's row labels
+    numbered: bool = False  # a grid's rows have ids 1, 2, 3 … (long statements)
 
 
 @dataclass
@@ -213,10 +215,10 @@ def draft_from_table(table: Table, *, title: str, source: str) -> DraftQuestionn
     seen: Counter[str] = Counter()
     grouped = _option_groups(table)
     skip = {j for cols in grouped.values() for j in cols}
-    moments: dict[
-        int, tuple[Draft, Sniffed, set[str]]
-    ] = {}  # date-time columns, for a speeder rule
-    durations: dict[int, Draft] = {}  # Qualtrics' Duration (in seconds)
+    grids = _grid_groups(table, skip, occurrences)
+    # Date-time columns and Qualtrics' Duration (in seconds), for a speeder rule.
+    moments: dict[int, tuple[Draft, Sniffed, set[str]]] = {}
+    durations: dict[int, Draft] = {}
     for j, header in enumerate(table.headers):
         key = _norm(header)
         seen[key] += 1
@@ -226,6 +228,11 @@ def draft_from_table(table: Table, *, title: str, source: str) -> DraftQuestionn
             items.append(_option_group_item(table, grouped[j], used_ids))
             continue
         if j in skip:
+            continue
+        grid = _grid_item(table, grids[j], used_ids) if j in grids else None
+        if grid is not None:
+            items.append(grid)
+            skip.update(grids[j])
             continue
         name, text = _split_header(header)
         column: object = name if name != text else None
@@ -679,6 +686,71 @@ def _speeder(
     )
 
 
+# --- grids: one column per row, "Question [Row]" ------------------------------------------
+
+# Google Forms, Microsoft Forms and SurveyMonkey (its two header rows as read) head a
+# grid's columns "Question [Row]", which a grid's rows find without aliases.
+_ROW_ID_LENGTH = 20  # longer row labels (statements) get numbers as ids
+_GRID_HEADER = re.compile(r"^(?P<base>\S.*?)\s*\[(?P<row>[^\]]*\S[^\]]*)\]$")
+
+
+def _grid_groups(table: Table, skip: set[int], occurrences: Counter[str]) -> dict[int, list[int]]:
+    """First column → the columns of one question's rows (``Question [Row]``), when two or
+    more; columns already grouped, repeated headers and Qualtrics' id rows left out."""
+    groups: dict[str, list[int]] = {}
+    for j, header in enumerate(table.headers):
+        match = _GRID_HEADER.match(header)
+        if match is None or j in skip or "\x1f" in header or occurrences[_norm(header)] > 1:
+            continue
+        groups.setdefault(_norm(match["base"]), []).append(j)
+    return {cols[0]: cols for cols in groups.values() if len(cols) >= 2}
+
+
+def _grid_item(table: Table, columns: list[int], used_ids: set[str]) -> Draft | None:
+    """A grid when all its rows' answers are wordings of one response scale (the scale
+    decided from all rows together); None to draft the rows one by one."""
+    from surveykit.grids import row_slug
+
+    if any(table.variables.get(j) is not None for j in columns):
+        return None  # SPSS variables: their own labels decide
+    answered: dict[str, int] = {}
+    for j in columns:
+        values, counts = _counts(table, j)
+        for v, n in zip(values, counts.tolist(), strict=True):
+            if v:
+                answered[v] = answered.get(v, 0) + n
+    scale = _match_scale(answered) if answered else None
+    if scale is None:
+        return None
+    name, labels, missing = scale
+    base = _GRID_HEADER.match(table.headers[columns[0]])["base"]  # type: ignore[index]
+    rows = [" ".join(_GRID_HEADER.match(table.headers[j])["row"].split()) for j in columns]  # type: ignore[index]
+    grid_id = _unique_id(_slug(base), used_ids)
+    # Short labels name their rows (freq_hip_hop); statements are numbered (eng_1).
+    numbered = any(len(row_slug(r)) > _ROW_ID_LENGTH for r in rows)
+    ids = [f"{grid_id}_{n if numbered else row_slug(r)}" for n, r in enumerate(rows, 1)]
+    if len(set(ids)) < len(ids) or used_ids & set(ids):
+        used_ids.discard(grid_id)
+        return None  # rows whose ids would clash: drafted one by one
+    used_ids.update(ids)
+    comment = (
+        f"grid of {len(rows)} rows ({ids[0]} …): {name.replace('_', '/')} scale, "
+        f"codes 1..{len(labels)} in this order"
+    )
+    if missing:
+        comment += f"; {', '.join(missing)} not a score (missing:)"
+    return Draft(
+        id=grid_id,
+        text=" ".join(base.split()),
+        type="grid",
+        choices=labels,
+        missing=missing,
+        rows=rows,
+        numbered=numbered,
+        comment=comment,
+    )
+
+
 # --- groups of option columns (SurveyMonkey, LimeSurvey, Kobo) --------------------------
 
 # "Base [key]" (SurveyMonkey, LimeSurvey, Google grids), "base/key" (Kobo, ODK),
@@ -856,7 +928,16 @@ def render(draft: DraftQuestionnaire) -> str:
             )
         elif item.column is not None:
             lines.append(f"    column: {_q(str(item.column))}")
-        if item.choices:
+        if item.choices and item.rows:
+            lines.append("    choices: [" + ", ".join(_q(c) for c in item.choices) + "]")
+            lines.append("    rows:")
+            lines += [
+                f"      - {{id: {n}, text: {_q(label)}}}"
+                if item.numbered
+                else f"      - {_q(label)}"
+                for n, label in enumerate(item.rows, 1)
+            ]
+        elif item.choices:
             lines.append("    choices:")
             for i, label in enumerate(item.choices):
                 if item.codes is not None:
