@@ -33,7 +33,7 @@ from surveykit.ingest.csvfile import Table, Variable
 from surveykit.ingest.datetimes import Sniffed, sniff_datetimes
 
 # Headers (case, spaces and punctuation ignored) of columns that are about the response,
-# not answers: Google Forms, Microsoft Forms, Qualtrics, SurveyMonkey, LimeSurvey.
+# not answers: Google Forms, Microsoft Forms, Qualtrics, SurveyMonkey, LimeSurvey, Kobo.
 _METADATA = {
     "timestamp", "starttime", "completiontime", "endtime", "lastmodifiedtime", "email",
     "emailaddress", "name", "firstname", "lastname", "ipaddress", "ip", "startdate",
@@ -42,7 +42,8 @@ _METADATA = {
     "externalreference", "externaldatareference", "locationlatitude", "locationlongitude",
     "distributionchannel", "userlanguage", "collectorid", "customdata1", "submitdate",
     "lastpage", "startlanguage", "seed", "datestamp", "refurl", "responseid", "id",
-    "respondentid", "submissiondate", "submittedat",
+    "respondentid", "submissiondate", "submittedat", "start", "end", "today", "deviceid",
+    "uuid", "submissiontime",
 }  # fmt: skip
 _ID_HEADERS = ("responseid", "id", "respondentid")
 _BUILT_IN_SEPARATORS = (", ", ";", ",")
@@ -593,9 +594,10 @@ def _merge_split_labels(cells: dict[str, list[str]], separator: str) -> dict[str
 # --- date-times, and a speeder rule from them ------------------------------------------
 
 # Headers (compacted) of the time a response was started and the time it was submitted:
-# Microsoft Forms, Qualtrics, SurveyMonkey, LimeSurvey; and Qualtrics' measured duration.
-_STARTS = ("starttime", "startdate")
-_ENDS = ("completiontime", "enddate", "endtime", "submitdate")
+# Microsoft Forms, Qualtrics, SurveyMonkey, LimeSurvey, KoboToolbox/ODK (start, end);
+# and Qualtrics' measured duration.
+_STARTS = ("starttime", "startdate", "start")
+_ENDS = ("completiontime", "enddate", "endtime", "submitdate", "end")
 _DURATIONS = ("durationinseconds", "duration")
 
 

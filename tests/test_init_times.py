@@ -158,3 +158,23 @@ def test_undecided_day_and_month_is_never_guessed(tmp_path, cli) -> None:
         encoding="utf-8",
     )
     assert excluded_rows(analyzed(cli, tmp_path)) == [1, 2]
+
+
+# KoboToolbox: start and end as ISO times with the device's zone; row 2 took 30 seconds.
+KOBO = """\
+start,end,today,deviceid,How often do you work late?,_uuid,_submission_time
+2024-03-04T10:00:00.000+01:00,2024-03-04T10:06:00.000+01:00,2024-03-04,collect:1,Often,a1,2024-03-04T09:06:10
+2024-03-04T11:00:00.000+01:00,2024-03-04T11:00:30.000+01:00,2024-03-04,collect:1,Never,a2,2024-03-04T10:00:40
+2024-03-05T09:00:00.000+01:00,2024-03-05T09:05:00.000+01:00,2024-03-05,collect:2,Often,a3,2024-03-05T08:05:10
+"""
+
+
+def test_kobo_start_and_end_give_a_speeder_rule(tmp_path, cli) -> None:
+    path, text = draft(cli, tmp_path, KOBO)
+    q = load_questionnaire(path)
+    assert [i.id for i in q.items if i.report] == ["often_work_late"]
+    assert q.item("start").type == "datetime" and q.item("end").type == "datetime"
+    # 360, 30 and 300 s: median 300, a third 100.
+    assert "{rule: speeder, start: start, end: end, min_seconds: 100" in text
+    path.write_text(uncomment_speeder(text), encoding="utf-8")
+    assert excluded_rows(analyzed(cli, tmp_path)) == [2]
