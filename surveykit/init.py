@@ -182,6 +182,7 @@ class Draft:
     dayfirst: bool | None = None  # date-times whose cells decide day/month order
     rows: list[str] = field(default_factory=list)  # a grid's row labels
     numbered: bool = False  # a grid's rows have ids 1, 2, 3 … (long statements)
+    scale: str | None = None  # the response scale the choices are (agreement, frequency …)
 
 
 @dataclass
@@ -336,6 +337,7 @@ def _guess(table: Table, j: int, variable: Variable | None) -> Draft:
         name, labels, missing = scale
         draft.type = "ordinal"
         draft.choices = labels
+        draft.scale = name
         draft.missing = missing
         draft.comment = f"{name.replace('_', '/')} scale, codes 1..{len(labels)} in this order"
         if missing:
@@ -749,6 +751,7 @@ def _grid_item(table: Table, columns: list[int], used_ids: set[str]) -> Draft | 
         missing=missing,
         rows=rows,
         numbered=numbered,
+        scale=name,
         comment=comment,
     )
 
@@ -906,6 +909,18 @@ def _q(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
+def _choice_sets(items: list[Draft]) -> dict[tuple[str, ...], str]:
+    """A name (``agreement5``) for each response scale that two or more items share."""
+    uses = Counter(tuple(i.choices) for i in items if i.scale and i.codes is None)
+    names: dict[tuple[str, ...], str] = {}
+    taken: set[str] = set()
+    for item in items:
+        labels = tuple(item.choices)
+        if item.scale and item.codes is None and uses[labels] >= 2 and labels not in names:
+            names[labels] = _unique_id(f"{item.scale}{len(labels)}", taken)
+    return names
+
+
 def render(draft: DraftQuestionnaire) -> str:
     """The draft as commented YAML that ``surveykit validate`` accepts."""
     lines = [
@@ -918,6 +933,12 @@ def render(draft: DraftQuestionnaire) -> str:
         lines.append(f"  respondent_id: {_q(draft.respondent_id)}  # unique in every row")
     else:
         lines.append("  respondent_id: null  # no unique id column: respondents numbered R1..Rn")
+    sets = _choice_sets(draft.items)
+    if sets:
+        lines.append("choice_sets:  # answer scales that several items share")
+        lines += [
+            f"  {name}: [" + ", ".join(map(_q, labels)) + "]" for labels, name in sets.items()
+        ]
     lines.append("items:")
     for item in draft.items:
         lines.append(f"  - id: {item.id}" + (f"  # {item.comment}" if item.comment else ""))
@@ -930,8 +951,12 @@ def render(draft: DraftQuestionnaire) -> str:
             )
         elif item.column is not None:
             lines.append(f"    column: {_q(str(item.column))}")
-        if item.choices and item.rows:
+        shared = sets.get(tuple(item.choices)) if item.scale else None
+        if shared:
+            lines.append(f"    choices: {shared}")
+        elif item.choices and item.rows:
             lines.append("    choices: [" + ", ".join(_q(c) for c in item.choices) + "]")
+        if item.rows:
             lines.append("    rows:")
             lines += [
                 f"      - {{id: {n}, text: {_q(label)}}}"
@@ -939,7 +964,7 @@ def render(draft: DraftQuestionnaire) -> str:
                 else f"      - {_q(label)}"
                 for n, label in enumerate(item.rows, 1)
             ]
-        elif item.choices:
+        elif item.choices and not shared:
             lines.append("    choices:")
             for i, label in enumerate(item.choices):
                 if item.codes is not None:

@@ -87,3 +87,23 @@ def test_rows_of_no_shared_scale_are_items_of_their_own(tmp_path, cli) -> None:
     q = load_questionnaire(tmp_path / "questionnaire.yaml")
     assert not q.grids
     assert [i.text for i in q.items] == ["Which shifts on [Monday]", "Which shifts on [Tuesday]"]
+
+
+def test_a_scale_several_items_share_is_a_choice_set(tmp_path, cli) -> None:
+    csv = (
+        "Work [Pay],Work [Hours],Would you recommend us?,How often do you work late?\n"
+        "Agree,Disagree,Agree,Never\nStrongly agree,Agree,Disagree,Often\n"
+        "Disagree,Neither agree nor disagree,Neither agree nor disagree,Sometimes\n"
+    )
+    text = _draft(cli, tmp_path, csv)
+    assert (
+        'choice_sets:  # answer scales that several items share\n  agreement5: ["Strongly '
+        'disagree", "Disagree", "Neither agree nor disagree", "Agree", "Strongly agree"]\n'
+    ) in text
+    assert text.count("choices: agreement5") == 2  # the grid and the single question
+    q = load_questionnaire(tmp_path / "questionnaire.yaml")
+    assert q.item("work_pay").labels == q.item("would_recommend_us").labels
+    tables = _tables(cli, tmp_path)
+    assert tables["work_pay"]["Agree"] == 1 and tables["work_hours"]["Agree"] == 1
+    assert tables["work_hours"]["Neither agree nor disagree"] == 1
+    assert tables["would_recommend_us"]["Neither agree nor disagree"] == 1
