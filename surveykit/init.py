@@ -3,14 +3,16 @@
 Every column of the export becomes an item whose type is guessed from its cells:
 time stamps as ``datetime`` items (``dayfirst:`` when a cell decides it; text and a
 comment when none does, never a guess); other metadata (e-mail, name, IP address,
-Qualtrics' and SurveyMonkey's bookkeeping) as ``report: false`` text; numbers with their observed range; answers
-that match a known response scale (agreement, frequency, satisfaction, likelihood,
-importance, quality, extent, yes/maybe/no) as ordinal items with the choices in scale
-order; a few distinct answers as single choice; cells made of recurring parts joined by
-a separator as select-all; anything else as text. SPSS files give their variable labels
-as question texts and their value labels as choices. Each guess a person should check
-carries a YAML comment saying what was seen. A start and an end time (or Qualtrics'
-measured duration) give a commented-out speeder rule with the median time they show.
+Qualtrics', SurveyMonkey's and Kobo's bookkeeping) as ``report: false`` text; numbers
+with their observed range; answers that match a known response scale (agreement,
+frequency, satisfaction, likelihood, importance, quality, extent, yes/maybe/no) as
+ordinal items with the choices in scale order, ``Question [Row]`` columns of one
+scale as a grid, and a scale several items share as a choice set; a few distinct
+answers as single choice; cells made of recurring parts joined by a separator as
+select-all; anything else as text. SPSS files give their variable labels as question
+texts and their value labels as choices. Each guess a person should check carries a
+YAML comment saying what was seen. A start and an end time (or Qualtrics' measured
+duration) give a commented-out speeder rule with the median time they show.
 
 Only distinct cell texts are examined (with their counts), so drafting from a large
 export costs about as much as reading it.
