@@ -389,3 +389,133 @@ def test_import_errors_name_the_file_and_what_to_do(tmp_path, cli):
     project_as_qdc.write_text(OTHER_PROGRAM_QDPX, encoding="utf-8")
     run = cli("code", "import", folder, project_as_qdc)
     assert run.code == 2 and "root element is <Project>, not <CodeBook>" in run.err
+
+
+SMALL_QUESTIONNAIRE = """\
+survey: {id: demo, title: Demo survey}
+items:
+  - {id: team, type: single, choices: [A, B]}
+  - {id: score, type: number}
+  - {id: why, text: "Why?", type: text}
+  - {id: else, text: Anything else, type: text}
+"""
+SMALL_CODEBOOK = """\
+items: [why]
+themes:
+  - id: staffing
+    label: Staffing
+    description: Who is on the ward.
+    codes:
+      - {id: short_staffed, label: Short-staffed, patterns: ["short staffed", "/understaff\\\\w*/"]}
+      - {id: nights, label: Night shifts, patterns: [night shift], items: [else, why]}
+  - id: pay
+    label: Pay
+    subthemes:
+      - id: pay_level
+        label: Level of pay
+        description: What staff earn.
+        codes:
+          - {id: low_pay, label: Low pay, description: Pay is too low., patterns: [pay]}
+"""
+SMALL_SHEET = """\
+respondent,item,code,coder,status,note
+R1,why,short_staffed,ann,accepted,
+R2,why,short_staffed,ann,rejected,understaffing is not short-staffed
+R2,why,low_pay,ann,suggested,
+R2,else,nights,ann,accepted,
+R3,why,low_pay,ann,,"repayment = pay, says the coder"
+R1,why,short_staffed,ben,accepted,
+R2,why,low_pay,ben,accepted,
+"""
+
+
+def test_round_trip_with_subthemes_own_items_notes_and_hand_added_rows(tmp_path, cli):
+    folder = tmp_path / "demo"
+    folder.mkdir()
+    (folder / "questionnaire.yaml").write_text(SMALL_QUESTIONNAIRE, encoding="utf-8")
+    (folder / "codebook.yaml").write_text(SMALL_CODEBOOK, encoding="utf-8")
+    (folder / "coding.csv").write_text(SMALL_SHEET, encoding="utf-8")
+    (folder / "responses.csv").write_text(
+        "team,score,why,else\n"
+        "A,2.5,We are short  staffed on night shifts,\n"
+        "B,3,Understaffing and PAY,night shift again\n"
+        "A,,repayment plans,\n"
+        "B,1,,\n",
+        encoding="utf-8",
+    )
+    qdc, qdpx = tmp_path / "demo.qdc", tmp_path / "demo.qdpx"
+    assert cli("code", "export", folder, "--qdc", qdc, "--qdpx", qdpx).code == 0
+    assert_valid("Codebook.xsd", qdc.read_bytes())
+    with zipfile.ZipFile(qdpx) as archive:
+        tree = assert_valid("Project.xsd", archive.read("project.qde"))
+    assert tree.get("name") == "Demo survey"
+    # A number with decimals is a Float variable; R3 did not answer it, so has no value.
+    score = tree.find(f"{PROJECT_NS}Variables/{PROJECT_NS}Variable[@name='score']")
+    assert score.get("typeOfVariable") == "Float"
+    values = [
+        [v.find(f"{PROJECT_NS}FloatValue").text for v in case.findall(f"{PROJECT_NS}VariableValue")
+         if v.find(f"{PROJECT_NS}VariableRef").get("targetGUID") == score.get("guid")]
+        for case in tree.iter(f"{PROJECT_NS}Case")
+    ]  # fmt: skip
+    assert values == [["2.5"], ["3"], [], ["1"]]
+    # The subtheme sits between its theme and its code.
+    pay = tree.find(f".//{PROJECT_NS}Code[@name='Pay']")
+    assert [c.get("name") for c in pay.iter(f"{PROJECT_NS}Code")] == [
+        "Pay",
+        "Level of pay",
+        "Low pay",
+    ]
+    # The hand-added row's note is its selection's description.
+    notes = [
+        d.text for d in tree.iter(f"{PROJECT_NS}Description") if d.text and "repayment" in d.text
+    ]
+    assert notes == ["repayment = pay, says the coder"]
+
+    questionnaire = load_questionnaire(folder / "questionnaire.yaml")
+    original = load_codebook(folder / "codebook.yaml", questionnaire)
+    for name, file in (("from_qdc", qdc), ("from_qdpx", qdpx)):
+        target = tmp_path / name
+        target.mkdir()
+        shutil.copy(folder / "questionnaire.yaml", target)
+        shutil.copy(folder / "responses.csv", target)
+        run = cli("code", "import", target, file)
+        assert run.code == 0, run.err
+        book = load_codebook(target / "codebook.yaml", questionnaire)
+        assert bare(book) == bare(original)
+        assert book.code("nights").items == ("else", "why")
+    back = read_coding(tmp_path / "from_qdpx" / "coding.csv", book)
+    assert sorted((r.respondent, r.item, r.code, r.coder, r.status, r.note) for r in back) == [
+        ("R1", "why", "short_staffed", "ann", "accepted", ""),
+        ("R1", "why", "short_staffed", "ben", "accepted", ""),
+        ("R2", "else", "nights", "ann", "accepted", ""),
+        ("R2", "why", "low_pay", "ben", "accepted", ""),
+        ("R3", "why", "low_pay", "ann", "accepted", "repayment = pay, says the coder"),
+    ]
+
+
+def test_a_qdc_from_another_survey_is_refused(exported, tmp_path, cli):
+    folder = tmp_path / "demo"
+    folder.mkdir()
+    (folder / "questionnaire.yaml").write_text(SMALL_QUESTIONNAIRE, encoding="utf-8")
+    run = cli("code", "import", folder, exported[0])
+    assert run.code == 2
+    assert run.err == (
+        f"error: {exported[0]}: code 'Complements clinical work' applies to role_why, "
+        "benefits_why, challenges_why, strategies_why, existing_strategies, which are not "
+        f"text items of {folder / 'questionnaire.yaml'}; import into the survey it was "
+        "exported from\n"
+    )
+    assert not (folder / "codebook.yaml").exists()
+
+
+def test_a_replacing_codebook_must_fit_the_coding_sheet(tmp_path, cli):
+    folder = copy_survey(tmp_path, "questionnaire.yaml", "codebook.yaml", "coding.csv")
+    before = (folder / "codebook.yaml").read_bytes()
+    run = cli("code", "import", folder, FIXTURES / "standard_example_codebook.qdc", "--force")
+    assert run.code == 2
+    assert run.err == (
+        f"error: {folder / 'coding.csv'}:2: code 'sharing_lived_experience' is not in the "
+        "codebook (the codebook of standard_example_codebook.qdc, which would replace "
+        "codebook.yaml; nothing was written)\n"
+    )
+    assert (folder / "codebook.yaml").read_bytes() == before

@@ -138,24 +138,18 @@ def render_codebook(imported: ImportedCodebook, questionnaire: Questionnaire, so
     default = tuple(sorted(text_items))
     items_of: dict[str, tuple[str, ...]] = {}
     for code in imported.codes:
-        if code.items is None:
-            items_of[code.id] = default
-            continue
-        unknown = [i for i in code.items if i not in text_items]
-        if unknown and code.items and all(isinstance(i, str) for i in code.items):
-            # Item ids from a surveykit description must be this survey's; set names from
-            # other programs' sets are only used when they are.
-            known = tuple(i for i in code.items if i in text_items)
-            if not known:
+        if code.items is not None:  # from a surveykit description: must be this survey's
+            unknown = [i for i in code.items if i not in text_items]
+            if unknown or not code.items:
                 raise SurveyError(
-                    f"code {code.label!r} applies to {', '.join(unknown)}, which "
-                    f"{'is not a text item' if len(unknown) == 1 else 'are not text items'} "
-                    f"of {questionnaire.path}; import into the survey it was exported from",
+                    f"code {code.label!r} applies to {', '.join(unknown) or 'no item'}, which "
+                    f"{'is not a text item' if len(unknown) < 2 else 'are not text items'} of "
+                    f"{questionnaire.path}; import into the survey it was exported from",
                     file=source,
                 )
-            items_of[code.id] = known
-        else:
-            items_of[code.id] = code.items or default
+            items_of[code.id] = code.items
+        else:  # from another program: the sets named after text items, else every text item
+            items_of[code.id] = tuple(s for s in code.sets if s in text_items) or default
     top = Counter(items_of.values()).most_common(1)[0][0]
 
     def code_entry(code) -> dict:
@@ -278,8 +272,19 @@ def import_survey(folder: Path, source: Path, coder: str, force: bool) -> Import
     if status != "unchanged":
         out[files.codebook] = text
     result = ImportResult(status, len(codebook.codes))
+    try:  # the sheet's rows must fit the new codebook
+        if suffix == ".qdc" and status == "replaced":
+            read_coding(files.sheet, codebook)
+        if suffix == ".qdpx":
+            rows, added, kept = _merge_codings(files, codebook, codings, questionnaire, source)
+    except SurveyError as exc:
+        if exc.file == str(files.sheet) and status == "replaced":
+            exc.message += (
+                f" (the codebook of {source.name}, which would replace codebook.yaml; "
+                "nothing was written)"
+            )
+        raise
     if suffix == ".qdpx":
-        rows, added, kept = _merge_codings(files, codebook, codings, questionnaire, source)
         result = ImportResult(status, len(codebook.codes), added, kept)
         if added:
             out[files.sheet] = render_coding(rows)

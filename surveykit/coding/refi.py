@@ -30,7 +30,7 @@ import uuid
 import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from surveykit.coding.codebook import Code, Codebook, Theme
 from surveykit.errors import SurveyError
@@ -103,6 +103,8 @@ def coded_items(codebook: Codebook) -> list[str]:
 
 
 def _xml_bytes(root: ET.Element, ns: str) -> bytes:
+    # The namespace is the default one (no prefix), as in the standard's examples; the
+    # registration is global, and each writer registers its own before writing.
     ET.register_namespace("", ns)
     ET.indent(root, space="  ")
     body = ET.tostring(root, encoding="unicode")
@@ -299,7 +301,8 @@ class ImportedCode:
     subtheme: str | None
     description: str
     patterns: tuple[str, ...]
-    items: tuple[str, ...] | None  # None: the codebook's default items
+    items: tuple[str, ...] | None  # from a surveykit description; None: not given
+    sets: tuple[str, ...] = ()  # the names of the sets the code is in
 
 
 @dataclass(frozen=True)
@@ -485,8 +488,8 @@ def read_codebook_element(codes: ET.Element, sets: ET.Element | None) -> Importe
     if not found:
         raise SurveyError("has no codes that can be coded; a codebook needs at least one")
 
-    # Item sets (a set named after a text item lists the codes that apply to it) give the
-    # items of codes whose description does not carry them.
+    # Sets: one named after a text item lists the codes that apply to it (used for codes
+    # whose description does not give their items).
     if sets is not None:
         members: dict[str, list[str]] = {}
         for set_element in _children(sets, "Set"):
@@ -495,19 +498,8 @@ def read_codebook_element(codes: ET.Element, sets: ET.Element | None) -> Importe
                 target = (member.get("guid") or member.get("targetGUID") or "").strip("{}").upper()
                 if target in by_guid:
                     members.setdefault(by_guid[target], []).append(name)
-        found = [
-            c if c.items is not None or c.id not in members else _with_items(c, members[c.id])
-            for c in found
-        ]
+        found = [replace(c, sets=tuple(members.get(c.id, ()))) for c in found]
     return ImportedCodebook(tuple(themes), tuple(found), by_guid)
-
-
-def _with_items(code: ImportedCode, set_names: list[str]) -> ImportedCode:
-    # Set names that are not item ids are dropped when the questionnaire is known (import).
-    return ImportedCode(
-        code.id, code.label, code.theme, code.subtheme, code.description, code.patterns,
-        tuple(set_names),
-    )  # fmt: skip
 
 
 def read_qdc(data: bytes) -> ImportedCodebook:
@@ -554,9 +546,10 @@ def read_qdpx(data: bytes, default_coder: str) -> ImportedProject:
     if codes is None:
         raise SurveyError("is a REFI-QDA project without a codebook (<CodeBook><Codes>)")
     codebook = read_codebook_element(codes, _child(root, "Sets"))
+    users_element = _child(root, "Users")
     users = {
         (u.get("guid") or "").strip("{}").upper(): (u.get("name") or u.get("id") or "").strip()
-        for u in _children(_child(root, "Users") or ET.Element("Users"), "User")
+        for u in (_children(users_element, "User") if users_element is not None else [])
     }
 
     def user(*elements: ET.Element | None, attribute: str = "creatingUser") -> str:
@@ -570,7 +563,9 @@ def read_qdpx(data: bytes, default_coder: str) -> ImportedProject:
         return fallback or default_coder
 
     codings: list[ImportedCoding] = []
-    for source in _children(_child(root, "Sources") or ET.Element("Sources"), "TextSource"):
+    sources_element = _child(root, "Sources")
+    sources = _children(sources_element, "TextSource") if sources_element is not None else []
+    for source in sources:
         name = source.get("name") or ""
         respondent, separator, item = name.rpartition(SOURCE_SEPARATOR)
         marks = [(None, c) for c in _children(source, "Coding")] + [
