@@ -79,6 +79,8 @@ def analyse(
         for spec in plan.tests:
             tests.append(_run_test(responses, spec, items, plan, settings))
             bar.advance()
+        for spec in plan.tables:
+            tests.extend(_table_tests(responses, spec, items))
     tests = _adjust(tests, settings.adjust)
     return Result(
         survey=responses.questionnaire.id,
@@ -106,12 +108,44 @@ def _table(responses: Responses, spec: TableSpec, items: dict[str, Item]) -> Tab
             return item_table(responses, chosen[0], spec.id, spec.title)
         return block_table(responses, chosen, spec.id, spec.title)
     assert spec.rows and spec.columns
+    if spec.layout == "wide":
+        return _wide_table(responses, spec, items)
     summarise: dict[str, list[Item]] | list[Item] = [items[i] for i in spec.summarise]
     if spec.summarise_by_column:
         summarise = {label: [items[i]] for label, i in spec.summarise_by_column.items()}
     return crosstab_table(
         responses, items[spec.rows], items[spec.columns], spec.id, spec.title, summarise
     )
+
+
+def _wide_table(responses: Responses, spec: TableSpec, items: dict[str, Item]) -> Table:
+    from surveykit.crosstabs import multi_crosstab, wide_crosstab
+
+    assert spec.rows and spec.columns
+    rows, columns = items[spec.rows], items[spec.columns]
+    if rows.type == "multi":
+        return multi_crosstab(
+            responses, rows, columns, spec.id, spec.title, totals=spec.totals,
+            percent=spec.percent,
+        )  # fmt: skip
+    return wide_crosstab(
+        responses, rows, columns, spec.id, spec.title,
+        summarise=[items[i] for i in spec.summarise],
+        by_column={label: items[i] for label, i in spec.summarise_by_column.items()},
+        percent=spec.percent, totals=spec.totals, cells=spec.cells, row_order=spec.row_order,
+    )  # fmt: skip
+
+
+def _table_tests(responses: Responses, spec: TableSpec, items: dict[str, Item]) -> list[TestReport]:
+    """The tests a crosstab's ``test:`` asks for, reported under that table."""
+    if spec.test != "chisq" or not (spec.rows and spec.columns):
+        return []
+    from surveykit.crosstabs import chisq_report, multi_chisq_reports
+
+    rows, columns = items[spec.rows], items[spec.columns]
+    if rows.type == "multi":
+        return multi_chisq_reports(responses, rows, columns, spec.id)
+    return [chisq_report(responses, rows, columns, spec.id)]
 
 
 # --- scales ------------------------------------------------------------------
@@ -344,15 +378,21 @@ def _positions(values: pd.Series, levels: list[str]) -> np.ndarray:
 
 
 def _adjust(tests: list[TestReport], method: str) -> list[TestReport]:
+    """Adjust p among the plan's tests, and separately within each ``family`` (a table's)."""
     if method == "none":
         return tests
     from surveykit.stats import adjust_pvalues
 
-    idx = [i for i, t in enumerate(tests) if t.p is not None and math.isfinite(t.p)]
-    if not idx:
-        return tests
-    adjusted = adjust_pvalues([tests[i].p for i in idx], method)
     out = list(tests)
-    for i, p in zip(idx, adjusted, strict=True):
-        out[i] = replace(out[i], p_adjusted=float(np.clip(p, 0.0, 1.0)))
+    for family in dict.fromkeys(t.family for t in tests):
+        idx = [
+            i
+            for i, t in enumerate(tests)
+            if t.family == family and t.p is not None and math.isfinite(t.p)
+        ]
+        if not idx:
+            continue
+        adjusted = adjust_pvalues([tests[i].p for i in idx], method)
+        for i, p in zip(idx, adjusted, strict=True):
+            out[i] = replace(out[i], p_adjusted=float(np.clip(p, 0.0, 1.0)))
     return out

@@ -78,6 +78,9 @@ class CountProblem:
     primary: set[Cell] = field(default_factory=set)
     secondary: set[Cell] = field(default_factory=set)
     unprotected: set[Cell] = field(default_factory=set)
+    public: set[Cell] = field(
+        default_factory=set
+    )  # derivable anyway: never hidden as complementary
 
     @property
     def hidden(self) -> set[Cell]:
@@ -162,7 +165,7 @@ def protect(problem: CountProblem, min_cell: int) -> CountProblem:
 
 
 def _add_smallest(problem: CountProblem, cells: list[Cell]) -> bool:
-    shown = [c for c in cells if c not in problem.hidden]
+    shown = [c for c in cells if c not in problem.hidden and c not in problem.public]
     if not shown:
         return False
     problem.secondary.add(min(shown, key=lambda c: (problem.values[c], c)))
@@ -269,7 +272,7 @@ def table_problem(table: Table, analysed: int) -> CountProblem:
 
 def _cells_problem(table: Table, analysed: int) -> CountProblem:
     kinds = table.row_kinds or [ROW_DATA] * len(table.rows)
-    if table.kind == "contingency":
+    if table.kind in ("contingency", "multi_crosstab"):
         return _contingency_problem(table, kinds)
     if table.kind == "crosstab":
         return _crosstab_problem(table)
@@ -324,11 +327,47 @@ def _contingency_problem(table: Table, kinds: list[str]) -> CountProblem:
         if total_col is not None:
             terms = [(1, (i, j)) for j in inner_cols] + [(-1, (i, total_col))]
             problem.equations.append(Equation(terms))
+    if table.kind == "multi_crosstab":
+        # A select-all item's options overlap: only each row's groups add up (to its
+        # Total), the groups' respondents (the base row) included.
+        if total_col is None:
+            _known_sums(problem, data_rows, inner_cols, by_row=True, by_column=False)
+        return problem
     for j in [*inner_cols, *([total_col] if total_col is not None else [])]:
         for t in total_rows:
             terms = [(1, (i, j)) for i in data_rows] + [(-1, (t, j))]
             problem.equations.append(Equation(terms))
+    # A shown n with its "% of column" (or row) gives the column's (row's) total: hiding
+    # that total as a complementary cell would protect nothing. (A total below N has
+    # every cell of its column below N, so no % of it is shown.)
+    bases = {c.base for c in table.columns if c.role == "percent"}
+    if "column" in bases:
+        problem.public |= {c for c in problem.values if c[0] in total_rows}
+    if "row" in bases and total_col is not None:
+        problem.public |= {c for c in problem.values if c[1] == total_col}
+    if not total_rows or total_col is None:
+        # No printed totals (totals: false): the "% of column" or "% of row" figures
+        # and the items' own tables give them away, so treat the sums as known.
+        _known_sums(problem, data_rows, inner_cols, by_row=total_col is None,
+                    by_column=not total_rows)  # fmt: skip
     return problem
+
+
+def _known_sums(
+    problem: CountProblem, rows: list[int], cols: list[int], *, by_row: bool, by_column: bool
+) -> None:
+    """Equations saying each row's (``by_row``) and each column's counts have a known sum."""
+    groups = []
+    if by_row:
+        groups += [[(i, j) for j in cols] for i in rows]
+    if by_column:
+        groups += [[(i, j) for i in rows] for j in cols]
+    for cells in groups:
+        cells = [c for c in cells if c in problem.values]
+        if cells:
+            problem.equations.append(
+                Equation([(1, c) for c in cells], sum(problem.values[c] for c in cells))
+            )
 
 
 def _crosstab_cells(table: Table) -> dict[Cell, list[int]]:
@@ -398,6 +437,15 @@ def _suppress_table(table: Table, marks: _Marks, analysed: int) -> tuple[Table, 
                 row[k] = small
                 _hide_dependants(table, row, k, True, marks, extra)
                 extra["group"] = extra.get("group", 0) + 1
+    if problem.hidden or extra:
+        # Expected counts and residuals come from the whole table's counts and margins:
+        # with any count withheld they would help to work it out, so they go too.
+        for k, column in enumerate(table.columns):
+            if column.base == "margins":
+                for row in rows:
+                    if row[k] is not None:
+                        row[k] = marks.symbol
+                        extra["margins"] = 1
     if not problem.hidden and not extra:
         return table, set()
     notes.append(_note(problem, marks, extra))
@@ -416,7 +464,7 @@ def _items_of(
     table: Table, problem: CountProblem, in_notes: dict[Cell, tuple[int, str]]
 ) -> set[Any]:
     """The items whose counts have a withheld cell in ``table`` (pairs: their crossing)."""
-    if table.kind in ("contingency", "crosstab"):
+    if table.kind in ("contingency", "crosstab", "multi_crosstab"):
         # A crossed table's margins are public (its Total row and column, or "% of column"
         # and the row item's own table), so what is withheld is the crossing of the two
         # items; an item's own counts only when a contingency total is withheld too.
@@ -468,7 +516,7 @@ def _hide_dependants(
                 _hide_dependants(table, row, k, True, marks, extra)
             elif not (_is_num(row[k]) and row[k] < marks.min_cell):
                 row[k] = marks.symbol
-        elif primary and column.role in ("statistic", "coefficient"):
+        elif primary and column.role in ("statistic", "coefficient", "interval"):
             row[k] = marks.symbol
             extra["stats"] = 1
 
@@ -483,6 +531,8 @@ def _note(problem: CountProblem, marks: _Marks, extra: dict[str, int]) -> Note:
         hidden.append("percentages of withheld counts")
     if extra.get("stats"):
         hidden.append(f"statistics of groups smaller than {n}")
+    if extra.get("margins"):
+        hidden.append("expected counts and residuals")
     if problem.secondary:
         hidden.append(
             f"{len(problem.secondary)} further count(s), so that the small counts cannot be "

@@ -313,11 +313,13 @@ def test_tests_and_crosstabs_name_items_by_label() -> None:
     result, _ = survey_result(SINGAPORE)
     report = build_report(result, figures=False)
     table3 = next(t for t in report.tables if t.id == "table3")
-    items = {row[4] for row in table3.rows}
-    assert items == {
-        "Duration of work experience with clients with mental health conditions, in years",
-        "Duration of work experience with PSS, in years",
-    }
+    assert table3.columns[0] == "Would you accept PSS as a mental healthcare profession?"
+    assert "Columns: Presence of PSS at current workplace." in table3.notes
+    assert (
+        "M, SD (n − 1) and range (min–max) of (1) Duration of work experience with clients "
+        "with mental health conditions, in years; (2) Duration of work experience with PSS, "
+        "in years."
+    ) in table3.notes
     assert not any("years_experience" in n for n in table3.notes)
     titles = [d.title for d in report.test_details]
     assert titles[0] == (

@@ -5,7 +5,16 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from surveykit.result import COEFFICIENT, COUNT, INTEGER, LABEL, P_VALUE, PERCENT, TEXT
+from surveykit.result import (
+    COEFFICIENT,
+    COUNT,
+    INTEGER,
+    INTERVAL,
+    LABEL,
+    P_VALUE,
+    PERCENT,
+    TEXT,
+)
 
 
 def fmt_count(value: Any) -> str:
@@ -71,4 +80,7 @@ def fmt_cell(role: str, value: Any) -> str:
         return fmt_p(value)
     if role in (LABEL, TEXT):
         return str(value)
+    if role == INTERVAL and isinstance(value, list | tuple):
+        lo, hi = value  # a range (min–max) or a confidence interval
+        return f"{fmt_num(lo)}–{fmt_num(hi)}"
     return fmt_num(value)
