@@ -233,7 +233,33 @@ def _run_test(
         return replace(report, error=exc.message)
     if kind in ("t-test", "anova"):
         stats = _choose_variant(stats, kind, settings.variance, settings.alpha)
+    sensitivity = _sensitivity(spec.kind, stats, settings.alpha)
+    if sensitivity is not None:
+        stats = {**stats, "sensitivity": sensitivity}
     return replace(report, stats=stats)
+
+
+def _sensitivity(kind: str, stats: dict, alpha: float) -> dict | None:
+    """The smallest effect this test detected with 80% power at its n (issue 14's Precision).
+
+    Rank tests get their parametric counterpart's figure, as G*Power and ``design plan``
+    give them. None when the sizes allow no figure (a group of one, df of zero).
+    """
+    from surveykit.stats import sensitivity as sens
+
+    sizes = [int(g["n"]) for g in stats.get("groups") or [] if g.get("n")]
+    try:
+        if kind in ("ttest", "mannwhitney") and len(sizes) == 2:
+            found = sens.ttest_d(*sizes, alpha=alpha)
+        elif kind in ("anova", "kruskal") and len(sizes) >= 2:
+            found = sens.anova_f(len(sizes), sum(sizes), alpha=alpha)
+        elif kind == "chisq" and stats.get("df") and stats.get("n"):
+            found = sens.chisq_w(int(stats["df"]), int(stats["n"]), alpha=alpha)
+        else:
+            return None
+    except ValueError:
+        return None
+    return found.to_dict()
 
 
 def _choose_variant(stats: dict, kind: str, rule: str, alpha: float) -> dict:

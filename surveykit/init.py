@@ -172,6 +172,8 @@ class Draft:
     missing: list[str] = field(default_factory=list)
     report: bool = True
     comment: str = ""
+    decimal: str | None = None  # "," when the cells are decimal-comma numbers (3,5)
+    thousands: bool = False  # the cells group thousands with commas (1,234.5)
 
 
 @dataclass
@@ -270,13 +272,25 @@ def _guess(table: Table, j: int, variable: Variable | None) -> Draft:
         return _from_value_labels(draft, answered, variable)
     # An SPSS number whose only labels are its missing codes (999 = "No answer").
     user_missing = [v for v in (variable.missing if variable else ()) if v in answered]
-    numbers = _as_numbers({v: c for v, c in answered.items() if v not in user_missing})
+    plain = {v: c for v, c in answered.items() if v not in user_missing}
+    numbers = _as_numbers(plain)
+    marks = None if numbers else _comma_numbers(plain)
+    if marks is not None:
+        numbers, draft.decimal = marks, ","
+    elif numbers and any(_GROUPED.fullmatch(v) for v in plain):
+        draft.thousands = True
     if numbers:
         lo, hi = min(numbers), max(numbers)
         draft.type = "number"
         draft.missing = user_missing
         counted = sum(c for v, c in answered.items() if v not in user_missing)
         draft.comment = f"observed {_num(lo)} to {_num(hi)} in {counted} answers: set min/max"
+        if draft.decimal:
+            draft.comment += "; decimal commas (3,5)"
+        elif draft.thousands:
+            draft.comment += (
+                '; "1,234" read as a thousand: if "," is the decimal mark, write decimal: ","'
+            )
         whole = all(float(x).is_integer() for x in numbers)
         if whole and len(numbers) <= 7 and lo >= 0 and hi <= 10:
             draft.comment += "; if these are codes of a rating scale, make it ordinal"
@@ -370,15 +384,26 @@ def _is_prose(answered: dict[str, int]) -> bool:
     return ends >= max(2, 0.5 * len(answered))
 
 
+_GROUPED = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
+_DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+")
+
+
+def _comma_numbers(answered: dict[str, int]) -> list[float] | None:
+    """The values when the cells are decimal-comma numbers (at least one "3,5"), else None."""
+    if not answered or not any(_DECIMAL_COMMA.fullmatch(v) for v in answered):
+        return None
+    if not all(_DECIMAL_COMMA.fullmatch(v) or re.fullmatch(r"[+-]?\d+", v) for v in answered):
+        return None
+    if all(_GROUPED.fullmatch(v) or "," not in v for v in answered):
+        return None  # only "1,234" shapes: thousands or decimals, _as_numbers decides to ask
+    return [float(v.replace(",", ".")) for v in answered]
+
+
 def _as_numbers(answered: dict[str, int]) -> list[float] | None:
     out = []
     for v in answered:
         try:
-            x = (
-                float(v.replace(",", ""))
-                if re.fullmatch(r"-?\d{1,3}(,\d{3})+(\.\d+)?", v)
-                else float(v)
-            )
+            x = float(v.replace(",", "")) if _GROUPED.fullmatch(v) else float(v)
         except ValueError:
             return None
         if x != x or x in (float("inf"), float("-inf")):
@@ -723,6 +748,10 @@ def render(draft: DraftQuestionnaire) -> str:
             lines.append(f"    separator: {_q(item.separator)}")
         if item.missing:
             lines.append("    missing: [" + ", ".join(_q(m) for m in item.missing) + "]")
+        if item.decimal:
+            lines.append(f"    decimal: {_q(item.decimal)}")
+        if item.thousands:
+            lines.append('    thousands: ","')
         if not item.report:
             lines.append("    report: false")
     return "\n".join(lines) + "\n"

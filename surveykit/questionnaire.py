@@ -26,7 +26,10 @@ OTHERS = "Others"
 _ITEM_KEYS = {
     "id", "text", "label", "type", "choices", "other", "show_if", "column",
     "min", "max", "required", "report", "separator", "missing", "invalid", "redact",
+    "decimal", "thousands",
 }  # fmt: skip
+DECIMALS = (".", ",")
+"""The decimal mark of number cells: a point (3.5) or, in many European exports, a comma (3,5)."""
 INVALID = ("error", "missing")
 """What an out-of-range, non-numeric or unknown-choice cell does: stop the run, or become missing."""
 _RULES = ("duplicate", "where", "speeder", "straightline")
@@ -84,6 +87,8 @@ class Item:
     pick: ColumnPick | None = None
     missing: tuple[MissingValue, ...] = ()
     invalid: str = "error"
+    decimal: str = "."
+    thousands: bool = False  # "," groups thousands in number cells (1,234.5); only with decimal "."
 
     @property
     def labels(self) -> list[str]:
@@ -161,8 +166,12 @@ def _build(doc: Any, path: Path) -> Questionnaire:
     if not isinstance(survey, Mapping):
         raise SurveyError("'survey:' must be a mapping", line=doc.line_of("survey"))
     reject_unknown_keys(
-        survey, {"id", "title", "respondent_id", "description", "invalid", "intro"}, "survey"
+        survey,
+        {"id", "title", "respondent_id", "description", "invalid", "intro", "decimal", "thousands"},
+        "survey",
     )
+    survey_decimal = _decimal(survey, "survey", ".")
+    survey_thousands = _thousands(survey, "survey", survey_decimal, False)
     survey_invalid = survey.get("invalid", "error")
     if survey_invalid not in INVALID:
         raise SurveyError(
@@ -186,7 +195,7 @@ def _build(doc: Any, path: Path) -> Questionnaire:
     items: list[Item] = []
     seen: dict[str, int] = {}
     for raw in raw_items:
-        item = _item(raw, survey_invalid)
+        item = _item(raw, survey_invalid, survey_decimal, survey_thousands)
         if item.id in seen:
             raise SurveyError(
                 f"duplicate item id {item.id!r} (first defined on line {seen[item.id]})",
@@ -243,7 +252,35 @@ def _replace(item: Item, **changes: Any) -> Item:
     return replace(item, **changes)
 
 
-def _item(raw: Any, invalid: str = "error") -> Item:
+def _decimal(raw: Mapping, where: str, default: str) -> str:
+    mark = raw.get("decimal", default)
+    if mark not in DECIMALS:
+        raise SurveyError(
+            f'{where}: \'decimal\' must be "." or "," (the decimal mark of number cells), '
+            f"got {mark!r}",
+            line=raw.line_of("decimal"),
+        )
+    return mark
+
+
+def _thousands(raw: Mapping, where: str, decimal: str, default: bool) -> bool:
+    """``thousands: ","`` lets 1,234 read as one thousand two hundred and thirty-four.
+
+    It is never assumed: "1,234" is a decimal comma in much of Europe. With
+    ``decimal: ","`` a point may group thousands (1.234,5) without saying so.
+    """
+    if "thousands" not in raw:
+        return default and decimal == "."
+    if raw["thousands"] != "," or decimal != ".":
+        raise SurveyError(
+            f"{where}: 'thousands' can only be \",\" (with the decimal point; with "
+            f'decimal: "," a point groups thousands anyway), got {raw["thousands"]!r}',
+            line=raw.line_of("thousands"),
+        )
+    return True
+
+
+def _item(raw: Any, invalid: str = "error", decimal: str = ".", thousands: bool = False) -> Item:
     if not isinstance(raw, Mapping):
         raise SurveyError(
             "each item must be a mapping with at least 'id' and 'type'",
@@ -356,6 +393,11 @@ def _item(raw: Any, invalid: str = "error") -> Item:
                 'answers in a cell, e.g. separator: "|"',
                 line=raw.line_of("separator"),
             )
+    for key in ("decimal", "thousands"):
+        if key in raw and kind != "number":
+            raise SurveyError(
+                f"item {item_id!r}: {key!r} applies to number items only", line=raw.line_of(key)
+            )
     if "invalid" in raw and kind == "text":
         raise SurveyError(
             f"item {item_id!r}: 'invalid' applies to answers that can be invalid, not text",
@@ -411,6 +453,8 @@ def _item(raw: Any, invalid: str = "error") -> Item:
         pick=pick,
         missing=missing,
         invalid=invalid,
+        decimal=(mark := _decimal(raw, f"item {item_id!r}", decimal)),
+        thousands=_thousands(raw, f"item {item_id!r}", mark, thousands),
     )
 
 

@@ -222,9 +222,10 @@ def test_suggest_10000_answers_50_codes_under_5_s(tmp_path):
         ],
         index=[f"R{i}" for i in range(10_000)],
     )
-    start = time.perf_counter()
+    # CPU time, not wall time: other processes on a shared CI machine must not fail it.
+    start = time.process_time()
     rows, added = suggest([], {"why": texts}, cb, "ann")
-    elapsed = time.perf_counter() - start
+    elapsed = time.process_time() - start
     assert added == len(rows) > 10_000
     assert elapsed < 5, elapsed
     assert render_coding(rows).count("\n") == added + 1

@@ -161,12 +161,13 @@ def test_many_answers_are_written_in_linear_time() -> None:
         section = QuoteSection("Comments", "Anything else?", f"{n} answers", quotes)
         return replace(report, quotes=[section])
 
-    start = time.perf_counter()
+    # CPU time, not wall time: other processes on a shared CI machine must not fail it.
+    start = time.process_time()
     small = render_docx(with_answers(10))
-    base = time.perf_counter() - start
-    start = time.perf_counter()
+    base = time.process_time() - start
+    start = time.process_time()
     big = render_docx(with_answers(40_000))
-    elapsed = time.perf_counter() - start
+    elapsed = time.process_time() - start
     assert elapsed - base < 8.0, (base, elapsed)
     document = docx.Document(__import__("io").BytesIO(big))
     quotes = [p.text for p in document.paragraphs if p.style.name == "Quote"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import io
 import json
+import shutil
 from pathlib import Path
 
 import openpyxl
@@ -120,6 +121,18 @@ def test_exported_form_converts_with_pyxform(folder, tmp_path):
     form = tmp_path / "form.xlsx"
     form.write_bytes(export_xlsform(load_questionnaire(folder / "questionnaire.yaml")))
     result = convert(xlsform=str(form), validate=False)
+    assert "<h:html" in result.xform
+    assert result.warnings == []
+
+
+@pytest.mark.odk_validate
+@pytest.mark.skipif(shutil.which("java") is None, reason="ODK Validate needs Java (not installed)")
+@pytest.mark.parametrize("folder", SAMPLES, ids=lambda p: p.name)
+def test_exported_form_passes_odk_validate(folder, tmp_path):
+    """pyxform's bundled ODK Validate (the check ODK Central and Kobo run) accepts the form."""
+    form = tmp_path / "form.xlsx"
+    form.write_bytes(export_xlsform(load_questionnaire(folder / "questionnaire.yaml")))
+    result = convert(xlsform=str(form), validate=True)
     assert "<h:html" in result.xform
     assert result.warnings == []
 

@@ -55,7 +55,14 @@ class NumberCells(NamedTuple):
 def parse_number(raw: Column, item: Item) -> NumberCells:
     """Values of a number item; missing values and bad cells become NaN."""
     stripped = raw.stripped()
-    texts = objects([u if u != "" else None for u in stripped])
+    readable = (
+        [_point_decimal(u) for u in stripped]
+        if item.decimal == ","
+        else [_ungrouped(u) for u in stripped]
+        if item.thousands
+        else stripped
+    )
+    texts = objects([u if u != "" else None for u in readable])
     numbers = pd.to_numeric(pd.Series(texts, dtype=object), errors="coerce")
     unique_values = numbers.to_numpy(dtype=float, na_value=np.nan, copy=True)
     user_missing = None
@@ -74,7 +81,9 @@ def parse_number(raw: Column, item: Item) -> NumberCells:
             and not np.isfinite(unique_values[i])
             and (user_missing is None or user_missing[i] < 0)
         ):
-            bad[i] = Bad("not a number", f"{u!r} is not a number (item {item.id!r})")
+            bad[i] = Bad(
+                "not a number", f"{u!r} is not a number (item {item.id!r})" + _mark_hint(u, item)
+            )
     with np.errstate(invalid="ignore"):
         huge = np.isfinite(unique_values) & (np.abs(unique_values) > MAX_MAGNITUDE)
     for i in np.flatnonzero(huge):
@@ -105,11 +114,50 @@ def parse_number(raw: Column, item: Item) -> NumberCells:
         return NumberCells(values, None, user_missing, bad, unique_values)
     # float64 has dropped the digits that differ between these values: re-read the
     # distinct texts as exact decimals and subtract one of them before converting.
-    deviations, shift = exact_centre([u for u, ok in zip(stripped, present, strict=True) if ok])
+    deviations, shift = exact_centre([u for u, ok in zip(readable, present, strict=True) if ok])
     per_unique = np.full(len(unique_values), np.nan)
     per_unique[present] = deviations
     centred = (pd.Series(raw.take(per_unique), index=index, dtype=float), float(shift))
     return NumberCells(values, centred, user_missing, bad, unique_values)
+
+
+_COMMA_NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?")
+_POINT_LOOKS_COMMA = re.compile(r"[+-]?\d+,\d+")
+_GROUPED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+
+
+def _ungrouped(text: str) -> str:
+    """ "1,234.5" → "1234.5" under ``thousands: ","``; a comma elsewhere stays (and fails)."""
+    return text.replace(",", "") if _GROUPED.fullmatch(text) else text
+
+
+def _point_decimal(text: str) -> str:
+    """A decimal-comma number ("3,5", "1.234,5") in the point form that pandas reads.
+
+    A point is then only a thousands separator between groups of three digits, so
+    "3.5" is no number here (it is one under ``decimal: "."``): an unclear cell is
+    reported, never read in whichever way happens to parse.
+    """
+    if not _COMMA_NUMBER.fullmatch(text):
+        return text if "." not in text else "not a number"
+    return text.replace(".", "").replace(",", ".")
+
+
+def _mark_hint(text: str, item: Item) -> str:
+    """The fix for "3,5" when the file uses decimal commas and the questionnaire does not say so."""
+    if item.decimal == "." and not item.thousands and _GROUPED.fullmatch(text):
+        if "." in text:  # 1,234.5: the comma can only group thousands
+            return '; if "," groups thousands in this file, add thousands: "," under survey:'
+        # "1,234" is a thousand in one country and a decimal in another: name both fixes.
+        return (
+            '; if "," groups thousands in this file, add thousands: "," under survey:, '
+            'if it is the decimal mark, add decimal: ","'
+        )
+    if item.decimal == "." and _POINT_LOOKS_COMMA.fullmatch(text):
+        return '; if the file uses decimal commas, add decimal: "," under survey:'
+    if item.decimal == "," and "." in text:
+        return ' (decimal: "," is set, so a point may only group thousands: 1.234,5)'
+    return ""
 
 
 def _fmt(x: float | None) -> str:

@@ -745,6 +745,9 @@ def methods_paragraphs(result: Result) -> list[str]:
     variance = _variance_paragraph(result)
     if variance:
         paragraphs.append(variance)
+    precision = _precision_paragraph(result)
+    if precision:
+        paragraphs.append(precision)
     missing = result.options.get("missing")
     if missing == "listwise":
         paragraphs.append(
@@ -967,3 +970,53 @@ def _variance_paragraph(result: Result) -> str:
             f"{name} for {_title(t)} ({why if levene is not None else 'Levene undefined'})"
         )
     return text + "Reported: " + "; ".join(parts) + "."
+
+
+_RANK_TESTS = ("mann-whitney", "kruskal")
+_PLURALS = {
+    "t-test": "independent-samples t-tests",
+    "anova": "one-way ANOVAs",
+    "chi-square": "chi-square tests of independence",
+    "mann-whitney": "Mann–Whitney U tests",
+    "kruskal": "Kruskal–Wallis tests",
+}
+
+
+def _precision_paragraph(result: Result) -> str:
+    """What each shown test could detect at the analysed n (sensitivity, never observed power).
+
+    Tests of one kind that share a figure are named together ("all 6 one-way ANOVAs"),
+    so a plan of many tests keeps a readable paragraph.
+    """
+    shown = [(t, t.stats["sensitivity"]) for t in result.tests if t.stats.get("sensitivity")]
+    if not shown:
+        return ""
+    by_kind: dict[str, list[tuple[TestReport, dict[str, Any]]]] = {}
+    for t, s in shown:
+        by_kind.setdefault(t.kind, []).append((t, s))
+    parts = []
+    for kind, tests in by_kind.items():
+        figures = {fmt_num(s["effect"]) for _, s in tests}
+        name = tests[0][1]["effect_name"]
+        counterpart = (
+            " (rank test: its parametric counterpart's figure)" if kind in _RANK_TESTS else ""
+        )
+        if len(tests) > 1 and len(figures) == 1:
+            many = "both" if len(tests) == 2 else f"all {len(tests)}"
+            plural = _PLURALS.get(kind, kind)
+            parts.append(f"{name} = {figures.pop()} for {many} {plural}{counterpart}")
+        else:
+            parts += [
+                f"{name} = {fmt_num(s['effect'])} for {_title(t)}{counterpart}" for t, s in tests
+            ]
+    first = shown[0][1]
+    letters = sorted({s["effect_name"] for _, s in shown}, key="dfw".index)
+    names = "Cohen's " + (
+        letters[0] if len(letters) == 1 else ", ".join(letters[:-1]) + " or " + letters[-1]
+    )
+    return (
+        f"Precision: with the respondents analysed, each test had {first['power']:.0%} power "
+        f"at α = {fmt_num(first['alpha'])} (before any adjustment) to detect an effect "
+        f"({names}) of at least {'; '.join(parts)}. Smaller true effects may have gone "
+        "undetected; observed power is not reported, as it only restates the p value."
+    )

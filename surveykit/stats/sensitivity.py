@@ -1,0 +1,98 @@
+"""Achieved sensitivity: the smallest effect a test of this size detects with given power.
+
+This is what a report may say about power after the data are in (never "observed
+power", which is a restatement of the p value). The families are the ones G*Power
+uses: the two-sided independent t test (Cohen's d), the one-way ANOVA's F (Cohen's
+f) and the χ² test of independence (Cohen's w), each with its noncentral
+distribution from scipy. ``surveykit.design.power`` answers the same questions
+through statsmodels for the ``design`` commands; this module exists because
+importing ``statsmodels.stats.power`` costs 1–3 s, which every ``analyze`` run
+would otherwise pay for one paragraph. The tests check the two against each other
+and against G*Power's published figures.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from scipy import optimize
+from scipy import stats as st
+
+POWER = 0.8  # the conventional target; the sentence that prints the effect names it
+
+
+@dataclass(frozen=True)
+class Sensitivity:
+    """``effect`` (named ``effect_name``: d, f or w) detected with ``power`` at ``alpha``."""
+
+    effect_name: str
+    effect: float
+    power: float
+    alpha: float
+
+    def to_dict(self) -> dict[str, float | str]:
+        """Plain JSON form."""
+        return {
+            "effect_name": self.effect_name,
+            "effect": self.effect,
+            "power": self.power,
+            "alpha": self.alpha,
+        }
+
+
+def _solve(power_of, target: float) -> float:
+    """The effect where the (increasing) power curve reaches ``target``."""
+    hi = 1.0
+    while power_of(hi) < target:
+        hi *= 2
+        if hi > 1e6:  # pragma: no cover - unreachable for n ≥ 3 and target < 1
+            raise ValueError("no effect size reaches the wanted power")
+    return optimize.brentq(lambda e: power_of(e) - target, 0.0, hi, xtol=1e-12, rtol=1e-12)
+
+
+def _check(alpha: float, power: float) -> None:
+    if not (0 < alpha < 1 and alpha < power < 1):
+        raise ValueError(f"need 0 < alpha < power < 1, got alpha={alpha}, power={power}")
+
+
+def ttest_d(n1: int, n2: int, *, alpha: float = 0.05, power: float = POWER) -> Sensitivity:
+    """Smallest |d| a two-sided independent-samples t test with n1 and n2 detects."""
+    _check(alpha, power)
+    if min(n1, n2) < 1 or n1 + n2 < 3:
+        raise ValueError(f"need n1, n2 ≥ 1 and n1 + n2 ≥ 3, got {n1}, {n2}")
+    df = n1 + n2 - 2
+    crit = st.t.isf(alpha / 2, df)
+    scale = math.sqrt(n1 * n2 / (n1 + n2))
+
+    def power_of(d: float) -> float:
+        nc = d * scale
+        return float(st.nct.sf(crit, df, nc) + st.nct.cdf(-crit, df, nc))
+
+    return Sensitivity("d", _solve(power_of, power), power, alpha)
+
+
+def anova_f(k: int, n: int, *, alpha: float = 0.05, power: float = POWER) -> Sensitivity:
+    """Smallest Cohen's f a one-way ANOVA of k groups and n respondents in all detects."""
+    _check(alpha, power)
+    if k < 2 or n <= k:
+        raise ValueError(f"need k ≥ 2 groups and n > k, got k={k}, n={n}")
+    crit = st.f.isf(alpha, k - 1, n - k)
+
+    def power_of(f: float) -> float:
+        return float(st.ncf.sf(crit, k - 1, n - k, f * f * n))
+
+    return Sensitivity("f", _solve(power_of, power), power, alpha)
+
+
+def chisq_w(df: int, n: int, *, alpha: float = 0.05, power: float = POWER) -> Sensitivity:
+    """Smallest Cohen's w a χ² test with ``df`` degrees of freedom and n respondents detects."""
+    _check(alpha, power)
+    if df < 1 or n < 2:
+        raise ValueError(f"need df ≥ 1 and n ≥ 2, got df={df}, n={n}")
+    crit = st.chi2.isf(alpha, df)
+
+    def power_of(w: float) -> float:
+        return float(st.ncx2.sf(crit, df, w * w * n))
+
+    return Sensitivity("w", _solve(power_of, power), power, alpha)
