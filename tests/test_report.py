@@ -69,8 +69,12 @@ def test_numbers_formatted_like_the_terminal(report) -> None:
 
 
 def test_each_test_reported_under_one_table(report) -> None:
+    # The plan's four tests as sentences under one table each; the χ² tests a crosstab's
+    # `test: chisq` asks for in its own notes (table6: one per option of 7; table7: one).
     sentences = [s for t in report.tables for s in t.tests]
-    assert len(sentences) == len(set(sentences)) == 5
+    assert len(sentences) == len(set(sentences)) == 4
+    pearson = {t.id: sum("Pearson χ²" in n for n in t.notes) for t in report.tables}
+    assert {k: v for k, v in pearson.items() if v} == {"table6": 7, "table7": 1}
 
 
 def test_markdown_stdout_omits_figures() -> None:
@@ -342,10 +346,12 @@ def test_adjust_none_says_nothing_of_adjustment() -> None:
     assert next(t for t in report.test_tables if t.id == "tests").notes == [
         "p values in APA style."
     ]
-    # With Holm (the staff survey), the note names the method and the number of tests.
+    # With Holm (the staff survey), the note names the method and the number of tests:
+    # the plan's four and table7's χ²; table6's seven per-option χ² among themselves.
     staff = build_report(staff_result(), figures=False)
     note = next(t for t in staff.test_tables if t.id == "tests").notes[0]
     assert note == (
         "p values in APA style; p values adjusted for 5 tests with Holm's step-down method "
-        "are shown in parentheses."
+        "(a select-all crosstab's tests, one per option, among themselves) are shown in "
+        "parentheses."
     )

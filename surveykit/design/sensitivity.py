@@ -147,7 +147,13 @@ def plan_sensitivity(
         raise SurveyError(f"--n must be at least 4, got {n}")
     splits = splits or {}
     out = []
-    for test in plan.tests:
+    # A crosstab's `test: chisq` is planned too (a select-all item's: one 2 × k per option).
+    crossed = [
+        TestSpec(kind="chisq", dv=t.rows, by=t.columns, line=t.line)
+        for t in plan.tables
+        if t.test == "chisq" and t.rows and t.columns
+    ]
+    for test in [*plan.tests, *crossed]:
         groups = _groups(test, questionnaire, n, splits)
         warnings = [
             f"group {g!r} is expected to have {m} respondent(s)" for g, m in groups if m < 2
@@ -168,7 +174,8 @@ def plan_sensitivity(
                 medium_power = pw.anova(f=MEDIUM[name], k=k, n=total, alpha=plan.alpha).power
         else:
             name = "w"
-            rows = len(questionnaire.item(test.dv).labels)
+            item = questionnaire.item(test.dv)
+            rows = 2 if item.type == "multi" else len(item.labels)  # chosen or not
             df = (rows - 1) * (len(groups) - 1)
             if not warnings:
                 effect = pw.chisq(df=df, n=total, power=power, alpha=plan.alpha).effect
