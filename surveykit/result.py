@@ -218,7 +218,8 @@ class TestReport:
         out.update({k: _plain(v) for k, v in self.stats.items() if k != "kind"})
         if self.p_adjusted is not None:
             out["p_adjusted"] = self.p_adjusted
-        if self.table is not None:
+        if self.table is not None and not self.stats.get("suppressed"):
+            # A withheld test keeps only what was planned (kind, dv, by) and why.
             out["table"] = self.table
         if self.error:
             out["error"] = self.error

@@ -40,6 +40,7 @@ from surveykit.errors import SurveyError
 from surveykit.quotes import QuoteBlock
 from surveykit.result import (
     COUNT,
+    ROW_BASE,
     ROW_DATA,
     ROW_HEADING,
     ROW_MISSING,
@@ -150,22 +151,27 @@ def protect(problem: CountProblem, min_cell: int) -> CountProblem:
     # Then prove it, cell by cell; hide more where a value is still pinned down.
     while True:
         pinned = [c for c in sorted(problem.hidden) if _determined(problem, c, min_cell)]
-        pinned = [c for c in pinned if c not in problem.unprotected]
-        if not pinned:
+        if not any(_hide_next_to(problem, cell) for cell in pinned):
+            # Every cell of their equations is hidden already and the equations' totals
+            # are public: nothing more can be done. Reported in the table note.
+            problem.unprotected = set(pinned)
             return problem
-        cell = pinned[0]
-        if not any(
-            _add_smallest(problem, [c for _, c in eq.terms])
-            for eq in problem.equations
-            if cell in {c for _, c in eq.terms}
-        ):
-            # Every cell of its equations is hidden already; the equations' totals are
-            # public, so nothing more can be done here. Reported in the table note.
-            problem.unprotected.add(cell)
 
 
-def _add_smallest(problem: CountProblem, cells: list[Cell]) -> bool:
-    shown = [c for c in cells if c not in problem.hidden and c not in problem.public]
+def _hide_next_to(problem: CountProblem, cell: Cell) -> bool:
+    """Hide one more cell of an equation of ``cell``; False when none is left to hide."""
+    around = [
+        [c for _, c in eq.terms] for eq in problem.equations if cell in {c for _, c in eq.terms}
+    ]
+    # Only a public total left: hide it after all, with the percentages that would give
+    # it back (see ``_hide_percent_bases``).
+    return any(_add_smallest(problem, cells) for cells in around) or any(
+        _add_smallest(problem, cells, public=True) for cells in around
+    )
+
+
+def _add_smallest(problem: CountProblem, cells: list[Cell], *, public: bool = False) -> bool:
+    shown = [c for c in cells if c not in problem.hidden and (public or c not in problem.public)]
     if not shown:
         return False
     problem.secondary.add(min(shown, key=lambda c: (problem.values[c], c)))
@@ -332,6 +338,9 @@ def _contingency_problem(table: Table, kinds: list[str]) -> CountProblem:
         # Total), the groups' respondents (the base row) included.
         if total_col is None:
             _known_sums(problem, data_rows, inner_cols, by_row=True, by_column=False)
+        # Each group's respondents (the base row) follow from a shown n with its %.
+        bases = {i for i, k in enumerate(kinds) if k == ROW_BASE}
+        problem.public |= {c for c in problem.values if c[0] in bases}
         return problem
     for j in [*inner_cols, *([total_col] if total_col is not None else [])]:
         for t in total_rows:
@@ -427,6 +436,7 @@ def _suppress_table(table: Table, marks: _Marks, analysed: int) -> tuple[Table, 
         for i in copies.get(cell, [cell[0]]):
             rows[i][j] = small if primary else marks.symbol
             _hide_dependants(table, rows[i], j, primary, marks, extra)
+    _hide_percent_bases(table, problem, rows, marks, extra)
     # Groups smaller than N counted in a part-count (a crosstab cell's "Summary n"):
     # the count and the group's statistics are withheld.
     for k, column in enumerate(table.columns):
@@ -449,7 +459,67 @@ def _suppress_table(table: Table, marks: _Marks, analysed: int) -> tuple[Table, 
     if not problem.hidden and not extra:
         return table, set()
     notes.append(_note(problem, marks, extra))
-    return replace(table, rows=rows, notes=notes), _items_of(table, problem, in_notes)
+    items = _items_of(table, problem, in_notes)
+    if table.kind == "contingency":
+        items |= _withheld_margins(table, rows, marks)
+    return replace(table, rows=rows, notes=notes), items
+
+
+def _withheld_margins(table: Table, rows: list[list[Any]], marks: _Marks) -> set[Any]:
+    """The items of a wide crosstab whose own counts have a withheld number in its margins.
+
+    Under the Total spanner a row's n, the n of those who answered a summarised
+    item and their statistics are the row item's; the Total row is the column
+    item's. A test by either item repeats such counts (its group sizes), so a
+    withheld one there withholds the item, not only the crossing.
+    """
+    kinds = table.row_kinds or [ROW_DATA] * len(table.rows)
+    total = next((c.spanner for c in table.columns if c.role == COUNT and c.total), None)
+    # Without a Total column the last spanner's numbers sit where a reader looks for it.
+    last = total if total is not None else table.columns[-1].spanner
+    out: set[Any] = set()
+    for row, kind in zip(rows, kinds, strict=True):
+        marked = [k for k, v in enumerate(row) if v in (marks.small, marks.symbol)]
+        if kind == ROW_TOTAL and marked:
+            out.add(table.items[1])
+        in_last = last is not None and any(table.columns[k].spanner == last for k in marked)
+        if in_last or (marked and marked[-1] == len(row) - 1):
+            out.add(table.items[0])
+    return out
+
+
+def _hide_percent_bases(
+    table: Table,
+    problem: CountProblem,
+    rows: list[list[Any]],
+    marks: _Marks,
+    extra: dict[str, int],
+) -> None:
+    """Hide the percentages that give a withheld public total back.
+
+    A column's total (Total row, a group's respondents) follows from any n of the
+    column shown with its "% of column", a row's Total from any n with its "% of
+    row": when protection had to withhold such a total, those percentages go too.
+    """
+    kinds = table.row_kinds or [ROW_DATA] * len(table.rows)
+    for r, j in sorted(problem.hidden & problem.public):
+        if r < 0:
+            continue
+        name = str(table.columns[j])
+        for k, column in enumerate(table.columns):
+            if column.role != "percent":
+                continue
+            of_column = kinds[r] in (ROW_TOTAL, ROW_BASE) and column.of == name
+            if of_column and column.base == "column":
+                hide = range(len(rows))
+            elif table.columns[j].total and column.base == "row":
+                hide = [r]
+            else:
+                continue
+            for i in hide:
+                if rows[i][k] is not None and rows[i][k] != marks.symbol:
+                    rows[i][k] = marks.symbol
+                    extra["base_pct"] = 1
 
 
 def _mark_note(note: str | Note, name: str, mark: str) -> Note:
@@ -469,6 +539,10 @@ def _items_of(
         # and the row item's own table), so what is withheld is the crossing of the two
         # items; an item's own counts only when a contingency total is withheld too.
         out: set[Any] = {frozenset(table.items[:2])}
+        if table.kind == "multi_crosstab":
+            # The options' counts per group have no margins printed elsewhere (the group
+            # sizes are of those who answered the select-all item): both items' counts.
+            return out | set(table.items[:2])
         kinds = table.row_kinds or [ROW_DATA] * len(table.rows)
         for r, j in problem.hidden:
             if r >= 0 and table.columns[j].total:
@@ -529,6 +603,8 @@ def _note(problem: CountProblem, marks: _Marks, extra: dict[str, int]) -> Note:
     hidden = []
     if extra.get("pct"):
         hidden.append("percentages of withheld counts")
+    if extra.get("base_pct"):
+        hidden.append("percentages that would give a withheld total back")
     if extra.get("stats"):
         hidden.append(f"statistics of groups smaller than {n}")
     if extra.get("margins"):

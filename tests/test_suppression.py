@@ -357,11 +357,16 @@ def test_tests_with_a_small_group_are_withheld_whole() -> None:
         assert by_kind[kind].stats == {"suppressed": True} and by_kind[kind].p_adjusted is None
     assert by_kind["t-test"].error.startswith("cells of Work engagement are withheld in a table")
     assert by_kind["chi-square"].error.startswith("its table has counts below 40")
-    # At N = 3 no table of their variables withholds a cell: shown as they were.
+    # At N = 3 no table of the t-test's and Mann–Whitney test's variables withholds a
+    # cell: shown as they were. Improvements by department withholds Others × Surgery
+    # (2), and a select-all item by group withholds both items: the tests by department go.
     shown3 = {t.kind: t for t in suppress(staff_result(), 3).tests}
     original = {t.kind: t for t in staff_result().tests}
-    for kind in ("t-test", "mann-whitney", "anova", "kruskal"):
+    for kind in ("t-test", "mann-whitney"):
         assert shown3[kind] == original[kind]
+    for kind in ("anova", "kruskal"):
+        assert shown3[kind].stats == {"suppressed": True}
+        assert shown3[kind].error.startswith("cells of Department are withheld in a table")
 
 
 def _numbers(value) -> list[float]:
@@ -801,8 +806,9 @@ def test_a_withheld_test_has_no_test_tables_and_no_variance_numbers() -> None:
     assert not [t.id for t in shown.test_tables if t.id.startswith(detail)]
     assert not any(p.startswith("Variances:") for p in shown.methods)
     assert all(not f.caption.startswith("Mean ") for f in shown.test_figures)
-    # Not withheld (N = 3): the t-test, ANOVA and χ² tables are there, with Levene's p.
-    kept = build_report(suppress(staff_result(), 3), figures=False)
+    # Not withheld (N = 2; at N = 3 improvements by department withholds a cell, and with
+    # it the tests by department): the t-test, ANOVA and χ² tables are there, with Levene's p.
+    kept = build_report(suppress(staff_result(), 2), figures=False)
     ids = [t.id for t in kept.test_tables]
     assert any(i.startswith("ttest_") for i in ids) and any(i.startswith("anova_") for i in ids)
     assert any(p.startswith("Variances:") and "Levene's p" in p for p in kept.methods)
