@@ -38,7 +38,7 @@ from surveykit.settings import Settings, resolve
 from surveykit.tables import block_table, crosstab_table, item_table, numeric_summary
 
 if TYPE_CHECKING:
-    from surveykit.coding.themes import Coding
+    from surveykit.coding.coded import Coding
 
 TEST_NAMES = {
     "ttest": "t-test",

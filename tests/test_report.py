@@ -72,11 +72,12 @@ def test_numbers_formatted_like_the_terminal(report) -> None:
 
 
 def test_each_test_reported_under_one_table(report) -> None:
-    # The plan's four tests as sentences under one table each; the χ² tests a crosstab's
-    # `test: chisq` asks for in its own notes (table6: one per option of 7; table7: one).
+    # The plan's tests as sentences under one table each: 4 group tests, 2 paired tests
+    # and, the run being weighted, the Rao–Scott tests of table5 and table7. The χ² tests a
+    # crosstab's `test: chisq` asks for are in its own notes (table6: one per option of 7;
+    # table7: one).
     sentences = [s for t in report.tables for s in t.tests]
-    # 5 group tests, 2 paired tests and, the run being weighted, 2 Rao–Scott tests.
-    assert len(sentences) == len(set(sentences)) == 9
+    assert len(sentences) == len(set(sentences)) == 8
     pearson = {t.id: sum("Pearson χ²" in n for n in t.notes) for t in report.tables}
     assert {k: v for k, v in pearson.items() if v} == {"table6": 7, "table7": 1}
 
@@ -186,7 +187,7 @@ def test_docx_has_a_word_table_per_table_and_the_figures(tmp_path: Path) -> None
     assert first.cell(0, 1).text == "n" and first.cell(2, 0).text == "Emergency"
     assert len(doc.tables[0].rows) == len(staff_result().tables[0].rows) + 1
     text = "\n".join(p.text for p in doc.paragraphs)
-    assert "Table 1" in text and "Figure 4" in text and "Of 246 responses received" in text
+    assert "Table 1" in text and "Figure 3" in text and "Of 246 responses received" in text
 
 
 def test_csv_folder_one_file_per_table(tmp_path: Path) -> None:
@@ -361,11 +362,12 @@ def test_adjust_none_says_nothing_of_adjustment() -> None:
         "p values in APA style."
     ]
     # With Holm (the staff survey), the note names the method and the number of tests:
-    # the plan's four and table7's χ²; table6's seven per-option χ² among themselves.
+    # the plan's six, table7's χ² and, the run being weighted, two Rao–Scott tests;
+    # table6's seven per-option χ² are adjusted among themselves.
     staff = build_report(staff_result(), figures=False)
     note = next(t for t in staff.test_tables if t.id == "tests").notes[0]
     assert note == (
-        "p values in APA style; p values adjusted for 5 tests with Holm's step-down method "
+        "p values in APA style; p values adjusted for 9 tests with Holm's step-down method "
         "(a select-all crosstab's tests, one per option, among themselves) are shown in "
         "parentheses."
     )

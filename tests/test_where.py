@@ -156,3 +156,17 @@ def test_a_where_subset_below_min_cell_is_refused(cli) -> None:
     # At exactly min_cell the subset is reported, its tables protected against the subset's total.
     ok = _json(cli, STAFF / "responses.csv", "--where", where, "--min-cell", str(n))
     assert ok["respondents"]["subset"]["n"] == n
+
+
+def test_a_where_subset_of_a_weighted_survey_is_unweighted_and_says_so(cli) -> None:
+    """Headcounts and raked weights describe all staff: a subgroup is not weighted to them."""
+    run = cli(
+        "analyze", ROOT / "surveys/staff_wellbeing/responses.csv", "--format", "json",
+        "--where", 'dept == "Surgery"',
+    )  # fmt: skip
+    assert run.code == 0, run.err
+    doc = json.loads(run.out)
+    assert any("analysed unweighted and without response rates" in n for n in doc["notes"])
+    columns = [c for t in doc["tables"] for c in t["columns"]]
+    assert "Weighted %" not in columns and "Response rate" not in " ".join(columns)
+    assert "weights" not in doc["options"]

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from surveykit.errors import SurveyError
 
 if TYPE_CHECKING:
-    from surveykit.coding.themes import Coding
+    from surveykit.coding.coded import Coding
     from surveykit.questionnaire import Questionnaire
 
 
@@ -51,8 +51,8 @@ class CodingFiles:
 def load_coding(folder: Path, questionnaire: Questionnaire) -> Coding | None:
     """The codebook and coding.csv of a survey folder (None when it has no codebook.yaml)."""
     from surveykit.coding.codebook import load_codebook
+    from surveykit.coding.coded import Coding
     from surveykit.coding.sheet import read_coding
-    from surveykit.coding.themes import Coding
     from surveykit.files import note_input
 
     files = CodingFiles(folder)

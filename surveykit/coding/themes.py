@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from surveykit.coding.codebook import Code, Codebook
-from surveykit.coding.sheet import CodingRow
+from surveykit.coding.coded import Coding
 from surveykit.errors import StatisticsError, SurveyError
 from surveykit.questionnaire import OTHERS
 from surveykit.result import (
@@ -59,22 +59,6 @@ _ADJUST_NAMES = {
     "fdr_bh": "the Benjamini–Hochberg procedure",
 }
 COUNTED = "accepted or added by hand in coding.csv, by any coder"
-
-
-@dataclass(frozen=True)
-class Coding:
-    """A survey's codebook and coders' rows: what the theme tables and ``code:`` variables read."""
-
-    codebook: Codebook
-    rows: tuple[CodingRow, ...]
-
-    def standing(self) -> dict[tuple[str, str], set[str]]:
-        """(item, code) → the respondents for whom the code stands (accepted or added by hand)."""
-        out: dict[tuple[str, str], set[str]] = {}
-        for row in self.rows:
-            if row.counts:
-                out.setdefault((row.item, row.code), set()).add(row.respondent)
-        return out
 
 
 def answered(data: pd.DataFrame, item: str) -> pd.Index:

@@ -21,7 +21,7 @@ from surveykit.questionnaire import Choice, Item, Questionnaire
 from surveykit.yamlio import Mapping
 
 if TYPE_CHECKING:
-    from surveykit.coding.themes import Coding
+    from surveykit.coding.coded import Coding
     from surveykit.ingest import Responses
 
 PREFIX = "code:"
