@@ -310,8 +310,10 @@ def _assert_no_small_value_shown(before: Table, after: Table, min_cell: int) -> 
             if isinstance(b[j], int | float) and b[j] < min_cell:
                 assert a[j] == f"< {min_cell}", (before.id, i, j, a[j])
         for j in pcts:
-            of = before.columns[j].of  # the count the % is a share of
-            own = [before.columns.index(of)] if before.kind in CROSSED and of else bases
+            # The count the % is a share of (a crossed or themes-by-group table's "Yes %" is
+            # of "Yes"; a Total % beside a shown Total gives nothing away), else the row's n.
+            of = before.columns[j].of
+            own = [before.columns.index(of)] if of else bases
             if any(isinstance(a[k], str) and a[k] for k in own if k < len(a)) and b[j] is not None:
                 assert isinstance(a[j], str), f"{before.id} row {i}: % shown beside a hidden count"
 
