@@ -139,7 +139,9 @@ def test_plan_where_on_likert_reliability_and_correlate_equals_a_where_run(cli, 
     where = 'role == "Nurse"'
     csv = _copy(tmp_path, ITEM_TABLES)
     on_run = _json(cli, csv, "--where", where)
-    narrowed = ITEM_TABLES.replace("}}\n  - {id: safety", f"}}, where: '{where}'}}\n  - {{id: safety")
+    narrowed = ITEM_TABLES.replace(
+        "}}\n  - {id: safety", f"}}, where: '{where}'}}\n  - {{id: safety"
+    )
     narrowed = narrowed.replace("[safety]}", f"[safety], where: '{where}'}}")
     narrowed = narrowed.replace("[engagement]}", f"[engagement], where: '{where}'}}")
     narrowed = narrowed.replace("years]}}", f"years]}}, where: '{where}'}}")
