@@ -96,7 +96,7 @@ def analyse(
 
                     tables.extend(plan_tables(responses, spec, coding, settings.adjust, plan.path))
                 elif spec.likert or spec.reliability or spec.correlate:
-                    tables.extend(_item_tables(responses, spec, items))
+                    tables.extend(_item_tables(responses, spec, items, plan))
                 else:
                     tables.append(_table(responses, spec, items, plan))
                 bar.advance()
@@ -164,8 +164,17 @@ def _table(
     )
 
 
-def _item_tables(responses: Responses, spec: TableSpec, items: dict[str, Item]) -> list[Table]:
+def _item_tables(
+    responses: Responses, spec: TableSpec, items: dict[str, Item], plan: Plan | None = None
+) -> list[Table]:
     """A Likert matrix, the reliability tables of scales, or a correlation matrix."""
+    if spec.where is not None:  # as _table: computed on the subset, which the title names
+        sub = _subset(responses, spec.where, plan, spec.line)
+        source = spec.where.source
+        return [
+            replace(t, title=f"{t.title}, where {source}", where=source, respondents=sub.analysed)
+            for t in _item_tables(sub, replace(spec, where=None), items)
+        ]
     if spec.likert:
         from surveykit.likert import likert_table
 

@@ -476,7 +476,9 @@ def _item_table(
     grid = _described_grid(raw, questionnaire)
     if not keys and grid is None:
         return None
-    reject_unknown_keys(raw, {"id", "title", "describe", "crosstab", *ITEM_TABLE_KEYS}, "a table")
+    reject_unknown_keys(
+        raw, {"id", "title", "describe", "crosstab", "where", *ITEM_TABLE_KEYS}, "a table"
+    )
     table_id = _text(raw, "id") or f"table{index}"
     title = _text(raw, "title") or table_id
     if len(keys) + ("describe" in raw) + ("crosstab" in raw) != 1:
@@ -485,7 +487,7 @@ def _item_table(
             f"{', '.join(f'{k!r}:' for k in ITEM_TABLE_KEYS)}",
             line=raw.line,
         )
-    spec = TableSpec(id=table_id, title=title, line=raw.line)
+    spec = TableSpec(id=table_id, title=title, line=raw.line, where=_where(raw, known))
     if grid is not None:
         return replace(spec, likert=LikertSpec(grid, top_box=_top_box(None, grid, questionnaire)))
     key = keys[0]

@@ -473,6 +473,8 @@ def _suppress_table(table: Table, marks: _Marks, analysed: int) -> tuple[Table, 
         for i in copies.get(cell, [cell[0]]):
             rows[i][j] = small if primary else marks.symbol
             _hide_dependants(table, rows[i], j, primary, marks, extra)
+    if table.kind in THEME_KINDS and problem.unprotected:
+        _withhold_pinned_rows(table, rows, problem, marks, extra)
     if _hide_valid_shares(table, rows, problem.hidden, marks.symbol):
         extra["shares"] = 1
     _hide_percent_bases(table, problem, rows, marks, extra)
@@ -785,6 +787,25 @@ def _hide_dependants(
             extra["stats"] = 1
 
 
+def _withhold_pinned_rows(
+    table: Table, rows: list[list[Any]], problem: CountProblem, marks: _Marks, extra: dict
+) -> None:
+    """Withhold whole the rows of a by-group theme table whose hidden counts stay pinned.
+
+    A code's total is public in its theme table, so hiding more of the row cannot help:
+    with two groups, one shown as "< N" and the other withheld (so at least N), a total
+    of N gives both back (N and 0). Its group counts, percentages and total are withheld
+    together, and the note says so, so a withheld cell of such a row claims no bound.
+    """
+    whole = sorted({i for i, _ in problem.unprotected})
+    for i in whole:
+        for k, column in enumerate(table.columns):
+            if column.role in (COUNT, PERCENT) and rows[i][k] is not None:
+                rows[i][k] = marks.symbol
+    problem.unprotected = set()
+    extra["whole_rows"] = len(whole)
+
+
 def _note(problem: CountProblem, marks: _Marks, extra: dict[str, int]) -> Note:
     n, c = marks.min_cell, marks.symbol
     parts = []
@@ -803,6 +824,11 @@ def _note(problem: CountProblem, marks: _Marks, extra: dict[str, int]) -> Note:
         hidden.append(f"statistics of groups smaller than {n}")
     if extra.get("margins"):
         hidden.append("expected counts and residuals")
+    if extra.get("whole_rows"):
+        hidden.append(
+            f"every count of {extra['whole_rows']} row(s), whose split would otherwise follow "
+            "from their total in the theme table"
+        )
     if problem.secondary:
         hidden.append(
             f"{len(problem.secondary)} further count(s), so that the small counts cannot be "

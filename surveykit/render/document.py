@@ -112,10 +112,11 @@ class ReportTable:
         return f"Table {self.number} {self.title}"
 
     def indented(self, row_kind: str) -> bool:
-        """Whether a row's label is indented under a heading row (blocks; theme tables' codes)."""
+        """Whether a row's label is indented under a heading row (blocks; theme tables' codes;
+        the items of each scale in an item–total table)."""
         if self.kind == "block":
             return row_kind not in (ROW_HEADING, ROW_MISSING)
-        return self.kind in ("themes", "themes_by") and row_kind == ROW_DATA
+        return self.kind in ("themes", "themes_by", "item_total") and row_kind == ROW_DATA
 
 
 @dataclass(frozen=True)
