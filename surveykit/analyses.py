@@ -448,6 +448,10 @@ def _run_model_test(
 ) -> TestReport:
     from surveykit.modelling import run_model_test
 
+    if spec.where is not None:  # as _run_test: the same model on the subset, which says so
+        sub = _subset(responses, spec.where, plan, spec.line)
+        out = _run_model_test(sub, replace(spec, where=None), items, plan)
+        return replace(out, where=spec.where.source)
     keep = _listwise(responses, plan) if plan.missing == "listwise" else None
     return run_model_test(responses, spec, items, keep, alpha=plan.alpha)
 
