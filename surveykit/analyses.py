@@ -114,6 +114,8 @@ def analyse(
                 tests.append(_run_model_test(responses, spec, items, plan))
             bar.advance()
     tests = _adjust(tests, settings.adjust)
+    options = replace(settings, min_cell=None).to_options()
+    options.update(adjust_family(tests))
     return Result(
         survey=responses.questionnaire.id,
         title=responses.questionnaire.title,
@@ -128,7 +130,7 @@ def analyse(
         tables=tables,
         tests=tests,
         notes=notes,
-        options=replace(settings, min_cell=None).to_options(),
+        options=options,
         data_issues=[issue.to_dict() for issue in responses.data_issues],
     )
 
@@ -505,6 +507,12 @@ def _positions(values: pd.Series, levels: list[str]) -> np.ndarray:
 def adjust_tests(tests: list[TestReport], method: str) -> list[TestReport]:
     """The tests with p adjusted for their number (``method`` none, holm, bonferroni, fdr_bh)."""
     return _adjust([replace(t, p_adjusted=None) for t in tests], method)
+
+
+def adjust_family(tests: list[TestReport]) -> dict[str, int]:
+    """``{"adjust_family": m}``: how many tests' p values were adjusted together (none: {})."""
+    m = sum(t.p_adjusted is not None for t in tests)
+    return {"adjust_family": m} if m else {}
 
 
 def _adjust(tests: list[TestReport], method: str) -> list[TestReport]:
