@@ -82,6 +82,11 @@ def apply_population(
         (t.items[0], t.items[1]) for t in result.tables if t.kind in ("contingency", "crosstab")
     ]
     labels = {i.id: i.label for i in responses.questionnaire.items}
+    kinds = {i.id: i.type for i in responses.questionnaire.items}
+    # A select-all item's crosstab has one test per option (chosen or not), not one table:
+    # the design-based χ² of issue 15 covers single and ordinal pairs only so far.
+    single = ("single", "ordinal")
+    pairs = [(a, b) for a, b in pairs if kinds.get(a) in single and kinds.get(b) in single]
     for dv, by in dict.fromkeys(pairs):
         tests.append(rao_scott_test(data, dv, by, calibration, labels))
     # The Rao–Scott tests are tests too: p values are adjusted over all of them.
