@@ -761,7 +761,7 @@ def _test(
     raw: Mapping, known: dict[str, str], questionnaire: Questionnaire
 ) -> TestSpec | RegressionSpec | PairedSpec:
     if is_model_test(raw):  # regress, paired_ttest, wilcoxon (plan_models.py)
-        return model_test(raw, known, questionnaire, _ref)
+        return replace(model_test(raw, known, questionnaire, _ref), where=_where(raw, known))
     kinds = [k for k in TEST_KINDS if k in raw]
     if len(kinds) != 1:
         raise SurveyError(

@@ -118,6 +118,7 @@ def suppress(result: Result, min_cell: int, *, symbol: str = SECONDARY) -> Resul
         tables.append(shown)
         hidden_items |= items
     tests = [_suppress_test(t, marks, hidden_items) for t in result.tests]
+    tests = readjust_withheld(result.tests, tests, result.options.get("adjust", "none"))
     quotes = [_suppress_quotes(b, marks, hidden_items) for b in result.quotes]
     options = {**result.options, "min_cell": min_cell, "symbol": symbol}
     return replace(result, tables=tables, tests=tests, quotes=quotes, options=options)
@@ -900,6 +901,35 @@ def _suppress_test(test: TestReport, marks: _Marks, hidden_items: set[Any]) -> T
     return test
 
 
+def readjust_withheld(
+    planned: list[TestReport], shown: list[TestReport], method: str
+) -> list[TestReport]:
+    """``shown`` with adjusted p over the whole family, each withheld test counted as p = 1.
+
+    The family is every test that was adjusted (``planned``: the tests that were run and
+    gave a p value); withholding a test does not make it unrun, so the family size stays.
+    Its p is not shown, and must not show through the others: Holm's and Benjamini–
+    Hochberg's adjusted p depend on where a p value ranks. Counting it as 1 (last)
+    makes the shown values independent of it and never smaller than the full family's
+    (conservative); Bonferroni's are unchanged.
+    """
+    from surveykit.stats import adjust_pvalues
+
+    out = list(shown)
+    if method == "none":
+        return out
+    for name in dict.fromkeys(t.family for t in planned):  # the plan's, then each table's
+        family = [i for i, t in enumerate(planned) if t.p_adjusted is not None and t.family == name]
+        withheld = [i for i in family if shown[i].p_adjusted is None]
+        if not withheld:
+            continue
+        adjusted = adjust_pvalues([1.0 if i in withheld else planned[i].p for i in family], method)
+        for i, p in zip(family, adjusted, strict=True):
+            if i not in withheld:
+                out[i] = replace(out[i], p_adjusted=float(min(max(p, 0.0), 1.0)))
+    return out
+
+
 def _suppress_model(test: TestReport, marks: _Marks, hidden_items: set[Any]) -> TestReport:
     """A regression or paired test is withheld whole when any group it rests on is below N.
 
@@ -944,6 +974,10 @@ def _suppress_model(test: TestReport, marks: _Marks, hidden_items: set[Any]) -> 
             "statistics would give them back (small-cell suppression)"
         )
         return replace(_withhold(test, reason), stats={"suppressed": True, **kept})
+    dropped = stats.get("n_dropped")
+    if _is_num(dropped) and dropped < marks.min_cell:
+        # Respondents left out for a missing value are a count like any other (zero included).
+        return replace(test, stats={**stats, "n_dropped": marks.small})
     return test
 
 

@@ -85,7 +85,11 @@ def _status_rows(responses: Responses, item: Item, present: pd.Series) -> list[t
     return rows
 
 
-def _present(responses: Responses, item: Item) -> pd.Series:
+def has_answer(responses: Responses, item: Item) -> pd.Series:
+    """Which respondents count in an item's base: answered, applicable, not a missing code.
+
+    A blank select-all cell is "none chosen" unless the item is required.
+    """
     if item.type == "multi":
         applicable = responses.applicable.get(item.id)
         answered = responses.answered[item.id]
@@ -107,7 +111,7 @@ def chosen_among_answered(responses: Responses, item: Item, label: str) -> np.nd
     chosen = responses.multi[item.id]
     if label not in chosen.columns:
         return None
-    present = _present(responses, item).to_numpy(dtype=bool)
+    present = has_answer(responses, item).to_numpy(dtype=bool)
     return np.where(present, chosen[label].to_numpy(dtype=float), np.nan)
 
 
@@ -117,7 +121,7 @@ def item_rows(responses: Responses, item: Item) -> tuple[list[list], list[str], 
     notes: list[Note] = []
     rows: list[list] = []
     kinds: list[str] = []
-    present = _present(responses, item)
+    present = has_answer(responses, item)
     if item.type in ("single", "ordinal"):
         counts = _label_counts(responses.data[item.id])
         categories = [*item.labels, OTHERS] if item.other else item.labels

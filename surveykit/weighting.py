@@ -72,7 +72,7 @@ def apply_population(
     assert plan is not None
     calibration, how = _calibration(responses, spec, population, plan)
     front.append(weights_table(calibration, how))
-    from surveykit.analyses import adjust_tests, with_scales
+    from surveykit.analyses import adjust_family, adjust_tests, with_scales
 
     data = with_scales(responses, plan).data
     tables = [_weigh(t, data, responses, calibration) for t in result.tables]
@@ -96,7 +96,7 @@ def apply_population(
         notes.append(UNWEIGHTED_TESTS)
     if not calibration.converged:
         notes.append(f"The weights did not converge: {how}.")
-    options = {**result.options, "weights": _options(spec, calibration)}
+    options = {**result.options, **adjust_family(tests), "weights": _options(spec, calibration)}
     return replace(result, tables=[*tables, *front], tests=tests, notes=notes, options=options)
 
 
