@@ -245,7 +245,6 @@ def line_keys(write: Callable[[str], None]) -> KeySource:
         write("> ")
         line = sys.stdin.readline()
         if not line:
-            write("\n")
             raise EOFError
         write(line.rstrip("\r\n") + "\n")
         return parse_line(line)
@@ -253,25 +252,84 @@ def line_keys(write: Callable[[str], None]) -> KeySource:
     return read
 
 
-def terminal_keys(write: Callable[[str], None]) -> KeySource:
-    """Keys read one at a time from the terminal (no Enter), as ``git add -p`` does."""
-    import typer  # its getchar is click's (typer may bundle its own click)
+class TerminalKeys:
+    """Keys from the terminal as they are pressed (no Enter), as ``git add -p`` reads them.
 
-    def read(review: AnswerReview) -> list[str]:
-        write("> ")
-        key = typer.getchar()  # Ctrl-C raises KeyboardInterrupt, Ctrl-D EOFError
+    The terminal is in cbreak mode for the whole session (no echo, no line
+    editing, Ctrl-C still interrupts) and put back as it was at the end. Unlike
+    click's ``getchar``, which switches modes and discards what was typed ahead
+    at every key, no key typed ahead is lost. ``+`` and numbers above 9 read the
+    rest of a line, echoed, with Backspace.
+    """
+
+    def __init__(self, write: Callable[[str], None]) -> None:
+        import codecs
+
+        self.write = write
+        self.fd = sys.stdin.fileno()
+        self.pending = ""
+        self.decode = codecs.getincrementaldecoder(sys.stdin.encoding or "utf-8")("replace").decode
+        self.saved: list | None = None
+
+    def __enter__(self) -> TerminalKeys:
+        import termios
+        import tty
+
+        self.saved = termios.tcgetattr(self.fd)
+        tty.setcbreak(self.fd, termios.TCSANOW)
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        import termios
+
+        termios.tcsetattr(self.fd, termios.TCSADRAIN, self.saved)
+
+    def _char(self) -> str:
+        import os
+
+        while not self.pending:
+            data = os.read(self.fd, 64)
+            if not data:
+                raise EOFError
+            self.pending += self.decode(data)
+        char, self.pending = self.pending[0], self.pending[1:]
+        if char == "\x04":  # Ctrl-D
+            raise EOFError
+        if char == "\x1b":  # an arrow or function key: its sequence is dropped
+            rest = self.pending.lstrip("[O0123456789;")
+            self.pending = rest[1:] if rest else ""
+            return ""
+        return char
+
+    def _line(self, text: str) -> str:
+        while True:
+            char = self._char()
+            if char in ("\r", "\n"):
+                self.write("\n")
+                return text
+            if char in ("\x7f", "\b"):
+                if text:
+                    text = text[:-1]
+                    self.write("\b \b")
+            elif char.isprintable():
+                text += char
+                self.write(char)
+
+    def __call__(self, review: AnswerReview) -> list[str]:
+        self.write("> ")
+        key = ""
+        while not key:
+            key = self._char()
         if key in ("\r", "\n"):
-            write("\n")
+            self.write("\n")
             return ["n"]
-        write(key)
+        self.write(key)
         if key == "+":
-            return ["+" + input(" ").strip()]
+            return ["+" + self._line("").strip()]
         if key.isdigit() and int(key) * 10 <= len(review.codes):
-            return [key + input().strip()]  # 1 then 2 Enter: code 12; 1 Enter: code 1
-        write("\n")
+            return [self._line(key).strip()]  # 1 then 2 Enter: code 12; 1 Enter: code 1
+        self.write("\n")
         return [key]
-
-    return read
 
 
 def run(
@@ -286,9 +344,6 @@ def run(
 
     ``keys`` defaults to key presses on a terminal and lines otherwise.
     """
-    from surveykit.coding.sheet import render_coding
-    from surveykit.files import write_atomic
-
     survey, rows = load(folder)
     check_item(item, survey.codebook)
     coder = choose_coder(rows, coder)
@@ -297,8 +352,32 @@ def run(
     if not todo:
         summary.others = [c for c in suggested_coders(rows) if c != coder]
         return summary
-    if keys is None:
-        keys = terminal_keys(write) if sys.stdin.isatty() else line_keys(write)
+    if keys is None and sys.stdin.isatty() and _has_termios():
+        with TerminalKeys(write) as terminal:
+            return _loop(folder, survey, rows, todo, summary, terminal, write, item)
+    return _loop(folder, survey, rows, todo, summary, keys or line_keys(write), write, item)
+
+
+def _has_termios() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("termios") is not None  # not on Windows: lines there
+
+
+def _loop(
+    folder: Path,
+    survey: Survey,
+    rows: list[CodingRow],
+    todo: list[AnswerReview],
+    summary: ReviewSummary,
+    keys: KeySource,
+    write: Callable[[str], None],
+    item: str | None,
+) -> ReviewSummary:
+    from surveykit.coding.sheet import render_coding
+    from surveykit.files import write_atomic
+
+    coder = summary.coder
     sheet = CodingFiles(folder).sheet
     width = _width()
 
@@ -340,6 +419,7 @@ def run(
             write("\n")
             summary.ended = "interrupted"
         except EOFError:
+            write("\n")  # after the prompt
             summary.ended = "eof"
         leave(review)
         if summary.ended != "done" or move == QUIT:
