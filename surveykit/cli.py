@@ -915,9 +915,9 @@ def code_review(
     sheet = survey / "coding.csv"
     if accept_all or reject_all:
         name, changed, left = decide_survey(survey, coder, item, accept_all or [], reject_all or [])
-        done = ", ".join(f"{code} {n}" for code, n in changed.items())
+        done = ", ".join(f"{n} {code} {status}" for code, status, n in changed)
         typer.echo(
-            f"{sheet}: rows decided for {name}: {done}; {left} answer(s) left to review", err=True
+            f"{sheet}: {name}'s suggestions: {done}; {left} answer(s) left to review", err=True
         )
         return
     summary = run(survey, coder, item, write=lambda text: typer.echo(text, nl=False))

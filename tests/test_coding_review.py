@@ -386,8 +386,9 @@ def test_accept_all_and_reject_all_without_asking(survey, cli):
         "R2,why,low_pay,ann,suggested,",
         "R2,else,nights,ann,rejected,",
     ]
-    assert "rows decided for ann: short_staffed 2, nights 2; 1 answer(s) left to review" in (
-        result.stderr
+    assert result.stderr == (
+        f"{survey / 'coding.csv'}: ann's suggestions: 2 short_staffed accepted, 2 nights rejected; "
+        "1 answer(s) left to review\n"
     )
     typo = cli("code", "review", survey, "--accept-all", "lowpay")
     assert typo.code == 2

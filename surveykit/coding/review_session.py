@@ -138,10 +138,10 @@ def check_item(item: str | None, codebook: Codebook) -> None:
 
 def decide_survey(
     folder: Path, coder: str | None, item: str | None, accept: list[str], reject: list[str]
-) -> tuple[str, dict[str, int], int]:
+) -> tuple[str, list[tuple[str, str, int]], int]:
     """``--accept-all``/``--reject-all``: decide every suggestion of those codes, and save.
 
-    Returns the coder, rows changed per code, and the answers left to review.
+    Returns the coder, (code, status, rows changed) per code, and the answers left to review.
     """
     from surveykit.coding.codebook import load_codebook
     from surveykit.coding.sheet import read_coding, render_coding
@@ -163,7 +163,8 @@ def decide_survey(
     rows, changed = decide_all(rows, coder, decisions, item)
     if any(changed.values()):
         write_atomic(files.sheet, render_coding(rows))
-    return coder, changed, len(queue(rows, coder, item=item))
+    done = [(code, decisions[code], n) for code, n in changed.items()]
+    return coder, done, len(queue(rows, coder, item=item))
 
 
 def _width() -> int:
