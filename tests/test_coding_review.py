@@ -267,6 +267,7 @@ def test_review_session_end_to_end_and_resume(survey):
         "R2,why,low_pay,ann,suggested,",
         "R2,else,nights,ann,suggested,",
     ]
+    inputs = {p.name: p.read_bytes() for p in survey.iterdir() if p.name != "coding.csv"}
     # Answer 1 (R1/why): toggle 1 on, 2 on and off, Enter. Answer 2 (R2/why): accept all,
     # add a misspelt code, then as suggested, Enter. Answer 3: quit.
     keys = "1\n2\n2\n\n" + "a\n+ nihgts\n+ nights\n\n" + "q\n"
@@ -290,6 +291,8 @@ def test_review_session_end_to_end_and_resume(survey):
     assert result.stderr.strip().endswith(
         "quit; saved 3 accepted, 1 rejected, 1 added; 1 answer(s) left to review"
     )
+    # Only coding.csv is written: the inputs are as they were, and nothing else is left.
+    assert {p.name: p.read_bytes() for p in survey.iterdir() if p.name != "coding.csv"} == inputs
     # Starting again resumes at the answer left.
     again = _review(survey, "r\n\n")
     assert again.exit_code == 0, again.output
@@ -495,3 +498,14 @@ def test_on_a_terminal_keys_act_when_pressed(survey):
         "R2,why,nights,ann,accepted,",
         "R2,else,nights,ann,suggested,",
     ]
+
+
+def test_an_answer_no_longer_in_the_responses_is_said_to_be(survey):
+    (survey / "coding.csv").write_text(
+        f"{HEADER}\nR7,why,low_pay,ann,suggested,\n", encoding="utf-8"
+    )
+    result = _review(survey, "r\n\n", env={"COLUMNS": "40"})
+    assert result.exit_code == 0, result.output
+    assert "  (no answer in responses.csv)" in result.stdout
+    assert max(len(line) for line in result.stdout.splitlines()) <= 40
+    assert _sheet(survey) == [HEADER, "R7,why,low_pay,ann,rejected,"]
