@@ -9,7 +9,16 @@ command runs; writes that were under way are rolled back by ``surveykit.files``.
 
 from __future__ import annotations
 
+import os
 import sys
+
+# One BLAS thread, set before numpy loads (only then does OpenBLAS read it). surveykit's
+# BLAS work is dot products and small cross-products over long columns, where OpenBLAS's
+# extra threads only spin waiting for a core: at 100,000 respondents the benchmark plan
+# took 6.4 s with the default threads and 3.7 s with one, on the 2-core machine of
+# docs/performance.md. A user's own setting wins.
+for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_name, "1")
 
 
 def main() -> None:
