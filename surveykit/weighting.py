@@ -60,39 +60,82 @@ MEAN_CI = Column("Mean 95% CI", INTERVAL, of="n")
 
 
 def apply_population(
-    result: Result, responses: Responses, plan: Plan | None, population: Population | None
+    result: Result,
+    responses: Responses,
+    plan: Plan | None,
+    population: Population | None,
+    *,
+    where: str | None = None,
 ) -> Result:
-    """``result`` with response rates (given ``population``) and the plan's weights applied."""
+    """``result`` with response rates (given ``population``) and the plan's weights applied.
+
+    ``responses`` are all analysed respondents; ``where`` (a run's ``--where``, a
+    ``--split`` unit) makes ``result`` describe a domain of them. The weights are
+    calibrated on everyone and the domain's estimates use them, with standard errors
+    that count the respondents outside the domain as zeros, as R survey's
+    ``svymean(…, subset(design, …))`` and ``svyby`` do (see :mod:`surveykit.domains`).
+    """
+    from surveykit.domains import domain_mask, domain_rate_table
+
+    domain = domain_mask(responses, where) if where is not None else None
     front: list[Table] = []
+    notes = list(result.notes)
     if population is not None:
-        front.append(response_rate_table(responses, population))
+        if where is None:
+            front.append(response_rate_table(responses, population))
+        else:
+            table, note = domain_rate_table(responses, population, where, domain)
+            front += [table] if table is not None else []
+            notes += [note] if note else []
     spec = plan.weights if plan is not None else None
     if spec is None:
-        return replace(result, tables=[*result.tables, *front])
+        return replace(result, tables=[*result.tables, *front], notes=notes)
     assert plan is not None
     calibration, how = _calibration(responses, spec, population, plan)
-    front.append(weights_table(calibration, how))
+    front.append(weights_table(calibration, how, domain))
     from surveykit.analyses import adjust_tests, with_scales
 
-    data = with_scales(responses, plan).data
-    tables = [_weigh(t, data, responses, calibration) for t in result.tables]
+    scored = with_scales(responses, plan)
+    data = scored.data
+
+    def keep(entry_where: str | None) -> np.ndarray | None:
+        """The run's domain narrowed by a plan entry's own where: (a domain too)."""
+        if entry_where is None:
+            return domain
+        rows = domain_mask(scored, entry_where, plan)
+        return rows if domain is None else rows & domain
+
+    tables = [_weigh(t, data, responses, calibration, keep(t.where)) for t in result.tables]
     tests = list(result.tests)
-    pairs = [(t.dv, t.by) for t in result.tests if t.kind == "chi-square"]
+    pairs = [(t.dv, t.by, t.where) for t in result.tests if t.kind == "chi-square"]
     pairs += [
-        (t.items[0], t.items[1]) for t in result.tables if t.kind in ("contingency", "crosstab")
+        (t.items[0], t.items[1], t.where)
+        for t in result.tables
+        if t.kind in ("contingency", "crosstab")
     ]
     labels = {i.id: i.label for i in responses.questionnaire.items}
-    for dv, by in dict.fromkeys(pairs):
-        tests.append(rao_scott_test(data, dv, by, calibration, labels))
+    for dv, by, entry_where in dict.fromkeys(pairs):
+        test = rao_scott_test(data, dv, by, calibration, labels, keep(entry_where))
+        tests.append(replace(test, where=entry_where))
     # The Rao–Scott tests are tests too: p values are adjusted over all of them.
     tests = adjust_tests(tests, str(result.options.get("adjust", "none")))
-    notes = list(result.notes)
     if result.tests:
         notes.append(UNWEIGHTED_TESTS)
+    if domain is not None:
+        notes.append(DOMAIN_NOTE.format(n=len(domain)))
     if not calibration.converged:
         notes.append(f"The weights did not converge: {how}.")
     options = {**result.options, "weights": _options(spec, calibration)}
+    if where is not None:
+        options["weights"]["domain"] = where
     return replace(result, tables=[*tables, *front], tests=tests, notes=notes, options=options)
+
+
+DOMAIN_NOTE = (
+    "Weighted estimates of a subset: its respondents keep the weights calibrated on all "
+    "{n} analysed respondents, and standard errors count the others as outside the domain "
+    "(as R survey's svymean on subset(design, …) and svyby)."
+)
 
 
 def _options(spec: WeightsSpec, calibration: Calibration) -> dict:
@@ -213,11 +256,15 @@ def _calibration(
     return calibration, how
 
 
-def weights_table(calibration: Calibration, how: str) -> Table:
-    """Min, max, mean, CV, Kish's design effect 1 + CV² and the effective n of the weights."""
+def weights_table(calibration: Calibration, how: str, domain: np.ndarray | None = None) -> Table:
+    """Min, max, mean, CV, Kish's design effect 1 + CV² and the effective n of the weights.
+
+    In a domain, of its respondents' weights (what its estimates' precision depends on).
+    """
     from surveykit.stats.weights import weight_summary
 
-    s = weight_summary(calibration.weights)
+    weights = calibration.weights if domain is None else calibration.weights[domain]
+    s = weight_summary(weights)
     smallest = _smallest_class(calibration)
     columns = [
         Column("", LABEL),
@@ -241,7 +288,12 @@ def weights_table(calibration: Calibration, how: str) -> Table:
         kind="weights",
         row_kinds=[ROW_DATA],
         notes=[
-            f"Weights {how}.",
+            f"Weights {how}."
+            + (
+                ""
+                if domain is None
+                else f" The row describes the weights of the {s.n} respondents of this subset."
+            ),
             "CV = SD / mean of the weights; design effect of weighting (Kish) = 1 + CV²; "
             "effective n = n / design effect.",
         ],
@@ -258,14 +310,24 @@ def _smallest_class(calibration: Calibration) -> int | None:
 # --- weighted estimates ------------------------------------------------------------------
 
 
-def _weigh(table: Table, data: pd.DataFrame, responses: Responses, cal: Calibration) -> Table:
-    """The table with weighted % and means (and their CIs) in place of the unweighted ones."""
+def _weigh(
+    table: Table,
+    data: pd.DataFrame,
+    responses: Responses,
+    cal: Calibration,
+    keep: np.ndarray | None = None,
+) -> Table:
+    """The table with weighted % and means (and their CIs) in place of the unweighted ones.
+
+    ``keep`` (the respondents of a subset) makes every estimate a domain estimate:
+    the others stay in the design with no answer, as in R's ``subset(design, …)``.
+    """
     if table.kind in ("frequency", "block", "multi"):
-        pct, mean = _row_estimates(table, data, responses, cal)
+        pct, mean = _row_estimates(table, data, responses, cal, keep)
     elif table.kind == "numeric":
-        pct, mean = {}, {0: _mean(data[table.items[0]], cal)}
+        pct, mean = {}, {0: _mean(data[table.items[0]], cal, keep)}
     elif table.kind == "scales":
-        pct, mean = {}, {i: _mean(data[scale], cal) for i, scale in enumerate(table.items)}
+        pct, mean = {}, {i: _mean(data[s], cal, keep) for i, s in enumerate(table.items)}
     elif table.kind in ("crosstab", "contingency"):
         return replace(table, notes=[*table.notes, _CROSSTAB_NOTE])
     else:
@@ -291,7 +353,11 @@ def _segments(table: Table) -> list[tuple[str, list[int]]]:
 
 
 def _row_estimates(
-    table: Table, data: pd.DataFrame, responses: Responses, cal: Calibration
+    table: Table,
+    data: pd.DataFrame,
+    responses: Responses,
+    cal: Calibration,
+    keep: np.ndarray | None = None,
 ) -> tuple[dict[int, list], dict[int, list]]:
     """Weighted % (of those who answered) of each answer row; weighted means of numbers."""
     from surveykit.stats.weights import weighted_proportions
@@ -307,10 +373,11 @@ def _row_estimates(
             continue
         if item is None:  # a scale score
             if item_id in data.columns:
-                mean[answers[0]] = _mean(data[item_id], cal)
+                mean[answers[0]] = _mean(data[item_id], cal, keep)
         elif item.type in ("single", "ordinal"):
             levels = [str(table.rows[r][0]) for r in answers]
             codes = pd.Categorical(data[item_id].astype(object), categories=levels).codes
+            codes = np.where(keep, codes, -1) if keep is not None else codes
             if (codes >= 0).any():
                 est = weighted_proportions(np.asarray(codes, dtype=np.int64), len(levels), cal)
                 for k, r in enumerate(answers):
@@ -321,9 +388,9 @@ def _row_estimates(
             for r in answers:
                 chosen = chosen_among_answered(responses, item, str(table.rows[r][0]))
                 if chosen is not None:
-                    pct[r] = _share(chosen, cal)
+                    pct[r] = _share(chosen if keep is None else np.where(keep, chosen, np.nan), cal)
         elif item.type == "number":
-            mean[answers[0]] = _mean(data[item_id], cal)
+            mean[answers[0]] = _mean(data[item_id], cal, keep)
     return pct, mean
 
 
@@ -381,10 +448,12 @@ _WEIGHTED_NOTE = (
 )
 
 
-def _mean(values: pd.Series, cal: Calibration) -> list:
+def _mean(values: pd.Series, cal: Calibration, keep: np.ndarray | None = None) -> list:
     from surveykit.stats.weights import weighted_mean
 
     y = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    if keep is not None:
+        y = np.where(keep, y, np.nan)
     if not np.isfinite(y).any():
         return [None, None]
     try:
@@ -402,9 +471,17 @@ def _interval(estimate: float, se: float, lo: float = -np.inf, hi: float = np.in
 
 
 def rao_scott_test(
-    data: pd.DataFrame, dv: str, by: str, cal: Calibration, labels: dict[str, str]
+    data: pd.DataFrame,
+    dv: str,
+    by: str,
+    cal: Calibration,
+    labels: dict[str, str],
+    keep: np.ndarray | None = None,
 ) -> TestReport:
-    """The design-based test of independence of two items (survey::svychisq's F)."""
+    """The design-based test of independence of two items (survey::svychisq's F).
+
+    ``keep``: only in that domain (R: ``svychisq(~dv + by, subset(design, …))``).
+    """
     from surveykit.stats.weights import rao_scott
 
     report = TestReport(
@@ -412,6 +489,8 @@ def rao_scott_test(
     )
     rows = _codes(data[dv])
     cols = _codes(data[by])
+    if keep is not None:
+        rows, cols = np.where(keep, rows, -1), np.where(keep, cols, -1)
     try:
         rs = rao_scott(rows, cols, cal)
     except StatisticsError as exc:
