@@ -95,6 +95,7 @@ def apply_population(
     front.append(weights_table(calibration, how, domain))
     from surveykit.analyses import adjust_tests, with_scales
 
+    labels = {i.id: i.label for i in responses.questionnaire.items}
     scored = with_scales(responses, plan)
     data = scored.data
 
@@ -106,6 +107,7 @@ def apply_population(
         return rows if domain is None else rows & domain
 
     tables = [_weigh(t, data, responses, calibration, keep(t.where)) for t in result.tables]
+    tables = [_calibrated_note(t, spec, labels, keep(t.where)) for t in tables]
     tests = list(result.tests)
     pairs = [(t.dv, t.by, t.where) for t in result.tests if t.kind == "chi-square"]
     pairs += [
@@ -113,7 +115,6 @@ def apply_population(
         for t in result.tables
         if t.kind in ("contingency", "crosstab")
     ]
-    labels = {i.id: i.label for i in responses.questionnaire.items}
     for dv, by, entry_where in dict.fromkeys(pairs):
         test = rao_scott_test(data, dv, by, calibration, labels, keep(entry_where))
         tests.append(replace(test, where=entry_where))
@@ -131,10 +132,26 @@ def apply_population(
     return replace(result, tables=[*tables, *front], tests=tests, notes=notes, options=options)
 
 
+def _calibrated_note(
+    table: Table, spec: WeightsSpec, labels: dict[str, str], keep: np.ndarray | None
+) -> Table:
+    """Say why a calibration item's intervals have no width (its shares are the headcounts')."""
+    fixed = [i for i in table.items if i in spec.on] if keep is None and not spec.column else []
+    if not fixed or WEIGHTED_PCT not in table.columns:
+        return table
+    names = ", ".join(labels.get(i, i) for i in fixed)
+    note = (
+        f"{names}: the weights are calibrated to the headcounts, so the weighted % are "
+        "the headcounts' shares, known without sampling error (standard error 0 and an "
+        "interval of no width, as in R survey)."
+    )
+    return replace(table, notes=[*table.notes, note])
+
+
 DOMAIN_NOTE = (
     "Weighted estimates of a subset: its respondents keep the weights calibrated on all "
     "{n} analysed respondents, and standard errors count the others as outside the domain "
-    "(as R survey's svymean on subset(design, …) and svyby)."
+    "(as R survey's svymean on a subset() of the design, and svyby)."
 )
 
 
@@ -328,8 +345,12 @@ def _weigh(
         pct, mean = {}, {0: _mean(data[table.items[0]], cal, keep)}
     elif table.kind == "scales":
         pct, mean = {}, {i: _mean(data[s], cal, keep) for i, s in enumerate(table.items)}
+    elif table.kind == "likert":
+        return replace(table, notes=[*table.notes, _UNWEIGHTED_MATRIX])
     elif table.kind in ("crosstab", "contingency"):
-        return replace(table, notes=[*table.notes, _CROSSTAB_NOTE])
+        from surveykit.weighted_crosstab import weigh_crosstab
+
+        return weigh_crosstab(table, data, cal, keep)
     else:
         return table
     if not pct and not mean:
@@ -404,9 +425,9 @@ def _share(chosen: np.ndarray, cal: Calibration) -> list:
     return _interval(100 * float(est.estimate[0]), 100 * float(est.se[0]), 0.0, 100.0)
 
 
-_CROSSTAB_NOTE = (
-    "Unweighted counts and statistics; the weighted test of independence is the "
-    "Rao–Scott test with the tests."
+_UNWEIGHTED_MATRIX = (
+    "Unweighted: the percentages, means and SDs of this matrix describe the respondents; "
+    "the weighted % of each statement are in its own table, where it has one."
 )
 _LEFT_OUT = ("SD", "Median")  # unweighted, they would describe the sample, not the staff
 

@@ -1,4 +1,5 @@
-"""A --where subset and each --split unit of a weighted survey are domains (R: subset(design, …)).
+"""A --where subset and each --split unit of a weighted survey are domains (R: subset(design, …));
+with weights, a crosstab's column % are weighted, as svyby(~row, ~column, design, svymean).
 
 Reference values: tests/fixtures/domains/reference.json, written by reference.R with R
 survey 4.x from tests/fixtures/weights/data.csv: svymean on subset(rake(…), …) and on
@@ -217,3 +218,63 @@ def test_any_other_subset_says_why_it_has_no_response_rate(survey):
     result = _run(folder, where='team != "Theatres"')
     assert not any(t.id == "response_rates" for t in result.tables)
     assert any(n.startswith("No response rate for this subset") for n in result.notes)
+
+
+def test_a_calibration_items_intervals_of_no_width_are_explained(survey):
+    folder, _ = survey
+    table = _table(_run(folder), "profession")
+    # Its shares are the headcounts' (540, 225, 135 of 900), with intervals of no width.
+    pct, ci = _shares(_run(folder), "profession")
+    np.testing.assert_allclose(pct, [60.0, 25.0, 15.0], rtol=1e-9)
+    np.testing.assert_allclose([hi - lo for lo, hi in ci], 0.0, atol=1e-9)
+    assert any("known without sampling error" in str(n) for n in table.notes)
+    # Within a domain the share is estimated, with an interval, and no such note.
+    table = _table(_run(folder, where='grade == "Manager"'), "profession")
+    assert not any("known without sampling error" in str(n) for n in table.notes)
+
+
+# --- weighted crosstab cells: svyby(~agree, ~grade, design, svymean) --------------------
+
+AGREE = ["Strongly disagree", "Disagree", "Neutral", "Agree", "Strongly agree"]
+GRADES = ["Staff", "Manager"]
+
+
+def _cells(table) -> dict[tuple[str, str], tuple[float, list]]:
+    """(agree level, grade) → (weighted %, CI), from either crosstab layout."""
+    names = list(table.columns)
+    out = {}
+    if "Weighted % of column" in names:  # one row per cell, the column level first
+        j = names.index("Weighted % of column")
+        assert names[j + 1] == "95% CI"
+        for row in table.rows:
+            out[(row[1], row[0])] = (row[j], row[j + 1])
+        return out
+    for grade in GRADES:  # a spanner per column level
+        j = names.index(f"{grade}: Weighted %")
+        assert names[j + 1] == f"{grade}: 95% CI"
+        for row, kind in zip(table.rows, table.row_kinds, strict=True):
+            if kind == "data":
+                out[(row[0], grade)] = (row[j], row[j + 1])
+    return out
+
+
+def test_weighted_column_percentages_agree_with_svyby(survey):
+    folder, design = survey
+    plan = (folder / "analysis.yaml").read_text(encoding="utf-8")
+    plan = plan.replace(
+        "tables:\n",
+        "tables:\n  - {id: ct, crosstab: {rows: agree, columns: grade, summarise: score}}\n",
+    )
+    (folder / "analysis.yaml").write_text(plan, encoding="utf-8")
+    table = next(t for t in _run(folder).tables if t.id == "ct")
+    cells = _cells(table)
+    prop = np.array(REF[f"{design}_agree_by_grade_prop"]).reshape(2, 5)
+    se = np.array(REF[f"{design}_agree_by_grade_se"]).reshape(2, 5)
+    for g, grade in enumerate(GRADES):
+        for a, level in enumerate(AGREE):
+            pct, ci = cells[(level, grade)]
+            p, s = prop[g, a], se[g, a]
+            assert pct == pytest.approx(100 * p, rel=1e-6, abs=1e-12)
+            low, high = max(0.0, 100 * (p - Z * s)), min(100.0, 100 * (p + Z * s))
+            assert ci == pytest.approx([low, high], rel=1e-6, abs=1e-9)
+    assert any("svyby" in str(n) for n in table.notes)
