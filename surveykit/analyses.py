@@ -449,7 +449,37 @@ def _run_model_test(
     from surveykit.modelling import run_model_test
 
     keep = _listwise(responses, plan) if plan.missing == "listwise" else None
-    return run_model_test(responses, spec, items, keep, alpha=plan.alpha)
+    report = run_model_test(responses, spec, items, keep, alpha=plan.alpha)
+    sensitivity = _model_sensitivity(report, plan.alpha)
+    if sensitivity is None:
+        return report
+    return replace(report, stats={**report.stats, "sensitivity": sensitivity})
+
+
+def _model_sensitivity(report: TestReport, alpha: float) -> dict | None:
+    """The Precision figure of a paired test (d_z) or a linear model's overall F (f²).
+
+    The Wilcoxon test gets the paired t-test's figure, as the other rank tests get their
+    parametric counterpart's. Logistic and ordinal models have no such closed figure
+    (G*Power simulates them), so they get none and the paragraph does not name them.
+    """
+    from surveykit.stats import sensitivity as sens
+
+    stats = report.stats
+    if report.error or not stats:
+        return None
+    try:
+        if report.kind in ("paired-t", "wilcoxon") and stats.get("n"):
+            # Wilcoxon's n counts the non-zero differences; its t counterpart uses every pair.
+            pairs = int(stats["n"]) + int(stats.get("n_zero") or 0)
+            return sens.paired_dz(pairs, alpha=alpha).to_dict()
+        if report.kind == "regression" and stats.get("model") == "linear":
+            df1 = (stats.get("fit") or {}).get("df1")
+            if df1 and stats.get("n"):
+                return sens.regression_f2(int(df1), int(stats["n"]), alpha=alpha).to_dict()
+    except ValueError:
+        return None
+    return None
 
 
 def _unshift(result: dict, shift: float) -> dict:

@@ -34,6 +34,8 @@ def find_inputs(
             "file not found; give the path of the responses CSV your form tool exported",
             file=responses,
         )
+    if str(responses) != "-" and responses.is_dir():
+        raise SurveyError(_folder_hint(responses), file=responses)
     folder = responses.parent
     q_path = questionnaire or folder / "questionnaire.yaml"
     if questionnaire is None and not q_path.exists():
@@ -45,6 +47,25 @@ def find_inputs(
     p_path = p_path if (plan is not None or p_path.exists()) else None
     note_inputs(responses, q_path, p_path)
     return q_path, p_path
+
+
+_DATA_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".sav", ".zsav")
+_NOT_RESPONSES = ("coding.csv", "population.csv")  # the survey folder's other tables
+
+
+def _folder_hint(folder: Path) -> str:
+    """What to give instead of a survey folder: the responses file(s) inside it."""
+    files = sorted(
+        p
+        for p in folder.iterdir()
+        if p.suffix.lower() in _DATA_SUFFIXES and p.name not in _NOT_RESPONSES and p.is_file()
+    )
+    if not files:
+        return "is a folder; give the responses file your form tool exported"
+    if len(files) == 1:
+        return f"is a folder; give the responses file inside it: {files[0]}"
+    shown = ", ".join(str(p) for p in files[:4]) + (", …" if len(files) > 4 else "")
+    return f"is a folder; give one of the responses files inside it: {shown}"
 
 
 def find_population(responses: Path, population: Path | None) -> Path | None:

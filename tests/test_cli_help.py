@@ -132,3 +132,28 @@ def test_a_missing_questionnaire_beside_the_csv_is_named(cli, tmp_path: Path) ->
 def test_bare_command_prints_help(cli) -> None:
     run = cli()
     assert run.code == 0 and "analyze" in run.out and "report" in run.out
+
+
+@pytest.mark.parametrize("command", ["analyze", "report"])
+def test_a_survey_folder_names_the_responses_file_and_the_hint_works(cli, command) -> None:
+    # A new user gives the survey's folder, as `check` and `code` take it; the error names
+    # the export inside (not coding.csv, which is the coders' table), and following it works.
+    folder = ROOT / "surveys" / "singapore_pss"
+    run = cli(command, folder)
+    assert run.code == 2
+    hint = folder / "responses.csv"
+    assert run.err.splitlines() == [
+        f"error: {folder}: is a folder; give the responses file inside it: {hint}"
+    ]
+    run = cli(command, hint)
+    assert run.code == 0 and "59" in run.out
+
+
+def test_a_folder_of_two_exports_lists_both(cli) -> None:
+    folder = ROOT / "surveys" / "staff_wellbeing"
+    run = cli("analyze", folder)
+    assert run.code == 2
+    assert run.err.splitlines() == [
+        f"error: {folder}: is a folder; give one of the responses files inside it: "
+        f"{folder / 'responses.csv'}, {folder / 'wave2.csv'}"
+    ]

@@ -92,3 +92,77 @@ def test_withheld_tests_state_no_sensitivity(cli) -> None:
     withheld = [t for t in tests if t.get("suppressed")]
     assert withheld and all("sensitivity" not in t for t in withheld)
     assert all("sensitivity" in t for t in tests if not t.get("suppressed"))
+
+
+def _pwr_reference() -> dict:
+    import json
+    from pathlib import Path
+
+    path = Path(__file__).parent / "fixtures/sensitivity/reference.json"
+    return json.loads(path.read_text())
+
+
+@pytest.mark.parametrize("row", _pwr_reference()["paired"], ids=lambda r: f"n={r['n']}")
+def test_paired_dz_matches_r_pwr(row: dict) -> None:
+    assert sens.paired_dz(row["n"]).effect == pytest.approx(row["dz"], rel=1e-6)
+
+
+@pytest.mark.parametrize("row", _pwr_reference()["regression"], ids=lambda r: f"u={r['u']}")
+def test_regression_f2_matches_r_pwr(row: dict) -> None:
+    assert sens.regression_f2(row["u"], row["n"]).effect == pytest.approx(row["f2"], rel=1e-6)
+
+
+def test_regression_f2_reproduces_gpower() -> None:
+    # G*Power 3.1 manual, linear multiple regression (R² deviation from zero): f² = 0.15,
+    # α = .05, power .95, 5 predictors → total N = 138. So 138 respondents detect f² = 0.15
+    # with at least that power, and 137 do not.
+    assert sens.regression_f2(5, 138, power=0.95).effect <= 0.15
+    assert sens.regression_f2(5, 137, power=0.95).effect > 0.15
+
+
+def test_paired_and_regression_sizes_are_checked() -> None:
+    with pytest.raises(ValueError):
+        sens.paired_dz(1)
+    with pytest.raises(ValueError):
+        sens.regression_f2(3, 4)
+
+
+def test_report_states_paired_and_linear_model_sensitivity(cli, tmp_path) -> None:
+    import json
+    import shutil
+
+    from tests.conftest import ROOT
+
+    # The staff survey's paired t-test and Wilcoxon test share the pairs' d_z; a linear
+    # model added to its plan gets the f² of its overall F test.
+    survey = tmp_path / "staff"
+    shutil.copytree(ROOT / "surveys/staff_wellbeing", survey)
+    plan = survey / "analysis.yaml"
+    model = "  - {regress: engagement, on: [dept, supervises], model: linear}\n"
+    plan.write_text(plan.read_text().replace("\noptions:", model + "\noptions:"))
+    run = cli("analyze", survey / "responses.csv", "--format", "json")
+    assert run.code == 0, run.err
+    tests = json.loads(run.out)["tests"]
+    paired = [t for t in tests if t["kind"] in ("paired-t", "wilcoxon")]
+    assert len(paired) == 2
+    dz = sm_power.TTestPower().solve_power(
+        effect_size=None, nobs=paired[0]["n"], alpha=0.05, power=0.8, alternative="two-sided"
+    )
+    for t in paired:
+        assert t["sensitivity"]["effect_name"] == "dz"
+        assert t["sensitivity"]["effect"] == pytest.approx(dz, rel=1e-5)
+    model = next(t for t in tests if t["kind"] == "regression")
+    u, n = int(model["fit"]["df1"]), model["n"]
+    # FTestPowerF2 takes f² itself (FTestPower's df arguments are swapped in statsmodels).
+    (f2,) = sm_power.FTestPowerF2().solve_power(
+        effect_size=None, df_num=u, df_denom=n - u - 1, alpha=0.05, power=0.8
+    )
+    assert model["sensitivity"]["effect_name"] == "f2"
+    assert model["sensitivity"]["effect"] == pytest.approx(f2, rel=1e-5)
+
+    md = cli("report", survey / "responses.csv", "--format", "md")
+    line = next(x for x in md.out.splitlines() if x.startswith("Precision:"))
+    assert f"d_z = {dz:.2f} for both" not in line  # a t-test and a rank test: named apart
+    assert f"d_z = {dz:.2f} for Stress before the programme" in line
+    assert f"f² = {f2:.2f} for " in line
+    assert "Cohen's d, d_z, f, f² or w" in line

@@ -993,18 +993,26 @@ def _variance_paragraph(result: Result) -> str:
     return text + "Reported: " + "; ".join(parts) + "."
 
 
-_RANK_TESTS = ("mann-whitney", "kruskal")
+_RANK_TESTS = ("mann-whitney", "kruskal", "wilcoxon")
 _PLURALS = {
     "t-test": "independent-samples t-tests",
     "anova": "one-way ANOVAs",
     "chi-square": "chi-square tests of independence",
     "mann-whitney": "Mann–Whitney U tests",
     "kruskal": "Kruskal–Wallis tests",
+    "paired-t": "paired-samples t-tests",
+    "wilcoxon": "Wilcoxon signed-rank tests",
+    "regression": "linear regressions",
 }
+# The effect sizes in the order the paragraph names them, as the APA lines print them.
+_EFFECT_NAMES = {"d": "d", "dz": "d_z", "f": "f", "f2": "f²", "w": "w"}
 
 
 def _precision_paragraph(result: Result) -> str:
     """What each shown test could detect at the analysed n (sensitivity, never observed power).
+
+    A linear model's figure is the f² of its overall F test; logistic and ordinal models
+    have none (G*Power simulates them), so the paragraph does not name them.
 
     Tests of one kind that share a figure are named together ("all 6 one-way ANOVAs"),
     so a plan of many tests keeps a readable paragraph.
@@ -1018,7 +1026,7 @@ def _precision_paragraph(result: Result) -> str:
     parts = []
     for kind, tests in by_kind.items():
         figures = {fmt_num(s["effect"]) for _, s in tests}
-        name = tests[0][1]["effect_name"]
+        name = _EFFECT_NAMES[tests[0][1]["effect_name"]]
         counterpart = (
             " (rank test: its parametric counterpart's figure)" if kind in _RANK_TESTS else ""
         )
@@ -1031,7 +1039,10 @@ def _precision_paragraph(result: Result) -> str:
                 f"{name} = {fmt_num(s['effect'])} for {_title(t)}{counterpart}" for t, s in tests
             ]
     first = shown[0][1]
-    letters = sorted({s["effect_name"] for _, s in shown}, key="dfw".index)
+    order = list(_EFFECT_NAMES)
+    letters = [
+        _EFFECT_NAMES[e] for e in sorted({s["effect_name"] for _, s in shown}, key=order.index)
+    ]
     names = "Cohen's " + (
         letters[0] if len(letters) == 1 else ", ".join(letters[:-1]) + " or " + letters[-1]
     )

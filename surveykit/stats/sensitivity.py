@@ -2,9 +2,9 @@
 
 This is what a report may say about power after the data are in (never "observed
 power", which is a restatement of the p value). The families are the ones G*Power
-uses: the two-sided independent t test (Cohen's d), the one-way ANOVA's F (Cohen's
-f) and the χ² test of independence (Cohen's w), each with its noncentral
-distribution from scipy. ``surveykit.design.power`` answers the same questions
+uses: the two-sided independent t test (Cohen's d), the paired t test (d_z), the
+one-way ANOVA's F (Cohen's f), the overall F of a linear model (Cohen's f²) and the
+χ² test of independence (Cohen's w), each with its noncentral distribution from scipy. ``surveykit.design.power`` answers the same questions
 through statsmodels for the ``design`` commands; this module exists because
 importing ``statsmodels.stats.power`` costs 1–3 s, which every ``analyze`` run
 would otherwise pay for one paragraph. The tests check the two against each other
@@ -24,7 +24,7 @@ POWER = 0.8  # the conventional target; the sentence that prints the effect name
 
 @dataclass(frozen=True)
 class Sensitivity:
-    """``effect`` (named ``effect_name``: d, f or w) detected with ``power`` at ``alpha``."""
+    """``effect`` (named ``effect_name``: d, dz, f, f2 or w) detected with ``power`` at ``alpha``."""
 
     effect_name: str
     effect: float
@@ -70,6 +70,38 @@ def ttest_d(n1: int, n2: int, *, alpha: float = 0.05, power: float = POWER) -> S
         return float(st.nct.sf(crit, df, nc) + st.nct.cdf(-crit, df, nc))
 
     return Sensitivity("d", _solve(power_of, power), power, alpha)
+
+
+def paired_dz(n: int, *, alpha: float = 0.05, power: float = POWER) -> Sensitivity:
+    """Smallest |d_z| (mean difference / SD of differences) a two-sided paired t test of n pairs detects."""
+    _check(alpha, power)
+    if n < 2:
+        raise ValueError(f"need n ≥ 2 pairs, got {n}")
+    df = n - 1
+    crit = st.t.isf(alpha / 2, df)
+    root_n = math.sqrt(n)
+
+    def power_of(dz: float) -> float:
+        nc = dz * root_n
+        return float(st.nct.sf(crit, df, nc) + st.nct.cdf(-crit, df, nc))
+
+    return Sensitivity("dz", _solve(power_of, power), power, alpha)
+
+
+def regression_f2(u: int, n: int, *, alpha: float = 0.05, power: float = POWER) -> Sensitivity:
+    """Smallest Cohen's f² the overall F test of a linear model with u predictor columns detects.
+
+    G*Power's "R² deviation from zero": F(u, n − u − 1) with noncentrality f²·n.
+    """
+    _check(alpha, power)
+    if u < 1 or n - u - 1 < 1:
+        raise ValueError(f"need u ≥ 1 predictors and n > u + 1, got u={u}, n={n}")
+    crit = st.f.isf(alpha, u, n - u - 1)
+
+    def power_of(f2: float) -> float:
+        return float(st.ncf.sf(crit, u, n - u - 1, f2 * n))
+
+    return Sensitivity("f2", _solve(power_of, power), power, alpha)
 
 
 def anova_f(k: int, n: int, *, alpha: float = 0.05, power: float = POWER) -> Sensitivity:
