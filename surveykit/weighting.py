@@ -348,9 +348,13 @@ def _weigh(
     elif table.kind == "likert":
         return replace(table, notes=[*table.notes, _UNWEIGHTED_MATRIX])
     elif table.kind in ("crosstab", "contingency"):
-        from surveykit.weighted_crosstab import weigh_crosstab
+        from surveykit.weighted_crosstab import UNWEIGHTED_NOTE, weigh_crosstab
 
-        return weigh_crosstab(table, data, cal, keep)
+        kinds = {i.id: i.type for i in responses.questionnaire.items}
+        if all(kinds.get(i) in ("single", "ordinal") for i in table.items[:2]):
+            return weigh_crosstab(table, data, cal, keep)
+        # A select-all item by group: its shares are of the chosen, not of levels.
+        return replace(table, notes=[*table.notes, UNWEIGHTED_NOTE])
     else:
         return table
     if not pct and not mean:
