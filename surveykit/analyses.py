@@ -113,6 +113,11 @@ def analyse(
             else:  # regress, paired_ttest, wilcoxon
                 tests.append(_run_model_test(responses, spec, items, plan))
             bar.advance()
+        for spec in plan.tables:
+            tested = (
+                responses if spec.where is None else _subset(responses, spec.where, plan, spec.line)
+            )
+            tests.extend(_table_tests(tested, spec, items))
     tests = _adjust(tests, settings.adjust)
     return Result(
         survey=responses.questionnaire.id,
@@ -149,6 +154,8 @@ def _table(
             return item_table(responses, chosen[0], spec.id, spec.title)
         return block_table(responses, chosen, spec.id, spec.title)
     assert spec.rows and spec.columns
+    if spec.layout == "wide":
+        return _wide_table(responses, spec, items)
     summarise: dict[str, list[Item]] | list[Item] = [items[i] for i in spec.summarise]
     if spec.summarise_by_column:
         summarise = {label: [items[i]] for label, i in spec.summarise_by_column.items()}
@@ -203,6 +210,36 @@ def _subset(responses: Responses, where: Expression, plan: Plan | None, line: in
     from surveykit.subsets import restrict
 
     return restrict(responses, _subset_rows(responses, where, plan, line))
+
+
+def _wide_table(responses: Responses, spec: TableSpec, items: dict[str, Item]) -> Table:
+    from surveykit.crosstabs import multi_crosstab, wide_crosstab
+
+    assert spec.rows and spec.columns
+    rows, columns = items[spec.rows], items[spec.columns]
+    if rows.type == "multi":
+        return multi_crosstab(
+            responses, rows, columns, spec.id, spec.title, totals=spec.totals,
+            percent=spec.percent,
+        )  # fmt: skip
+    return wide_crosstab(
+        responses, rows, columns, spec.id, spec.title,
+        summarise=[items[i] for i in spec.summarise],
+        by_column={label: items[i] for label, i in spec.summarise_by_column.items()},
+        percent=spec.percent, totals=spec.totals, cells=spec.cells, row_order=spec.row_order,
+    )  # fmt: skip
+
+
+def _table_tests(responses: Responses, spec: TableSpec, items: dict[str, Item]) -> list[TestReport]:
+    """The tests a crosstab's ``test:`` asks for, reported under that table."""
+    if spec.test != "chisq" or not (spec.rows and spec.columns):
+        return []
+    from surveykit.crosstabs import chisq_report, multi_chisq_reports
+
+    rows, columns = items[spec.rows], items[spec.columns]
+    if rows.type == "multi":
+        return multi_chisq_reports(responses, rows, columns, spec.id)
+    return [chisq_report(responses, rows, columns, spec.id)]
 
 
 # --- scales ------------------------------------------------------------------
@@ -534,17 +571,23 @@ def adjust_tests(tests: list[TestReport], method: str) -> list[TestReport]:
 
 
 def _adjust(tests: list[TestReport], method: str) -> list[TestReport]:
+    """Adjust p among the plan's tests, and separately within each ``family`` (a table's)."""
     if method == "none":
         return tests
     from surveykit.stats import adjust_pvalues
 
-    idx = [i for i, t in enumerate(tests) if t.p is not None and math.isfinite(t.p)]
-    if not idx:
-        return tests
-    adjusted = adjust_pvalues([tests[i].p for i in idx], method)
     out = list(tests)
-    for i, p in zip(idx, adjusted, strict=True):
-        out[i] = replace(out[i], p_adjusted=float(np.clip(p, 0.0, 1.0)))
+    for family in dict.fromkeys(t.family for t in tests):
+        idx = [
+            i
+            for i, t in enumerate(tests)
+            if t.family == family and t.p is not None and math.isfinite(t.p)
+        ]
+        if not idx:
+            continue
+        adjusted = adjust_pvalues([tests[i].p for i in idx], method)
+        for i, p in zip(idx, adjusted, strict=True):
+            out[i] = replace(out[i], p_adjusted=float(np.clip(p, 0.0, 1.0)))
     return out
 
 

@@ -873,6 +873,57 @@ def code_agreement(
     )
 
 
+@code_app.command("export")
+def code_export(
+    survey: SurveyDirArg,
+    qdc: Annotated[
+        Path | None,
+        typer.Option("--qdc", help="REFI-QDA codebook to write (.qdc).", show_default="none"),
+    ] = None,
+    qdpx: Annotated[
+        Path | None,
+        typer.Option(
+            "--qdpx",
+            help="REFI-QDA project to write (.qdpx): codebook, respondents, answers, codings.",
+            show_default="none",
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace existing output files.")] = False,
+) -> None:
+    """Write the codebook (.qdc) or the coded answers (.qdpx) for NVivo, ATLAS.ti, MAXQDA, QualCoder."""
+    from surveykit.coding.exchange import export_survey
+
+    for path in export_survey(survey, qdc, qdpx, force):
+        typer.echo(f"wrote {path}", err=True)
+
+
+@code_app.command("import")
+def code_import(
+    survey: SurveyDirArg,
+    file: Annotated[
+        Path, typer.Argument(help="REFI-QDA codebook (.qdc) or project (.qdpx) to read.")
+    ],
+    coder: Annotated[
+        str,
+        typer.Option("--coder", help="Coder of codings whose file names no user."),
+    ] = "imported",
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace a codebook.yaml that differs.")
+    ] = False,
+) -> None:
+    """Read a .qdc or .qdpx into codebook.yaml, and a project's codings into coding.csv."""
+    from surveykit.coding.exchange import import_survey
+
+    result = import_survey(survey, file, coder, force)
+    typer.echo(f"{survey / 'codebook.yaml'}: {result.codebook} ({result.codes} codes)", err=True)
+    if result.added is not None:
+        typer.echo(
+            f"{survey / 'coding.csv'}: {result.added} accepted row(s) added, "
+            f"{result.kept} already there (kept as they were)",
+            err=True,
+        )
+
+
 # typer bundles its own click in recent versions and uses the click package in older
 # ones; ClickException is whichever base class its BadParameter has.
 _ClickException = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")

@@ -66,6 +66,12 @@ class TableSpec:
     likert: LikertSpec | None = None
     reliability: tuple[ScaleSpec, ...] = ()
     correlate: CorrelateSpec | None = None
+    layout: str = "wide"  # crosstab: column levels as spanners (wide) or one row per cell (long)
+    percent: str = "column"  # crosstab: column | row | total | none
+    totals: bool = True  # crosstab: a Total column and row
+    test: str | None = None  # crosstab: "chisq", printed under the table
+    cells: tuple[str, ...] = ()  # crosstab: "expected", "residuals"
+    row_order: tuple[str, ...] = ()  # crosstab: the rows' levels in the order printed
 
 
 @dataclass(frozen=True)
@@ -382,9 +388,14 @@ def _table(
         raise SurveyError(
             f"table {table_id!r}: 'crosstab:' needs rows and columns", line=raw.line_of("crosstab")
         )
-    reject_unknown_keys(spec, {"rows", "columns", "summarise", "summarise_by_column"}, "crosstab")
+    reject_unknown_keys(
+        spec,
+        {"rows", "columns", "summarise", "summarise_by_column", *CROSSTAB_OPTIONS},
+        "crosstab",
+    )
     line = spec.line
     choice = ("single", "ordinal")
+    options = _crosstab_options(spec, table_id, known)
     by_column = spec.get("summarise_by_column") or {}
     if not isinstance(by_column, dict):
         raise SurveyError("'summarise_by_column' maps column labels to item ids", line=line)
@@ -402,10 +413,42 @@ def _table(
                     f"{columns!r} ({', '.join(map(repr, allowed))})",
                     line=line,
                 )
+    rows = _ref(spec.get("rows"), known, line, types=(*choice, "multi"))
+    if known[rows] == "multi" and (
+        summarise or by_column or options["cells"] or options["layout"] == "long"
+        or options["percent"] not in ("column", "none")
+    ):  # fmt: skip
+        raise SurveyError(
+            f"table {table_id!r}: a select-all item as rows gives n and % of each group's "
+            "respondents per option; 'summarise', 'cells', 'layout: long' and 'percent: "
+            "row/total' need a single or ordinal item as rows",
+            line=line,
+        )
+    order = spec.get("row_order") or []
+    if order:
+        levels = questionnaire_labels.get(rows, [])
+        if not isinstance(order, list) or sorted(map(str, order)) != sorted(levels):
+            raise SurveyError(
+                f"table {table_id!r}: row_order lists every choice of {rows!r} once, in the "
+                f"order to print them: {', '.join(map(repr, levels))}; got {order!r}"
+                + (
+                    ' (YAML reads unquoted Yes/No as true/false: quote them, "Yes")'
+                    if isinstance(order, list) and any(isinstance(x, bool) for x in order)
+                    else ""
+                ),
+                line=spec.line_of("row_order"),
+            )
+        if known[rows] == "multi" or options["layout"] == "long":
+            raise SurveyError(
+                f"table {table_id!r}: row_order applies to a wide crosstab of a single or "
+                "ordinal item (a select-all item's options are sorted by frequency)",
+                line=spec.line_of("row_order"),
+            )
+    options["row_order"] = tuple(map(str, order))
     return TableSpec(
         id=table_id,
         title=title,
-        rows=_ref(spec.get("rows"), known, line, types=choice),
+        rows=rows,
         columns=columns,
         summarise=tuple(_ref(s, known, line, types=("number",)) for s in summarise),
         summarise_by_column={
@@ -413,6 +456,7 @@ def _table(
         },
         line=raw.line,
         where=_where(raw, known),
+        **options,
     )
 
 
@@ -591,6 +635,66 @@ def _correlate(
             line=spec.line_of("missing"),
         )
     return CorrelateSpec(items=tuple(items), method=method, missing=missing)
+
+
+CROSSTAB_OPTIONS = ("layout", "percent", "totals", "test", "cells", "row_order")
+LAYOUTS = ("wide", "long")
+PERCENTS = ("column", "row", "total", "none")
+CELLS = ("expected", "residuals")
+
+
+def _crosstab_options(spec: Mapping, table_id: str, known: dict[str, str]) -> dict[str, Any]:
+    """The crosstab's layout, percent, totals, test and cells keys, checked (see docs/analysis.md)."""
+    out: dict[str, Any] = {}
+
+    def where(key: str) -> int:
+        return spec.line_of(key)
+
+    layout = spec.get("layout", "wide")
+    if layout not in LAYOUTS:
+        raise SurveyError(
+            f"table {table_id!r}: layout must be wide or long, got {layout!r} (wide: the "
+            "column levels side by side with totals; long: one row per cell)",
+            line=where("layout"),
+        )
+    out["layout"] = layout
+    percent = spec.get("percent", "column")
+    if percent is False:
+        percent = "none"
+    if percent not in PERCENTS:
+        raise SurveyError(
+            f"table {table_id!r}: percent must be one of {', '.join(PERCENTS)}, got {percent!r}",
+            line=where("percent"),
+        )
+    out["percent"] = percent
+    totals = spec.get("totals", True)
+    if not isinstance(totals, bool):
+        raise SurveyError(
+            f"table {table_id!r}: totals must be true or false, got {totals!r}",
+            line=where("totals"),
+        )
+    out["totals"] = totals
+    test = spec.get("test")
+    if test is not None and test != "chisq":
+        raise SurveyError(
+            f"table {table_id!r}: test must be chisq, got {test!r}", line=where("test")
+        )
+    out["test"] = test
+    cells = spec.get("cells") or []
+    cells = [cells] if isinstance(cells, str) else cells
+    if not isinstance(cells, list) or any(c not in CELLS for c in cells):
+        raise SurveyError(
+            f"table {table_id!r}: cells lists any of {', '.join(CELLS)}, got {cells!r}",
+            line=where("cells"),
+        )
+    out["cells"] = tuple(c for c in CELLS if c in cells)
+    if layout == "long" and (percent != "column" or not totals or cells):
+        raise SurveyError(
+            f"table {table_id!r}: percent, totals and cells apply to layout: wide; "
+            "remove them or the layout: long",
+            line=spec.line,
+        )
+    return out
 
 
 def _scale(raw: Mapping, questionnaire: Questionnaire) -> ScaleSpec:

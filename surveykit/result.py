@@ -17,6 +17,7 @@ ROW_DATA = "data"
 ROW_HEADING = "heading"  # an item's name in a stacked (Table-1 style) block
 ROW_MISSING = "missing"  # missing / not applicable rows
 ROW_TOTAL = "total"
+ROW_BASE = "base"  # the respondents each column's % is of (a select-all crosstab's group sizes)
 
 # What a column holds. Formatting and small-cell protection key on these, never on header text.
 LABEL = "label"  # the row's label (category, item, group)
@@ -29,8 +30,10 @@ COEFFICIENT = "coefficient"  # a statistic bounded by 1 (Cronbach's α), of the 
 P_VALUE = "p"
 INTERVAL = "interval"  # [low, high] around the estimate in the column before it
 CORRELATION = "correlation"  # a Correlation cell: r, printed with its significance stars
+RANGE = "range"  # [min, max] of a group: printed min–max (APA), never in CI brackets
 ROLES = (
     LABEL, TEXT, COUNT, INTEGER, PERCENT, STATISTIC, COEFFICIENT, P_VALUE, INTERVAL, CORRELATION,
+    RANGE,
 )  # fmt: skip
 PAIRED_KINDS = ("paired-t", "wilcoxon")  # tests of two measurements: dv first, by second
 
@@ -43,13 +46,22 @@ class Column(str):
     is a share of, or whose group a statistic describes (a count may be ``of`` a
     larger count it cannot exceed); ``base`` says what a percent's denominator
     is ("table": the table's ``percent_base``, status rows of all analysed;
-    "column": the column's total); ``total`` marks a count that sums its row.
+    "column": the column's total; "row": the row's total); ``total`` marks a
+    count that sums its row. A statistic with ``base="margins"`` (a crosstab's
+    expected counts and residuals) is computed from the whole table's counts.
+
+    ``spanner`` groups columns under a common heading (a wide crosstab's column
+    levels: n and % under "Yes", n and % under "No"); ``label`` is the text shown
+    under the spanner ("n"), while the name stays unique in the table ("Yes: n")
+    so that ``of`` can name it. Renderers that cannot span show the name.
     """
 
     role: str
     of: str | None
     base: str | None
     total: bool
+    spanner: str | None
+    label: str
 
     def __new__(
         cls,
@@ -59,15 +71,21 @@ class Column(str):
         base: str | None = None,
         *,
         total: bool = False,
+        spanner: str | None = None,
+        label: str | None = None,
     ) -> Column:
         if role not in ROLES:
             raise ValueError(f"unknown column role {role!r}")
         self = super().__new__(cls, name)
         self.role, self.of, self.base, self.total = role, of, base, total
+        self.spanner, self.label = spanner, name if label is None else label
         return self
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (_column, (str(self), self.role, self.of, self.base, self.total))
+        return (
+            _column,
+            (str(self), self.role, self.of, self.base, self.total, self.spanner, self.label),
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """The column's role in the JSON document."""
@@ -78,11 +96,22 @@ class Column(str):
             out["base"] = self.base
         if self.total:
             out["total"] = True
+        if self.spanner is not None:
+            out["spanner"] = self.spanner
+            out["label"] = self.label
         return out
 
 
-def _column(name: str, role: str, of: str | None, base: str | None, total: bool) -> Column:
-    return Column(name, role, of, base, total=total)
+def _column(
+    name: str,
+    role: str,
+    of: str | None,
+    base: str | None,
+    total: bool,
+    spanner: str | None = None,
+    label: str | None = None,
+) -> Column:
+    return Column(name, role, of, base, total=total, spanner=spanner, label=label)
 
 
 @dataclass(frozen=True)
@@ -195,6 +224,11 @@ class TestReport:
     dv_label: str = ""
     by_label: str = ""
     where: str | None = None  # the plan's where: condition, when the test has one
+    table: str | None = None
+    """The table whose ``test:`` asked for it; the test is printed under that table."""
+    family: str | None = None
+    """When set, p is adjusted among the tests of this family only (a select-all
+    crosstab's one test per option), not among all the plan's tests."""
 
     @property
     def p(self) -> float | None:
@@ -229,6 +263,9 @@ class TestReport:
             out["p_adjusted"] = self.p_adjusted
         if self.where:
             out["where"] = self.where
+        if self.table is not None and not self.stats.get("suppressed"):
+            # A withheld test keeps only what was planned (kind, dv, by) and why.
+            out["table"] = self.table
         if self.error:
             out["error"] = self.error
         return out

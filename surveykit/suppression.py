@@ -45,6 +45,7 @@ from surveykit.result import (
     COUNT,
     PAIRED_KINDS,
     PERCENT,
+    ROW_BASE,
     ROW_DATA,
     ROW_HEADING,
     ROW_MISSING,
@@ -85,6 +86,9 @@ class CountProblem:
     primary: set[Cell] = field(default_factory=set)
     secondary: set[Cell] = field(default_factory=set)
     unprotected: set[Cell] = field(default_factory=set)
+    public: set[Cell] = field(
+        default_factory=set
+    )  # derivable anyway: never hidden as complementary
 
     @property
     def hidden(self) -> set[Cell]:
@@ -158,22 +162,27 @@ def protect(problem: CountProblem, min_cell: int) -> CountProblem:
     # Then prove it, cell by cell; hide more where a value is still pinned down.
     while True:
         pinned = [c for c in sorted(problem.hidden) if _determined(problem, c, min_cell)]
-        pinned = [c for c in pinned if c not in problem.unprotected]
-        if not pinned:
+        if not any(_hide_next_to(problem, cell) for cell in pinned):
+            # Every cell of their equations is hidden already and the equations' totals
+            # are public: nothing more can be done. Reported in the table note.
+            problem.unprotected = set(pinned)
             return problem
-        cell = pinned[0]
-        if not any(
-            _add_smallest(problem, [c for _, c in eq.terms])
-            for eq in problem.equations
-            if cell in {c for _, c in eq.terms}
-        ):
-            # Every cell of its equations is hidden already; the equations' totals are
-            # public, so nothing more can be done here. Reported in the table note.
-            problem.unprotected.add(cell)
 
 
-def _add_smallest(problem: CountProblem, cells: list[Cell]) -> bool:
-    shown = [c for c in cells if c not in problem.hidden]
+def _hide_next_to(problem: CountProblem, cell: Cell) -> bool:
+    """Hide one more cell of an equation of ``cell``; False when none is left to hide."""
+    around = [
+        [c for _, c in eq.terms] for eq in problem.equations if cell in {c for _, c in eq.terms}
+    ]
+    # Only a public total left: hide it after all, with the percentages that would give
+    # it back (see ``_hide_percent_bases``).
+    return any(_add_smallest(problem, cells) for cells in around) or any(
+        _add_smallest(problem, cells, public=True) for cells in around
+    )
+
+
+def _add_smallest(problem: CountProblem, cells: list[Cell], *, public: bool = False) -> bool:
+    shown = [c for c in cells if c not in problem.hidden and (public or c not in problem.public)]
     if not shown:
         return False
     problem.secondary.add(min(shown, key=lambda c: (problem.values[c], c)))
@@ -280,7 +289,7 @@ def table_problem(table: Table, analysed: int) -> CountProblem:
 
 def _cells_problem(table: Table, analysed: int) -> CountProblem:
     kinds = table.row_kinds or [ROW_DATA] * len(table.rows)
-    if table.kind == "contingency":
+    if table.kind in ("contingency", "multi_crosstab"):
         return _contingency_problem(table, kinds)
     if table.kind == "crosstab":
         return _crosstab_problem(table)
@@ -357,11 +366,50 @@ def _contingency_problem(table: Table, kinds: list[str]) -> CountProblem:
         if total_col is not None:
             terms = [(1, (i, j)) for j in inner_cols] + [(-1, (i, total_col))]
             problem.equations.append(Equation(terms))
+    if table.kind == "multi_crosstab":
+        # A select-all item's options overlap: only each row's groups add up (to its
+        # Total), the groups' respondents (the base row) included.
+        if total_col is None:
+            _known_sums(problem, data_rows, inner_cols, by_row=True, by_column=False)
+        # Each group's respondents (the base row) follow from a shown n with its %.
+        bases = {i for i, k in enumerate(kinds) if k == ROW_BASE}
+        problem.public |= {c for c in problem.values if c[0] in bases}
+        return problem
     for j in [*inner_cols, *([total_col] if total_col is not None else [])]:
         for t in total_rows:
             terms = [(1, (i, j)) for i in data_rows] + [(-1, (t, j))]
             problem.equations.append(Equation(terms))
+    # A shown n with its "% of column" (or row) gives the column's (row's) total: hiding
+    # that total as a complementary cell would protect nothing. (A total below N has
+    # every cell of its column below N, so no % of it is shown.)
+    bases = {c.base for c in table.columns if c.role == "percent"}
+    if "column" in bases:
+        problem.public |= {c for c in problem.values if c[0] in total_rows}
+    if "row" in bases and total_col is not None:
+        problem.public |= {c for c in problem.values if c[1] == total_col}
+    if not total_rows or total_col is None:
+        # No printed totals (totals: false): the "% of column" or "% of row" figures
+        # and the items' own tables give them away, so treat the sums as known.
+        _known_sums(problem, data_rows, inner_cols, by_row=total_col is None,
+                    by_column=not total_rows)  # fmt: skip
     return problem
+
+
+def _known_sums(
+    problem: CountProblem, rows: list[int], cols: list[int], *, by_row: bool, by_column: bool
+) -> None:
+    """Equations saying each row's (``by_row``) and each column's counts have a known sum."""
+    groups = []
+    if by_row:
+        groups += [[(i, j) for j in cols] for i in rows]
+    if by_column:
+        groups += [[(i, j) for i in rows] for j in cols]
+    for cells in groups:
+        cells = [c for c in cells if c in problem.values]
+        if cells:
+            problem.equations.append(
+                Equation([(1, c) for c in cells], sum(problem.values[c] for c in cells))
+            )
 
 
 def _crosstab_cells(table: Table) -> dict[Cell, list[int]]:
@@ -427,6 +475,7 @@ def _suppress_table(table: Table, marks: _Marks, analysed: int) -> tuple[Table, 
             _hide_dependants(table, rows[i], j, primary, marks, extra)
     if _hide_valid_shares(table, rows, problem.hidden, marks.symbol):
         extra["shares"] = 1
+    _hide_percent_bases(table, problem, rows, marks, extra)
     # Groups smaller than N counted in a part-count (a crosstab cell's "Summary n"):
     # the count and the group's statistics are withheld.
     for k, column in enumerate(table.columns):
@@ -437,13 +486,82 @@ def _suppress_table(table: Table, marks: _Marks, analysed: int) -> tuple[Table, 
                 row[k] = small
                 _hide_dependants(table, row, k, True, marks, extra)
                 extra["group"] = extra.get("group", 0) + 1
+    if problem.hidden or extra:
+        # Expected counts and residuals come from the whole table's counts and margins:
+        # with any count withheld they would help to work it out, so they go too.
+        for k, column in enumerate(table.columns):
+            if column.base == "margins":
+                for row in rows:
+                    if row[k] is not None:
+                        row[k] = marks.symbol
+                        extra["margins"] = 1
     if not problem.hidden and not extra:
         return table, set()
     notes.append(_note(problem, marks, extra))
     if table.kind in THEME_KINDS:
         # Counts of codes, not of the items' answers: the items' own tables stand.
         return after_suppression(replace(table, rows=rows, notes=notes), marks.symbol), set()
-    return replace(table, rows=rows, notes=notes), _items_of(table, problem, in_notes)
+    items = _items_of(table, problem, in_notes)
+    if table.kind == "contingency":
+        items |= _withheld_margins(table, rows, marks)
+    return replace(table, rows=rows, notes=notes), items
+
+
+def _withheld_margins(table: Table, rows: list[list[Any]], marks: _Marks) -> set[Any]:
+    """The items of a wide crosstab whose own counts have a withheld number in its margins.
+
+    Under the Total spanner a row's n, the n of those who answered a summarised
+    item and their statistics are the row item's; the Total row is the column
+    item's. A test by either item repeats such counts (its group sizes), so a
+    withheld one there withholds the item, not only the crossing.
+    """
+    kinds = table.row_kinds or [ROW_DATA] * len(table.rows)
+    total = next((c.spanner for c in table.columns if c.role == COUNT and c.total), None)
+    # Without a Total column the last spanner's numbers sit where a reader looks for it.
+    last = total if total is not None else table.columns[-1].spanner
+    out: set[Any] = set()
+    for row, kind in zip(rows, kinds, strict=True):
+        marked = [k for k, v in enumerate(row) if v in (marks.small, marks.symbol)]
+        if kind == ROW_TOTAL and marked:
+            out.add(table.items[1])
+        in_last = last is not None and any(table.columns[k].spanner == last for k in marked)
+        if in_last or (marked and marked[-1] == len(row) - 1):
+            out.add(table.items[0])
+    return out
+
+
+def _hide_percent_bases(
+    table: Table,
+    problem: CountProblem,
+    rows: list[list[Any]],
+    marks: _Marks,
+    extra: dict[str, int],
+) -> None:
+    """Hide the percentages that give a withheld public total back.
+
+    A column's total (Total row, a group's respondents) follows from any n of the
+    column shown with its "% of column", a row's Total from any n with its "% of
+    row": when protection had to withhold such a total, those percentages go too.
+    """
+    kinds = table.row_kinds or [ROW_DATA] * len(table.rows)
+    for r, j in sorted(problem.hidden & problem.public):
+        if r < 0:
+            continue
+        name = str(table.columns[j])
+        for k, column in enumerate(table.columns):
+            if column.role != "percent":
+                continue
+            of_column = kinds[r] in (ROW_TOTAL, ROW_BASE) and column.of == name
+            if of_column and column.base == "column":
+                hide = range(len(rows))
+            elif table.columns[j].total and column.base == "row":
+                hide = [r]
+            else:
+                continue
+            for i in hide:
+                if rows[i][k] is not None and rows[i][k] != marks.symbol:
+                    rows[i][k] = marks.symbol
+                    extra["base_pct"] = 1
 
 
 def likert_problem(table: Table) -> CountProblem:
@@ -604,11 +722,15 @@ def _items_of(
     table: Table, problem: CountProblem, in_notes: dict[Cell, tuple[int, str]]
 ) -> set[Any]:
     """The items whose counts have a withheld cell in ``table`` (pairs: their crossing)."""
-    if table.kind in ("contingency", "crosstab"):
+    if table.kind in ("contingency", "crosstab", "multi_crosstab"):
         # A crossed table's margins are public (its Total row and column, or "% of column"
         # and the row item's own table), so what is withheld is the crossing of the two
         # items; an item's own counts only when a contingency total is withheld too.
         out: set[Any] = {frozenset(table.items[:2])}
+        if table.kind == "multi_crosstab":
+            # The options' counts per group have no margins printed elsewhere (the group
+            # sizes are of those who answered the select-all item): both items' counts.
+            return out | set(table.items[:2])
         kinds = table.row_kinds or [ROW_DATA] * len(table.rows)
         for r, j in problem.hidden:
             if r >= 0 and table.columns[j].total:
@@ -658,7 +780,7 @@ def _hide_dependants(
                 _hide_dependants(table, row, k, True, marks, extra)
             elif not (_is_num(row[k]) and row[k] < marks.min_cell):
                 row[k] = marks.symbol
-        elif primary and column.role in ("statistic", "coefficient"):
+        elif primary and column.role in ("statistic", "coefficient", "interval", "range"):
             row[k] = marks.symbol
             extra["stats"] = 1
 
@@ -675,8 +797,12 @@ def _note(problem: CountProblem, marks: _Marks, extra: dict[str, int]) -> Note:
         hidden.append("confidence intervals of withheld counts")
     if extra.get("shares"):
         hidden.append("Valid % and Cumulative % that would give withheld counts back")
+    if extra.get("base_pct"):
+        hidden.append("percentages that would give a withheld total back")
     if extra.get("stats"):
         hidden.append(f"statistics of groups smaller than {n}")
+    if extra.get("margins"):
+        hidden.append("expected counts and residuals")
     if problem.secondary:
         hidden.append(
             f"{len(problem.secondary)} further count(s), so that the small counts cannot be "

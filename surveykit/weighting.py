@@ -115,6 +115,11 @@ def apply_population(
         for t in result.tables
         if t.kind in ("contingency", "crosstab")
     ]
+    kinds = {i.id: i.type for i in responses.questionnaire.items}
+    # A select-all item's crosstab has one test per option (chosen or not), not one table:
+    # the design-based χ² of issue 15 covers single and ordinal pairs only so far.
+    single = ("single", "ordinal")
+    pairs = [p for p in pairs if kinds.get(p[0]) in single and kinds.get(p[1]) in single]
     for dv, by, entry_where in dict.fromkeys(pairs):
         test = rao_scott_test(data, dv, by, calibration, labels, keep(entry_where))
         tests.append(replace(test, where=entry_where))

@@ -96,7 +96,7 @@ def test_plan_block_and_crosstab(cli, make_survey) -> None:
         describe: [age, pss_at_workplace]
       - id: t3
         title: Acceptance by PSS at work
-        crosstab: {rows: accept_pss, columns: pss_at_workplace, summarise: age}
+        crosstab: {rows: accept_pss, columns: pss_at_workplace, summarise: age, layout: long}
       - id: t4
         title: Plain crosstab
         crosstab: {rows: accept_pss, columns: pss_at_workplace}
@@ -113,9 +113,13 @@ def test_plan_block_and_crosstab(cli, make_survey) -> None:
     yes_yes = next(r for r in t3["rows"] if r[0] == "Yes" and r[1] == "Yes")
     assert yes_yes[:4] == ["Yes", "Yes", 2, 200 / 3]  # R1 (34) and R7 (29)
     assert yes_yes[5:7] == [2, 31.5]
-    t4 = table(d, "t4")
-    assert t4["columns"] == ["", "Yes", "No", "Total"]
-    assert t4["rows"][-1] == ["Total", 3, 2, 5]
+    t4 = table(d, "t4")  # wide (the default): n and % of the column under each level
+    assert t4["columns"] == [
+        "Would you accept PSS as a mental healthcare profession?",
+        "Yes: n", "Yes: %", "No: n", "No: %", "Total: n", "Total: %",
+    ]  # fmt: skip
+    assert t4["rows"][-1] == ["Total", 3, 100.0, 2, 100.0, 5, 100.0]
+    assert t4["row_kinds"][-1] == "total"
 
 
 def test_terminal_output(cli, make_survey) -> None:
@@ -148,7 +152,7 @@ def test_crosstab_summarises_several_items(cli, make_survey) -> None:
     tables:
       - id: t
         title: Two summaries per cell
-        crosstab: {rows: accept_pss, columns: pss_at_workplace, summarise: [age, age]}
+        crosstab: {rows: accept_pss, columns: pss_at_workplace, summarise: [age, age], layout: long}
     """
     t = table(doc(cli, make_survey(ROWS6, plan=plan)), "t")
     yes_yes = [r for r in t["rows"] if r[:2] == ["Yes", "Yes"]]

@@ -304,7 +304,7 @@ def test_plan_text_truncates_power_in_warnings():
     folder = SINGAPORE.parent / "staff_wellbeing"
     args = ["design", "plan", str(folder), "--n", "120"]
     doc = json.loads(runner.invoke(app, [*args, "--format", "json"]).stdout)
-    chisq = next(t for t in doc["tests"] if t["kind"] == "chisq")
+    chisq = next(t for t in doc["tests"] if t["kind"] == "chisq" and t["dv"] == "role")
     assert 0.795 < chisq["power_at_medium"] < 0.8
     text = runner.invoke(app, args).stdout
     assert "79.5% power for a medium effect (w = 0.3), below the 80% wanted" in text

@@ -65,13 +65,24 @@ def test_tables_have_apa_rules_and_no_grid(staff_docx) -> None:
         borders = _borders(table._tbl.tblPr, "w:tblBorders")
         assert borders == {"top": "single", "left": "nil", "bottom": "single", "right": "nil",
                            "insideH": "nil", "insideV": "nil"}  # fmt: skip
-        header, body = table.rows[0], table.rows[1:]
+        # The header rows repeat on each page: the column labels, and above them a row
+        # of spanners (a wide crosstab's column levels), each ruled under its text.
+        heads = [
+            r for r in table.rows if r._tr.trPr is not None
+            and r._tr.trPr.find(qn("w:tblHeader")) is not None
+        ]  # fmt: skip
+        assert [r._tr for r in heads] == [r._tr for r in table.rows[: len(heads)]]
+        assert len(heads) in (1, 2)
+        header, body = heads[-1], table.rows[len(heads) :]
         for cell in header.cells:
             assert _borders(cell._tc.tcPr, "w:tcBorders") == {"bottom": "single"}
+        for spanner in heads[:-1]:
+            for cell in spanner.cells:
+                ruled = _borders(cell._tc.tcPr, "w:tcBorders")
+                assert ruled == ({"bottom": "single"} if cell.text else {})
         for row in body:
             for cell in row.cells:
                 assert cell._tc.tcPr.find(qn("w:tcBorders")) is None
-        assert header._tr.trPr.find(qn("w:tblHeader")) is not None  # repeats on each page
 
 
 def _captions(document) -> list[tuple[str, str]]:

@@ -72,9 +72,14 @@ def test_numbers_formatted_like_the_terminal(report) -> None:
 
 
 def test_each_test_reported_under_one_table(report) -> None:
+    # The plan's tests as sentences under one table each: 4 group tests, 2 paired tests
+    # and, the run being weighted, the Rao–Scott tests of table5 and table7. The χ² tests a
+    # crosstab's `test: chisq` asks for are in its own notes (table6: one per option of 7;
+    # table7: one).
     sentences = [s for t in report.tables for s in t.tests]
-    # 5 group tests, 2 paired tests and, the run being weighted, 2 Rao–Scott tests.
-    assert len(sentences) == len(set(sentences)) == 9
+    assert len(sentences) == len(set(sentences)) == 8
+    pearson = {t.id: sum("Pearson χ²" in n for n in t.notes) for t in report.tables}
+    assert {k: v for k, v in pearson.items() if v} == {"table6": 7, "table7": 1}
 
 
 def test_markdown_stdout_omits_figures() -> None:
@@ -327,11 +332,13 @@ def test_tests_and_crosstabs_name_items_by_label() -> None:
     result, _ = survey_result(SINGAPORE)
     report = build_report(result, figures=False)
     table3 = next(t for t in report.tables if t.id == "table3")
-    items = {row[4] for row in table3.rows}
-    assert items == {
-        "Duration of work experience with clients with mental health conditions, in years",
-        "Duration of work experience with PSS, in years",
-    }
+    assert table3.columns[0] == "Would you accept PSS as a mental healthcare profession?"
+    assert "Columns: Presence of PSS at current workplace." in table3.notes
+    assert (
+        "M, SD (n − 1) and range (min–max) of (1) Duration of work experience with clients "
+        "with mental health conditions, in years; (2) Duration of work experience with PSS, "
+        "in years."
+    ) in table3.notes
     assert not any("years_experience" in n for n in table3.notes)
     titles = [d.title for d in report.test_details]
     assert titles[0] == (
@@ -354,10 +361,13 @@ def test_adjust_none_says_nothing_of_adjustment() -> None:
     assert next(t for t in report.test_tables if t.id == "tests").notes == [
         "p values in APA style."
     ]
-    # With Holm (the staff survey), the note names the method and the number of tests.
+    # With Holm (the staff survey), the note names the method and the number of tests:
+    # the plan's six, table7's χ² and, the run being weighted, two Rao–Scott tests;
+    # table6's seven per-option χ² are adjusted among themselves.
     staff = build_report(staff_result(), figures=False)
     note = next(t for t in staff.test_tables if t.id == "tests").notes[0]
     assert note == (
         "p values in APA style; p values adjusted for 9 tests with Holm's step-down method "
-        "are shown in parentheses."
+        "(a select-all crosstab's tests, one per option, among themselves) are shown in "
+        "parentheses."
     )

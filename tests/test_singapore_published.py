@@ -151,22 +151,46 @@ def test_multi_select_tables(doc, key) -> None:
         assert printed(rows[label][2], figure["pct"]) == figure["pct"], label
 
 
-@pytest.mark.parametrize(
-    ("key", "table_id"),
-    [("table3_acceptance_by_pss_presence", "table3"), ("table4_willingness_by_pss_presence", "table4"),
-     ("table7_pss_where_you_work_by_pss_presence", "table7")],
-)  # fmt: skip
+CROSSTABS = [
+    ("table3_acceptance_by_pss_presence", "table3"),
+    ("table4_willingness_by_pss_presence", "table4"),
+    ("table7_pss_where_you_work_by_pss_presence", "table7"),
+]
+HALVES = (("with_pss", "Yes"), ("without_pss", "No"))  # the paper's half → PSS at workplace
+
+
+def cell(t: dict, answer: str, column: str):
+    """The value in the row of ``answer`` under the column named ``column`` ("Yes: n")."""
+    row = next(r for r in t["rows"] if r[0] == answer)
+    return row[t["columns"].index(column)]
+
+
+@pytest.mark.parametrize(("key", "table_id"), CROSSTABS)
+def test_crosstab_in_the_papers_layout(doc, key, table_id) -> None:
+    t = table(doc, table_id)
+    # The answers as rows in the paper's order, then the Total row.
+    assert [r[0] for r in t["rows"]] == ["Yes", "Maybe", "No", "Total"]
+    assert t["row_kinds"] == ["data", "data", "data", "total"]
+    # The two halves side by side (with PSS, without PSS), then the Total column.
+    spanners = [r.get("spanner") for r in t["column_roles"]]
+    assert list(dict.fromkeys(s for s in spanners if s)) == ["Yes", "No", "Total"]
+    assert t["column_roles"][t["columns"].index("Yes: n")]["label"] == "n"
+
+
+@pytest.mark.parametrize(("key", "table_id"), CROSSTABS)
 def test_crosstab_cell_counts(doc, key, table_id) -> None:
-    cells = {(r[0], r[1]): r for r in table(doc, table_id)["rows"]}
+    t = table(doc, table_id)
     published = PUB[key]
-    for half, column in (("with_pss", "Yes"), ("without_pss", "No")):
+    for half, column in HALVES:
         for answer, figure in published[half].items():
             if key.startswith("table3") and half == "without_pss" and answer == "No":
                 continue  # the paper prints n = 2 but its M/SD are of all three "No" (notes)
-            assert cells[(column, answer)][2] == figure["n"], (half, answer)
-    if "totals" in published:
-        for answer, figure in published["totals"].items():
-            assert cells[("Yes", answer)][2] + cells[("No", answer)][2] == figure["n"]
+            assert cell(t, answer, f"{column}: n") == figure["n"], (half, answer)
+    for answer, figure in published.get("totals", {}).items():
+        # Table 7's totals (Yes 38, 64.4 %; Maybe 18, 30.5 %; No 3, 5.08 %) are its Total column.
+        assert cell(t, answer, "Total: n") == figure["n"]
+        assert printed(cell(t, answer, "Total: %"), figure["pct"]) == figure["pct"]
+    assert cell(t, "Total", "Total: n") == 59
 
 
 @pytest.mark.parametrize("index", range(8))
@@ -199,18 +223,18 @@ CELL_STATS = [
 @pytest.mark.parametrize(("key", "table_id", "half", "answer"), CELL_STATS)
 def test_crosstab_group_statistics(doc, key, table_id, half, answer) -> None:
     column = "Yes" if half == "with_pss" else "No"
-    rows = {(r[0], r[1], r[4]): r for r in table(doc, table_id)["rows"]}
-    # Crosstabs name the summarised items by their labels.
-    experience_label = (
-        "Duration of work experience with clients with mental health conditions, in years"
+    t = table(doc, table_id)
+    # (1) years of experience with mental-health clients, (2) years working with PSS.
+    assert "(1) Duration of work experience with clients with mental health conditions" in " ".join(
+        t["notes"]
     )
-    with_pss_label = "Duration of work experience with PSS, in years"
-    experience = rows[(column, answer, experience_label)]
-    location = rows[(column, answer, with_pss_label if half == "with_pss" else experience_label)]
+    item = "(2)" if half == "with_pss" else "(1)"
+    lo, hi = cell(t, answer, f"{column}: Range (1)")
     figure = PUB[key][half][answer]
     ours = {
-        "mean": location[6], "sd": location[7],
-        "min": experience[8], "max": experience[9], "range": experience[9] - experience[8],
+        "mean": cell(t, answer, f"{column}: M {item}"),
+        "sd": cell(t, answer, f"{column}: SD {item}"),
+        "min": lo, "max": hi, "range": hi - lo,
     }  # fmt: skip
     for field in ("mean", "sd", "min", "max", "range"):
         if field not in figure:
@@ -219,3 +243,13 @@ def test_crosstab_group_statistics(doc, key, table_id, half, answer) -> None:
             assert field == "sd" and figure[field] == 0
             continue
         assert printed(ours[field], figure[field]) == figure[field], field
+
+
+# The paper's "without PSS" M/SD of Table 7 are those of everyone giving the answer
+# (AUDIT.md): the Total column's.
+@pytest.mark.parametrize("answer", ["Yes", "Maybe", "No"])
+def test_table7_without_pss_statistics_are_the_total_columns(doc, answer) -> None:
+    t = table(doc, "table7")
+    figure = PUB["table7_pss_where_you_work_by_pss_presence"]["without_pss"][answer]
+    for field, name in (("mean", "Total: M (1)"), ("sd", "Total: SD (1)")):
+        assert printed(cell(t, answer, name), figure[field]) == figure[field], field

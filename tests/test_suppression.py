@@ -70,7 +70,7 @@ def with_note_rows(table: Table) -> Table:
     found = _note_counts(table.notes)
     if not found:
         return table
-    col = 1 if table.kind == "contingency" else table.columns.index("n")
+    col = _cells(table)[0] if table.kind in CROSSED else table.columns.index("n")
     rows = [list(r) for r in table.rows]
     for label, value in found:
         row = [None] * len(table.columns)
@@ -79,6 +79,15 @@ def with_note_rows(table: Table) -> Table:
         rows.append(row)
     kinds = list(table.row_kinds or [ROW_DATA] * len(table.rows)) + [NOTE_ROW] * len(found)
     return replace(table, rows=rows, row_kinds=kinds)
+
+
+CROSSED = ("contingency", "multi_crosstab")  # a count per row level × column level
+
+
+def _cells(table: Table) -> list[int]:
+    """A crossed table's count columns, by role: each level's n, then the Total's (if any)."""
+    counts = [j for j, c in enumerate(table.columns) if c.role == "count" and c.of is None]
+    return sorted(counts, key=lambda j: table.columns[j].total)
 
 
 def shown_table(doc: dict) -> Table:
@@ -108,16 +117,27 @@ def _reader_equations(
     def total(terms):
         return sum(c * rows[i][j] for c, (i, j) in terms)
 
-    if original.kind == "contingency":
-        ncol = len(original.columns)
+    if original.kind in CROSSED:
+        cells = _cells(original)
+        has_total = original.columns[cells[-1]].total
+        inner = cells[:-1] if has_total else cells
+        data = [i for i in range(len(rows)) if kinds[i] not in (NOTE_ROW, ROW_TOTAL)]
         for i in range(len(rows)):
-            if kinds[i] != NOTE_ROW:
-                terms = [(1, (i, j)) for j in range(1, ncol - 1)] + [(-1, (i, ncol - 1))]
-                eqs.append((terms, 0))
-        t = kinds.index(ROW_TOTAL)
-        for j in range(1, ncol):
-            terms = [(1, (i, j)) for i in range(len(rows)) if i != t and kinds[i] != NOTE_ROW]
-            eqs.append(([*terms, (-1, (t, j))], 0))
+            if kinds[i] == NOTE_ROW:
+                continue
+            terms = [(1, (i, j)) for j in inner]
+            if has_total:  # a row's levels add up to its Total
+                eqs.append(([*terms, (-1, (i, cells[-1]))], 0))
+            if not has_total:  # known from the row item's own table
+                eqs.append((terms, total(terms)))
+        if original.kind == "contingency":  # a column's rows add up to its Total
+            t = kinds.index(ROW_TOTAL) if ROW_TOTAL in kinds else None
+            for j in cells:
+                terms = [(1, (i, j)) for i in data]
+                if t is not None:
+                    eqs.append(([*terms, (-1, (t, j))], 0))
+                if t is None:  # known from the column item's own table (or the %)
+                    eqs.append((terms, total(terms)))
     elif original.kind == "crosstab":
         # A crosstab summarising several items repeats each cell's n on one row per
         # item: the cell is counted once, and every copy equals it.
@@ -177,21 +197,21 @@ def _reader_equations(
             eqs.append((base + missing, analysed))
         elif missing:
             eqs.append((missing, total(missing)))
-    if original.kind == "contingency":
+    if original.kind == "contingency" and ROW_TOTAL in kinds:
         # The note's respondents with a missing answer + the grand total = everyone analysed.
-        t = kinds.index(ROW_TOTAL)
+        t, cells = kinds.index(ROW_TOTAL), _cells(original)
         for i, k in enumerate(kinds):
             if k == NOTE_ROW:
-                eqs.append(([(1, (i, 1)), (1, (t, len(original.columns) - 1))], analysed))
+                eqs.append(([(1, (i, cells[0])), (1, (t, cells[-1]))], analysed))
     return eqs
 
 
 def _hidden(shown: Table) -> dict[tuple[int, int], str]:
-    count_cols = [
-        j
-        for j, c in enumerate(shown.columns)
-        if c in ("n", "Total") or (shown.kind == "contingency" and j > 0)
-    ]
+    count_cols = (
+        _cells(shown)
+        if shown.kind in CROSSED
+        else [j for j, c in enumerate(shown.columns) if c in ("n", "Total")]
+    )
     return {
         (i, j): row[j]
         for i, row in enumerate(shown.rows)
@@ -275,29 +295,26 @@ def _assert_protected(
 
 
 def _assert_no_small_value_shown(before: Table, after: Table, min_cell: int) -> None:
-    counts = [
-        j
-        for j, c in enumerate(before.columns)
-        if c in ("n", "Total", "Summary n", "α n") or (before.kind == "contingency" and j > 0)
-    ]
-    pcts = [j for j, c in enumerate(before.columns) if c.startswith("%")]
+    counts = [j for j, c in enumerate(before.columns) if c.role == "count"]
+    pcts = [j for j, c in enumerate(before.columns) if c.role == "percent"]
     # A percentage, mean, SD, min, max or α is never shown as "< N" (a reader would take
     # "< 5" in a % column as "under 5 %"): withheld, it carries the confidential mark.
     for j, c in enumerate(after.columns):
-        if c.role in ("percent", "statistic", "coefficient"):
+        if c.role in ("percent", "statistic", "coefficient", "interval"):
             for row in after.rows:
                 assert not (isinstance(row[j], str) and row[j].startswith("<")), (after.id, c, row)
     # A crosstab's "% of column" is of its n; a small "Summary n" beside a shown n is fine.
-    bases = [before.columns.index("n")] if before.kind == "crosstab" else counts
+    bases = [before.columns.index("n")] if before.kind == "crosstab" else _cells(before)
     for i, (b, a) in enumerate(zip(before.rows, after.rows, strict=True)):
         for j in counts:
             if isinstance(b[j], int | float) and b[j] < min_cell:
                 assert a[j] == f"< {min_cell}", (before.id, i, j, a[j])
         for j in pcts:
-            if (
-                any(isinstance(a[k], str) and a[k] for k in bases if k < len(a))
-                and b[j] is not None
-            ):
+            # The count the % is a share of (a crossed or themes-by-group table's "Yes %" is
+            # of "Yes"; a Total % beside a shown Total gives nothing away), else the row's n.
+            of = before.columns[j].of
+            own = [before.columns.index(of)] if of else bases
+            if any(isinstance(a[k], str) and a[k] for k in own if k < len(a)) and b[j] is not None:
                 assert isinstance(a[j], str), f"{before.id} row {i}: % shown beside a hidden count"
 
 
@@ -342,11 +359,16 @@ def test_tests_with_a_small_group_are_withheld_whole() -> None:
         assert by_kind[kind].stats == {"suppressed": True} and by_kind[kind].p_adjusted is None
     assert by_kind["t-test"].error.startswith("cells of Work engagement are withheld in a table")
     assert by_kind["chi-square"].error.startswith("its table has counts below 40")
-    # At N = 3 no table of their variables withholds a cell: shown as they were.
+    # At N = 3 no table of the t-test's and Mann–Whitney test's variables withholds a
+    # cell: shown as they were. Improvements by department withholds Others × Surgery
+    # (2), and a select-all item by group withholds both items: the tests by department go.
     shown3 = {t.kind: t for t in suppress(staff_result(), 3).tests}
     original = {t.kind: t for t in staff_result().tests}
-    for kind in ("t-test", "mann-whitney", "anova", "kruskal"):
+    for kind in ("t-test", "mann-whitney"):
         assert shown3[kind] == original[kind]
+    for kind in ("anova", "kruskal"):
+        assert shown3[kind].stats == {"suppressed": True}
+        assert shown3[kind].error.startswith("cells of Department are withheld in a table")
 
 
 def _numbers(value) -> list[float]:
@@ -576,7 +598,8 @@ def test_random_multi_item_crosstabs_exact(seed: int) -> None:
 @pytest.mark.parametrize("min_cell", [5, 10])
 def test_singapore_crosstabs_nothing_recoverable(min_cell: int) -> None:
     original, _ = survey_result(SINGAPORE)
-    assert any(t.kind == "crosstab" for t in original.tables)
+    # Tables 3, 4 and 7: wide, the summarised items' n, M, SD and range under each spanner.
+    assert sum(t.kind == "contingency" for t in original.tables) == 3
     shown = suppress(original, min_cell)
     assert _assert_protected(original, shown, min_cell, skip_flagged=True) > 0
 
@@ -808,8 +831,9 @@ def test_a_withheld_test_has_no_test_tables_and_no_variance_numbers() -> None:
     assert not [t.id for t in shown.test_tables if t.id.startswith(detail)]
     assert not any(p.startswith("Variances:") for p in shown.methods)
     assert all(not f.caption.startswith("Mean ") for f in shown.test_figures)
-    # Not withheld (N = 3): the t-test, ANOVA and χ² tables are there, with Levene's p.
-    kept = build_report(suppress(staff_result(), 3), figures=False)
+    # Not withheld (N = 2; at N = 3 improvements by department withholds a cell, and with
+    # it the tests by department): the t-test, ANOVA and χ² tables are there, with Levene's p.
+    kept = build_report(suppress(staff_result(), 2), figures=False)
     ids = [t.id for t in kept.test_tables]
     assert any(i.startswith("ttest_") for i in ids) and any(i.startswith("anova_") for i in ids)
     assert any(p.startswith("Variances:") and "Levene's p" in p for p in kept.methods)

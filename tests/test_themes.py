@@ -368,8 +368,11 @@ def test_codes_are_0_1_variables_in_tables_and_tests(tmp_path):
     # low_pay on "why": Yes R4, R5, R7, R8; No: the 6 others who answered "why";
     # missing: R11 (blank "why" — its accepted row does not count) and R12.
     assert [r[:2] for r in low.rows] == [["No", 6], ["Yes", 4], ["Missing", 2]]
-    cross = _table(result, "cross")
-    assert cross.rows[0][:4] == ["No", 4, 2, 6] and cross.rows[1][:4] == ["Yes", 2, 2, 4]
+    cross = _table(result, "cross")  # wide: a spanner per team, and a Total
+    counts = [cross.columns.index(f"{s}: n") for s in ("A", "B", "Total")]
+    assert [[r[0], *(r[j] for j in counts)] for r in cross.rows] == [
+        ["No", 4, 2, 6], ["Yes", 2, 2, 4], ["Total", 6, 4, 10]
+    ]  # fmt: skip
     chisq, ttest = result.tests
     assert chisq.stats["observed"] == [[4.0, 2.0], [2.0, 2.0]]
     # short_staffed: A has it 4 of 6 (mean 2/3), B 0 of 4: a t-test on 0/1 compares proportions.

@@ -36,9 +36,14 @@ def _table(doc, table_id):
 def test_where_run_counts_match_the_full_runs_crosstab(cli) -> None:
     full = _json(cli, STAFF / "responses.csv")
     sub = _json(cli, STAFF / "responses.csv", "--where", 'dept == "Surgery"')
-    # Role by department, full run: the Surgery column's counts, per role.
+    # Role by department, full run (wide: a spanner per department): the Surgery
+    # spanner's n, per role (the Total row left out).
     cross = _table(full, "table5")
-    surgery = {r[1]: r[2] for r in cross["rows"] if r[0] == "Surgery"}
+    n = cross["columns"].index("Surgery: n")
+    surgery = {
+        r[0]: r[n] for r, kind in zip(cross["rows"], cross["row_kinds"], strict=True)
+        if kind == "data"
+    }  # fmt: skip
     block = _table(sub, "table1")
     rows = block["rows"]
     start = next(i for i, r in enumerate(rows) if r[0] == "Role")
@@ -98,12 +103,16 @@ scales:
     t = _table(doc, "t")
     assert t["title"] == 'Roles, where dept in ["Surgery", "Medicine"]'
     assert t["where"] == 'dept in ["Surgery", "Medicine"]'
+    # Role by department, full run (wide): the Surgery and Medicine spanners' n, per role.
     full = _json(cli, STAFF / "responses.csv")
     cross = _table(full, "table5")
-    expected = {}
-    for row in cross["rows"]:
-        if row[0] in ("Surgery", "Medicine"):
-            expected[row[1]] = expected.get(row[1], 0) + row[2]
+    spanners = [cross["columns"].index(f"{d}: n") for d in ("Surgery", "Medicine")]
+    expected = {
+        row[0]: sum(row[j] for j in spanners)
+        for row, kind in zip(cross["rows"], cross["row_kinds"], strict=True)
+        if kind == "data"
+    }
+    assert len(expected) == 4
     assert {r[0]: r[1] for r in t["rows"] if r[0] in expected} == expected
     # The scale scored only where role != "Admin" has the n of the same scale on that subset.
     (tmp_path / "analysis.yaml").write_text(

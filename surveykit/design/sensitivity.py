@@ -147,7 +147,13 @@ def plan_sensitivity(
         raise SurveyError(f"--n must be at least 4, got {n}")
     splits = splits or {}
     out = []
-    for test in plan.tests:
+    # A crosstab's `test: chisq` is planned too (a select-all item's: one 2 × k per option).
+    crossed = [
+        TestSpec(kind="chisq", dv=t.rows, by=t.columns, line=t.line)
+        for t in plan.tables
+        if t.test == "chisq" and t.rows and t.columns
+    ]
+    for test in [*plan.tests, *crossed]:
         if not isinstance(test, TestSpec):  # regressions and paired tests: not covered here
             continue
         groups = _groups(test, questionnaire, n, splits)
@@ -170,7 +176,8 @@ def plan_sensitivity(
                 medium_power = pw.anova(f=MEDIUM[name], k=k, n=total, alpha=plan.alpha).power
         else:
             name = "w"
-            rows = len(questionnaire.item(test.dv).labels)
+            item = questionnaire.item(test.dv)
+            rows = 2 if item.type == "multi" else len(item.labels)  # chosen or not
             df = (rows - 1) * (len(groups) - 1)
             if not warnings:
                 effect = pw.chisq(df=df, n=total, power=power, alpha=plan.alpha).effect

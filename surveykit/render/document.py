@@ -23,6 +23,7 @@ from surveykit.result import (
     COUNT,
     LABEL,
     PERCENT,
+    ROW_BASE,
     ROW_DATA,
     ROW_HEADING,
     ROW_MISSING,
@@ -84,6 +85,11 @@ class ReportTable:
     ``align`` holds "l" or "r" per column; ``row_kinds`` follow
     :mod:`surveykit.result` (data, heading, missing, total); ``tests`` are APA
     sentences of the tests that relate to this table; ``figures`` follow it.
+
+    ``spanners`` (empty for a table without) are (text, number of columns) runs
+    covering every column in order, text "" above unspanned columns; ``labels``
+    are then the headers under them. ``columns`` are the full names ("Yes: n"),
+    for outputs that cannot span (Markdown, CSV).
     """
 
     number: int
@@ -97,6 +103,8 @@ class ReportTable:
     notes: list[str] = field(default_factory=list)
     tests: list[str] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
+    spanners: list[tuple[str, int]] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)
 
     @property
     def caption(self) -> str:
@@ -204,33 +212,41 @@ def build_report(result: Result, *, generated: date | None = None, figures: bool
     ordered += [t for t in result.tables if t.kind in THEME_KINDS]
     for table in ordered:
         sentences = [
-            test_sentence(t, d) for i, (t, d) in enumerate(tests) if home.get(i) == table.id
+            test_sentence(t, d)
+            for i, (t, d) in enumerate(tests)
+            if home.get(i) == table.id and t.table is None
         ]
+        below = table_test_notes([(t, d) for t, d in tests if t.table == table.id])
         figs: list[Figure] = []
         figure_notes: list[str] = []
         if figures:
             figs, figure_notes = _table_figures(
                 table, counter, in_matrix, weighted="weights" in result.options
             )
+        kinds = list(table.row_kinds) or [ROW_DATA] * len(table.rows)
+        columns, spanners = _headers(table)
         tables.append(
             ReportTable(
                 number=counter.table(),
                 id=table.id,
                 title=table.title,
-                columns=list(table.columns),
+                columns=columns,
                 rows=[
                     [
                         fmt_cell(c.role, v, table.columns[max(j - 1, 0)].role)
                         for j, (c, v) in enumerate(zip(table.columns, row, strict=True))
                     ]
-                    for row in table.rows
+                    for row, kind in zip(table.rows, kinds, strict=True)
+                    if kind != ROW_BASE
                 ],
-                row_kinds=list(table.row_kinds) or [ROW_DATA] * len(table.rows),
+                row_kinds=[k for k in kinds if k != ROW_BASE],
                 align=["l" if c.role in (LABEL, TEXT) else "r" for c in table.columns],
                 kind=table.kind,
-                notes=[str(n) for n in table.notes] + figure_notes,
+                notes=[str(n) for n in table.notes] + below + figure_notes,
                 tests=sentences,
                 figures=figs,
+                spanners=spanners,
+                labels=[c.label for c in table.columns] if spanners else [],
             )
         )  # fmt: skip
     test_tables = _test_tables(tests, counter, result.options.get("adjust"))
@@ -286,6 +302,73 @@ def subset_sentence(subset: dict[str, Any]) -> str:
         f"This report describes only the respondents where {subset['where']}: {n} of the "
         f"{of} analysed. The others were not excluded; they are outside this subset."
     )
+
+
+def _headers(table: Table) -> tuple[list[str], list[tuple[str, int]]]:
+    """The full column names and the spanner runs (none when no column is spanned).
+
+    A spanner over a group whose respondents the table states in a ``base`` row
+    says so: "Nursing (n = 34)" ("(n < 5)" when small-cell protection withheld it).
+    """
+    if not any(c.spanner for c in table.columns):
+        return list(table.columns), []
+    kinds = table.row_kinds or [ROW_DATA] * len(table.rows)
+    bases = [row for row, kind in zip(table.rows, kinds, strict=True) if kind == ROW_BASE]
+    texts: dict[str, str] = {}
+    for j, c in enumerate(table.columns):
+        if c.spanner is None or c.spanner in texts:
+            continue
+        text = c.spanner
+        if bases and c.role == COUNT and bases[0][j] is not None:
+            n = bases[0][j]
+            small = isinstance(n, str) and n.startswith("<")  # "(n < 5)", not "(n = < 5)"
+            text += f" (n {n})" if small else f" (n = {fmt_cell(COUNT, n)})"
+        texts[c.spanner] = text
+    names = [f"{texts[c.spanner]}: {c.label}" if c.spanner else str(c) for c in table.columns]
+    runs: list[tuple[str, int]] = []
+    previous: object = object()
+    for c in table.columns:
+        if runs and c.spanner == previous:
+            runs[-1] = (runs[-1][0], runs[-1][1] + 1)
+        else:
+            runs.append((texts.get(c.spanner, "") if c.spanner else "", 1))
+        previous = c.spanner
+    return names, runs
+
+
+def table_test_notes(tests: list[tuple[TestReport, dict[str, Any]]]) -> list[str]:
+    """The lines printed under a crosstab for the tests its ``test:`` asked for.
+
+    χ² with df, N, p and Cramér's V; Fisher's exact p for a 2 × 2 table; the expected
+    count warning (as SPSS words it). A select-all crosstab has one test per option.
+    """
+    out: list[str] = []
+    for t, d in tests:
+        option = d.get("option")
+        head = f"{option}: " if option else ""
+        if d.get("error"):
+            text = f"{head}{TEST_TITLES.get(t.kind, t.kind)} {d['apa']}"
+            out.append(text if text.endswith(".") else text + ".")
+            continue
+        text = f"{head}Pearson {d['apa']}"
+        if d.get("fisher_p") is not None:
+            text += f"; Fisher's exact test {_apa_p_is(d['fisher_p'])}"
+        out.append(text if text.endswith(".") else text + ".")
+        expected = [v for row in d.get("expected") or [] for v in row if _shown_number(v)]
+        if expected and not option:
+            low = sum(v < 5 for v in expected)
+            out.append(
+                f"{low} cells ({fmt_num(100 * low / len(expected), 1)}%) have expected count "
+                f"less than 5. The minimum expected count is {fmt_num(min(expected))}."
+            )
+    if any(t.family for t, _ in tests):
+        low = sum(
+            1 for _, d in tests for row in d.get("expected") or [] for v in row
+            if _shown_number(v) and v < 5
+        )  # fmt: skip
+        if low:
+            out.append(f"{low} cells across these tests have expected count less than 5.")
+    return out
 
 
 def _data_issue_line(d: dict[str, Any]) -> str:
@@ -439,10 +522,16 @@ def _test_tables(
     ]  # fmt: skip
     notes = ["p values in APA style."]
     if adjust and adjust != "none" and any(t.p_adjusted is not None for t, _ in tests):
+        planned = sum(t.family is None for t, _ in tests)
         notes = [
-            f"p values in APA style; p values adjusted for {len(tests)} tests with "
+            f"p values in APA style; p values adjusted for {planned} tests with "
             f"{_ADJUST_NAMES.get(adjust, adjust)} are shown in parentheses."
         ]
+        if planned < len(tests):
+            notes[0] = notes[0].replace(
+                " are shown", " (a select-all crosstab's tests, one per option, among "
+                "themselves) are shown",
+            )  # fmt: skip
     out = [
         ReportTable(
             number=counter.table(), id="tests", title="Tests of association and group differences",
@@ -753,10 +842,18 @@ def methods_paragraphs(result: Result) -> list[str]:
             text += f" Significance was judged at α = {fmt_num(alpha)}."
         adjust = result.options.get("adjust")
         if adjust and adjust != "none":
+            planned = sum(t.family is None for t in result.tests)
             text += (
-                f" p values were adjusted for {len(result.tests)} tests with "
-                f"{_ADJUST_NAMES.get(adjust, adjust)}."
+                f" p values were adjusted for {planned} tests with "
+                f"{_ADJUST_NAMES.get(adjust, adjust)}"
             )
+            families = len({t.family for t in result.tests if t.family})
+            if families:
+                text += (
+                    "; the per-option tests of each select-all crosstab were adjusted among "
+                    "themselves"
+                )
+            text += "."
         paragraphs.append(text)
     variance = _variance_paragraph(result)
     if variance:
@@ -809,6 +906,11 @@ _GROUP_HEADERS = {
     "mean_rank": "Mean rank",
     "median": "Median",
 }
+
+
+def _apa_p_is(p: Any) -> str:
+    text = fmt_p(p)
+    return f"p {text}" if text.startswith(("<", ">")) else f"p = {text}"
 
 
 def _p_is(p: Any) -> str:

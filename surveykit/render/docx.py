@@ -148,7 +148,8 @@ def _column_widths(table: ReportTable, available: int) -> list[int]:
     def width(chars: int) -> float:
         return (chars * 2.0 + 6) * 36_000  # mm of 9 pt text plus cell padding, in EMU
 
-    texts = [[str(c), *(str(row[j]) for row in table.rows)] for j, c in enumerate(table.columns)]
+    headers = table.labels if table.spanners else table.columns
+    texts = [[str(c), *(str(row[j]) for row in table.rows)] for j, c in enumerate(headers)]
     natural = [max(width(3), width(max(map(len, column)))) for column in texts]
     floor = [
         min(n, width(max(len(word) for text in column for word in [*text.split(), ""])))
@@ -172,7 +173,8 @@ def _table(doc: Any, text: _Text, table: ReportTable) -> None:
     from docx.shared import Pt, RGBColor
 
     _caption(doc, text, "Table", table.number, table.title)
-    grid = doc.add_table(rows=1 + len(table.rows), cols=len(table.columns))
+    top = 1 if table.spanners else 0  # a row of spanners above the header
+    grid = doc.add_table(rows=top + 1 + len(table.rows), cols=len(table.columns))
     # APA rules: a line above and below the header and one at the bottom; no grid.
     _border(grid._tbl.tblPr, "w:tblBorders", {
         "top": "single", "bottom": "single", "left": "nil", "right": "nil",
@@ -203,14 +205,26 @@ def _table(doc: Any, text: _Text, table: ReportTable) -> None:
     for row in rows:
         for cell, width in zip(row.cells, widths, strict=True):
             cell.width = width
-    header = rows[0]
-    header_pr = header._tr.get_or_add_trPr()
-    repeat = OxmlElement("w:tblHeader")  # repeat the header row on each page
-    header_pr.append(repeat)
-    for j, (cell, column) in enumerate(zip(header.cells, table.columns, strict=True)):
+    header = rows[top]
+    for head in rows[: top + 1]:
+        repeat = OxmlElement("w:tblHeader")  # repeat the header rows on each page
+        head._tr.get_or_add_trPr().append(repeat)
+    if table.spanners:
+        start = 0
+        for label, span in table.spanners:
+            cell = rows[0].cells[start]
+            if span > 1:
+                cell = cell.merge(rows[0].cells[start + span - 1])
+            if label:
+                put(cell, label, "l")
+                cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+                _border(cell._tc.get_or_add_tcPr(), "w:tcBorders", {"bottom": "single"})
+            start += span
+    headers = table.labels if table.spanners else table.columns
+    for j, (cell, column) in enumerate(zip(header.cells, headers, strict=True)):
         put(cell, column, table.align[j])
         _border(cell._tc.get_or_add_tcPr(), "w:tcBorders", {"bottom": "single"})
-    for row, values, kind in zip(rows[1:], table.rows, table.row_kinds, strict=True):
+    for row, values, kind in zip(rows[top + 1 :], table.rows, table.row_kinds, strict=True):
         for j, (cell, value) in enumerate(zip(row.cells, values, strict=True)):
             put(
                 cell, value, table.align[j],

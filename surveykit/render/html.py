@@ -60,11 +60,20 @@ def _table(table: ReportTable) -> str:
         f'<table id="table-{table.number}" class="{escape(table.kind)}">',
         f'<caption><span class="num">Table {table.number}</span>'
         f'<span class="title">{escape(table.title)}</span></caption>',
-        "<thead><tr>",
+        "<thead>",
     ]
-    out += [
-        f'<th class="{a}">{escape(c)}</th>' for c, a in zip(table.columns, table.align, strict=True)
-    ]
+    headers = table.columns
+    if table.spanners:
+        headers = table.labels
+        out.append('<tr class="spanners">')
+        out += [
+            f'<th colspan="{span}" class="spanner">{escape(text)}</th>' if text
+            else f'<th colspan="{span}"></th>'
+            for text, span in table.spanners
+        ]  # fmt: skip
+        out.append("</tr>")
+    out.append("<tr>")
+    out += [f'<th class="{a}">{escape(c)}</th>' for c, a in zip(headers, table.align, strict=True)]
     out.append("</tr></thead><tbody>")
     for row, kind in zip(table.rows, table.row_kinds, strict=True):
         css = {ROW_HEADING: "heading", ROW_MISSING: "missing", ROW_TOTAL: "total"}.get(kind, "")

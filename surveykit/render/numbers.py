@@ -13,6 +13,7 @@ from surveykit.result import (
     LABEL,
     P_VALUE,
     PERCENT,
+    RANGE,
     STATISTIC,
     TEXT,
     Correlation,
@@ -81,6 +82,10 @@ def fmt_cell(role: str, value: Any, like: str = STATISTIC) -> str:
         return value  # labels, and the marks of withheld cells
     if isinstance(value, Correlation):
         return fmt_correlation(value)
+    if role == RANGE and isinstance(value, list | tuple) and len(value) == 2:
+        if None in value:
+            return ""
+        return f"{fmt_num(value[0])}–{fmt_num(value[1])}"  # a group's min–max, as APA prints it
     if role == INTERVAL or isinstance(value, list | tuple):
         # [lower, upper]: an interval column's ends are formatted as the estimate before it.
         if not isinstance(value, list | tuple) or len(value) != 2 or None in value:

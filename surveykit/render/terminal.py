@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from rich import box
 from rich.console import Console
 from rich.table import Table as RichTable
@@ -55,7 +57,13 @@ def print_report(report: Report, console: Console) -> None:
 def _print_table(table: ReportTable, console: Console) -> None:
     console.print()
     console.print(Text(f"Table {table.number}  {table.title}", style="bold"))
-    console.print(_table(table, console.width))
+    for panel in _panels(table, console.width):  # a table wider than the screen: panels
+        if panel.spanners:
+            rich_table, line = _spanned(panel, console.width)
+            console.print(Text(line, style="bold"))
+            console.print(rich_table)
+        else:
+            console.print(_table(panel, console.width))
     for note in table.notes:
         console.print(Text(f"  {note}", style="dim"))
 
@@ -66,7 +74,18 @@ _LABEL_MIN = 10  # a label column is not squeezed below this (unless its words a
 def _new_table(
     columns: list[str], align: list[str], rows: list[list[str]], width: int
 ) -> RichTable:
-    """A table that fits ``width`` by wrapping, never by cutting.
+    """A table that fits ``width`` by wrapping, never by cutting."""
+    return _fitted(columns, align, rows, width)[0]
+
+
+def _fitted(
+    columns: list[str],
+    align: list[str],
+    rows: list[list[str]],
+    width: int,
+    minimum: list[int] | None = None,
+) -> tuple[RichTable, list[int], bool]:
+    """The table of :func:`_new_table`, its column widths and whether it is tight.
 
     Number columns keep the width of their widest cell (their headers wrap over
     lines); label columns get the rest, each at least its longest word (at most
@@ -85,7 +104,7 @@ def _new_table(
             fixed.append(0)
         else:
             widest = max((len(row[j]) for row in rows), default=1)
-            fixed.append(max(widest, min(longest_word, _LABEL_MIN)))
+            fixed.append(max(widest, min(longest_word, _LABEL_MIN), minimum[j] if minimum else 0))
             natural.append(fixed[-1])
             least.append(fixed[-1])
     # Each column has its padding (one space each side, or one after it when tight) and
@@ -109,7 +128,110 @@ def _new_table(
     )
     for column, a, w in zip(columns, align, widths, strict=True):
         out.add_column(column, justify="left" if a == "l" else "right", overflow="fold", width=w)
+    return out, widths, tight
+
+
+def _need(texts: list[str], align: str) -> int:
+    """The width a column asks for: a number column its widest cell, a label its text."""
+    if align == "l":
+        return min(max(len(t) for t in texts), 24)
+    longest_word = max((len(w) for t in texts for w in t.split()), default=1)
+    return max(max((len(t) for t in texts[1:]), default=1), min(longest_word, 7))
+
+
+def _panels(table: ReportTable, width: int) -> list[ReportTable]:
+    """A wide spanned table cut between spanners into panels that each fit ``width``.
+
+    Each panel repeats the unspanned columns on the left (the row labels), as R
+    prints a wide data frame; a table without spanners, or one that fits, is one panel.
+    """
+    if not table.spanners:
+        return [table]
+    runs, start = [], 0
+    for text, span in table.spanners:
+        runs.append((text, list(range(start, start + span))))
+        start += span
+    lead = runs[0][1] if runs[0][0] == "" else []
+    groups = runs[1:] if lead else runs
+
+    def need(cols: list[int]) -> int:
+        return sum(
+            _need([table.labels[j], *(r[j] for r in table.rows)], table.align[j]) + 3 for j in cols
+        )
+
+    panels: list[list[tuple[str, list[int]]]] = [[]]
+    used = need(lead)
+    for group in groups:
+        # A spanner's text must fit over its columns too.
+        cost = max(need(group[1]), len(group[0]) + 4)
+        if panels[-1] and used + cost > width:
+            panels.append([])
+            used = need(lead)
+        panels[-1].append(group)
+        used += cost
+    if len(panels) == 1:
+        return [table]
+    out = []
+    for panel in panels:
+        cols = lead + [j for _, g in panel for j in g]
+        out.append(
+            replace(
+                table,
+                columns=[table.columns[j] for j in cols],
+                labels=[table.labels[j] for j in cols],
+                align=[table.align[j] for j in cols],
+                rows=[[r[j] for j in cols] for r in table.rows],
+                spanners=([("", len(lead))] if lead else []) + [(t, len(g)) for t, g in panel],
+            )
+        )
     return out
+
+
+def _spanned(table: ReportTable, width: int) -> tuple[RichTable, str]:
+    """The table under its spanners' labels, and the line of those labels (─ Yes ─)."""
+    labels = table.labels
+    # Short headers under a spanner ("Expected") are not folded; each spanned group is
+    # widened (at its first column) to hold its spanner's text.
+    minimum = [min(max(len(w) for w in f"{c} ".split()), 10) for c in labels]
+    start = 0
+    for text, span in table.spanners:
+        cols = range(start, start + span)
+        need = [max(minimum[j], max((len(r[j]) for r in table.rows), default=1)) for j in cols]
+        short = len(text) + 2 - (sum(need) + 3 * (span - 1))
+        if text and short > 0 and table.align[start] == "r":
+            minimum[start] = need[0] + short
+        start += span
+    out, widths, tight = _fitted(labels, table.align, table.rows, width, minimum)
+    _fill(out, table)
+    starts, position = [], 0
+    for j, w in enumerate(widths):
+        left = 0 if (tight and j == 0) else 1
+        starts.append(position + left)
+        position += left + w + (1 if not tight or j == len(widths) - 1 else 0) + 1
+    line, j = "", 0
+    for text, span in table.spanners:
+        begin = starts[j]
+        end = starts[j + span - 1] + widths[j + span - 1]
+        j += span
+        line = line.ljust(begin)
+        room = end - begin
+        if text:
+            label = f" {text} " if len(text) + 2 <= room else text[: max(room, 1)]
+            line += label.center(room, "─")
+    return out, line.rstrip()
+
+
+def _fill(out: RichTable, table: ReportTable) -> None:
+    for row, kind in zip(table.rows, table.row_kinds, strict=True):
+        if kind == ROW_HEADING:
+            out.add_row(*row, style="bold")
+        elif kind == ROW_MISSING:
+            out.add_row(*row, style="dim")
+        elif kind == ROW_TOTAL:
+            out.add_row(*row, style="italic")
+        else:
+            label = f"  {row[0]}" if table.kind == "block" else row[0]
+            out.add_row(label, *row[1:])
 
 
 def _table(table: ReportTable, width: int) -> RichTable:

@@ -6,7 +6,13 @@ gives plain JSON-able data. Problems that make a test impossible raise
 """
 
 from ._results import FTest, GroupDescriptives, RankGroup
-from .crosstab import ChiSquareResult, YatesResult, chisq_independence
+from .crosstab import (
+    CellStatistics,
+    ChiSquareResult,
+    YatesResult,
+    cell_statistics,
+    chisq_independence,
+)
 from .descriptive import NumericSummary, describe_numeric
 from .multicomp import PairComparison, adjust_pvalues
 from .nonparametric import KruskalResult, MannWhitneyResult, kruskal_wallis, mann_whitney
@@ -17,6 +23,7 @@ from .reliability import AlphaResult, ItemTotal, cronbach_alpha
 __all__ = [
     "AlphaResult",
     "AnovaResult",
+    "CellStatistics",
     "ChiSquareResult",
     "FTest",
     "GroupDescriptives",
@@ -30,6 +37,7 @@ __all__ = [
     "TTestResult",
     "YatesResult",
     "adjust_pvalues",
+    "cell_statistics",
     "chisq_independence",
     "cronbach_alpha",
     "describe_numeric",

@@ -29,7 +29,7 @@ class ChiSquareResult(Result):
     ``chi2``/``df``/``p``: Pearson, no continuity correction. ``yates`` and ``fisher_p``
     (two-sided, R's definition: sum of tables no more likely than the observed) are only
     for 2 x 2 tables, else None. ``cramers_v`` = sqrt(chi2 / (n (min(r, c) - 1))),
-    without bias correction.
+    without bias correction. ``adjusted_residuals`` are SPSS's ADJRES (R's ``$stdres``).
     """
 
     kind = "chi-square"
@@ -45,7 +45,36 @@ class ChiSquareResult(Result):
     yates: YatesResult | None
     cramers_v: float
     fisher_p: float | None
+    adjusted_residuals: tuple[tuple[float, ...], ...] = ()
     notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CellStatistics:
+    """Expected counts and adjusted standardised residuals of each cell of a table.
+
+    ``expected`` = row total × column total / n; ``adjusted_residuals`` =
+    (O − E) / √(E (1 − row/n) (1 − column/n)) (SPSS ADJRES, R ``chisq.test()$stdres``).
+    A cell whose row or column is empty has expected 0 and no residual (NaN).
+    """
+
+    expected: np.ndarray
+    adjusted_residuals: np.ndarray
+
+
+def cell_statistics(observed: Sequence[Sequence[float]] | np.ndarray) -> CellStatistics:
+    """Expected counts and adjusted residuals of a 2-D table of counts (empty rows allowed)."""
+    obs = np.asarray(observed, dtype=np.float64)
+    n = float(obs.sum())
+    if obs.ndim != 2 or n == 0:
+        nan = np.full(obs.shape, np.nan)
+        return CellStatistics(nan, nan)
+    rows, cols = obs.sum(axis=1) / n, obs.sum(axis=0) / n
+    expected = np.outer(rows, cols) * n
+    scale = expected * np.outer(1.0 - rows, 1.0 - cols)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        resid = np.where(scale > 0, (obs - expected) / np.sqrt(scale), np.nan)
+    return CellStatistics(expected, resid)
 
 
 def chisq_independence(
@@ -117,6 +146,9 @@ def chisq_independence(
         yates=yates,
         cramers_v=math.sqrt(chi2 / (n * (min(r, c) - 1))),
         fisher_p=fisher,
+        adjusted_residuals=tuple(
+            tuple(float(v) for v in row) for row in cell_statistics(obs).adjusted_residuals
+        ),
         notes=tuple(notes),
     )
 

@@ -1633,6 +1633,7 @@ def audit(pub, q, csv_text: str) -> tuple[str, int, int]:
             a.check(f"{name}: p", t["p"], float(res.pvalue))
     a.lines += _variance_note(pub, dvs, code, P, AGE, X)
 
+    printed_lines, n_printed, n_figures = printed_crosstabs(pub, csv_text)
     head = [
         "# AUDIT — reconstruction of the Singapore PSS survey",
         "",
@@ -1657,10 +1658,87 @@ def audit(pub, q, csv_text: str) -> tuple[str, int, int]:
         "Data granularity: ages are whole years; years of experience and years with PSS",
         "are in half-year steps. Years with PSS ≤ years of experience ≤ age − 19.5.",
         "",
+        f"`surveykit analyze` prints {n_printed} of the {n_figures} figures of Tables 3, 4",
+        "and 7 in its wide tables, each in the paper's place (see the last section).",
+        "",
         "## Misses",
         "",
     ] + [f"- {m}" for m in a.misses]
-    return "\n".join(head + a.lines) + "\n", a.n_match, a.n_miss
+    return "\n".join(head + a.lines + printed_lines) + "\n", a.n_match, a.n_miss
+
+
+# Where surveykit's wide Tables 3, 4 and 7 (analysis.yaml) print each published figure:
+# the paper's half → the "PSS at workplace" level; (1) years of experience with MH
+# clients, (2) years working with PSS. The paper's "without PSS" M/SD are those of
+# everyone giving the answer: the Total column.
+_PRINTED_AT = {
+    ("with_pss", "n"): "Yes: n", ("with_pss", "range"): "Yes: Range (1)",
+    ("with_pss", "min"): "Yes: Range (1)", ("with_pss", "max"): "Yes: Range (1)",
+    ("with_pss", "mean"): "Yes: M (2)", ("with_pss", "sd"): "Yes: SD (2)",
+    ("without_pss", "n"): "No: n", ("without_pss", "range"): "No: Range (1)",
+    ("without_pss", "min"): "No: Range (1)", ("without_pss", "max"): "No: Range (1)",
+    ("without_pss", "mean"): "Total: M (1)", ("without_pss", "sd"): "Total: SD (1)",
+    ("totals", "n"): "Total: n", ("totals", "pct"): "Total: %",
+}  # fmt: skip
+
+
+def printed_crosstabs(pub, csv_text: str) -> tuple[list[str], int, int]:
+    """Each figure of Tables 3, 4 and 7 found in surveykit's output for ``csv_text``.
+
+    Runs surveykit on the written CSV with this folder's questionnaire and plan, and
+    reads the cell where the paper's figure belongs.
+    """
+    import tempfile
+
+    sys.path.insert(0, str(HERE.parent.parent))
+    from surveykit.pipeline import run_survey
+
+    with tempfile.TemporaryDirectory() as tmp:
+        csv_path = Path(tmp) / "responses.csv"
+        csv_path.write_bytes(csv_text.encode("utf-8"))
+        result = run_survey(csv_path, HERE / "questionnaire.yaml", HERE / "analysis.yaml")
+    tables = {t.id: t for t in result.tables}
+    lines = [
+        "",
+        "## Tables 3, 4 and 7 as `surveykit analyze` prints them",
+        "",
+        "The wide crosstabs of `analysis.yaml`: answers as rows, PSS at workplace Yes",
+        "('with PSS') and No ('without PSS') side by side, then Total. (1) is years of",
+        "experience with MH clients, (2) years working with PSS. Each published figure",
+        "is read from the cell named; a miss is one of the paper's contradictions above.",
+        "",
+        "| table | figure | published | printed | column | status |",
+        "|---|---|---|---|---|---|",
+    ]
+    shown = total = 0
+    for key, table_id in (
+        ("table3_acceptance_by_pss_presence", "table3"),
+        ("table4_willingness_by_pss_presence", "table4"),
+        ("table7_pss_where_you_work_by_pss_presence", "table7"),
+    ):
+        table = tables[table_id]
+        names = [str(c) for c in table.columns]
+        rows = {r[0]: r for r in table.rows}
+        for half in ("with_pss", "without_pss", "totals"):
+            for answer, figures in pub[key].get(half, {}).items():
+                for field, printed in figures.items():
+                    column = _PRINTED_AT[(half, field)]
+                    value = rows[answer][names.index(column)]
+                    if isinstance(value, list):  # a range: [min, max]
+                        lo, hi = value
+                        value = {"min": lo, "max": hi, "range": hi - lo}[field]
+                    if value is None and field == "sd" and float(printed) == 0:
+                        value = 0.0  # the SD of one value: undefined; the paper prints 0
+                    p = Printed(str(printed))
+                    ok = p.match(value)
+                    total += 1
+                    shown += ok
+                    text = "—" if value is None else p.fmt(value)
+                    lines.append(
+                        f"| {table_id} | {half} / {answer}: {field} | {printed} | {text} | "
+                        f"`{column}` | {'match' if ok else '**MISS**'} |"
+                    )
+    return lines, shown, total
 
 
 # ----------------------------------------------------------------------------
