@@ -4,7 +4,8 @@ Each snapshot is the output of the ``surveykit`` command (its console-script
 entry point) run from the repository root: the terminal tables at 80 and 120
 columns, ``analyze --format json`` (floats cut to 12 significant digits), and
 the report as Markdown, HTML, Word and CSV (and Markdown printed with
-``--min-cell 5``). Binary or platform-dependent bytes
+``--min-cell 5``); for the staff survey also ``compare`` with its second wave
+(terminal, Markdown, HTML) and ``report --split dept`` (the index and one unit). Binary or platform-dependent bytes
 are reduced to what a reader sees: figures (PNG, drawn by the local matplotlib
 and fonts) are replaced by a placeholder, and a Word document by its paragraphs
 (with their styles) and its tables (cell by cell), read with python-docx. The
@@ -162,11 +163,40 @@ def _survey_snapshots(survey: str) -> dict[str, Callable[[], str]]:
     }
 
 
+def _staff_snapshots() -> dict[str, Callable[[], str]]:
+    """The staff survey's wave comparison and ``report --split`` (its index and one unit)."""
+    folder = "surveys/staff_wellbeing"
+    waves = (f"{folder}/responses.csv", f"{folder}/wave2.csv")
+
+    def split(name: str) -> Callable[[], str]:
+        def make() -> str:
+            with tempfile.TemporaryDirectory() as tmp:
+                out = Path(tmp) / "by_dept"
+                run_surveykit(
+                    "report", waves[0], "--split", "dept", "--format", "md",
+                    "--output", str(out), "--min-cell", "35",
+                )  # fmt: skip
+                return (out / name).read_text("utf-8")
+
+        return make
+
+    return {
+        "staff_wellbeing/compare-120.txt": lambda: run_surveykit("compare", *waves, columns=120),
+        "staff_wellbeing/compare.md": lambda: run_surveykit("compare", *waves, "--format", "md"),
+        "staff_wellbeing/compare.html": lambda: without_png(
+            run_surveykit("compare", *waves, "--format", "html")
+        ),
+        "staff_wellbeing/split-index.md": split("index.md"),
+        "staff_wellbeing/split-02-surgery.md": split("02-surgery.md"),
+    }
+
+
 def makers() -> dict[str, Callable[[], str]]:
     """Snapshot name (a path under tests/snapshots/) → the function that renders it."""
     out: dict[str, Callable[[], str]] = {}
     for survey in SURVEYS:
         out.update(_survey_snapshots(survey))
+    out.update(_staff_snapshots())
     return out
 
 

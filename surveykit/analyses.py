@@ -96,7 +96,7 @@ def analyse(
 
                     tables.extend(plan_tables(responses, spec, coding, settings.adjust, plan.path))
                 elif spec.likert or spec.reliability or spec.correlate:
-                    tables.extend(_item_tables(responses, spec, items))
+                    tables.extend(_item_tables(responses, spec, items, plan))
                 else:
                     tables.append(_table(responses, spec, items, plan))
                 bar.advance()
@@ -119,6 +119,8 @@ def analyse(
             )
             tests.extend(_table_tests(tested, spec, items))
     tests = _adjust(tests, settings.adjust)
+    options = replace(settings, min_cell=None).to_options()
+    options.update(adjust_family(tests))
     return Result(
         survey=responses.questionnaire.id,
         title=responses.questionnaire.title,
@@ -133,7 +135,7 @@ def analyse(
         tables=tables,
         tests=tests,
         notes=notes,
-        options=replace(settings, min_cell=None).to_options(),
+        options=options,
         data_issues=[issue.to_dict() for issue in responses.data_issues],
     )
 
@@ -164,8 +166,17 @@ def _table(
     )
 
 
-def _item_tables(responses: Responses, spec: TableSpec, items: dict[str, Item]) -> list[Table]:
+def _item_tables(
+    responses: Responses, spec: TableSpec, items: dict[str, Item], plan: Plan | None = None
+) -> list[Table]:
     """A Likert matrix, the reliability tables of scales, or a correlation matrix."""
+    if spec.where is not None:  # as _table: computed on the subset, which the title names
+        sub = _subset(responses, spec.where, plan, spec.line)
+        source = spec.where.source
+        return [
+            replace(t, title=f"{t.title}, where {source}", where=source, respondents=sub.analysed)
+            for t in _item_tables(sub, replace(spec, where=None), items)
+        ]
     if spec.likert:
         from surveykit.likert import likert_table
 
@@ -485,6 +496,10 @@ def _run_model_test(
 ) -> TestReport:
     from surveykit.modelling import run_model_test
 
+    if spec.where is not None:  # as _run_test: the same model on the subset, which says so
+        sub = _subset(responses, spec.where, plan, spec.line)
+        out = _run_model_test(sub, replace(spec, where=None), items, plan)
+        return replace(out, where=spec.where.source)
     keep = _listwise(responses, plan) if plan.missing == "listwise" else None
     report = run_model_test(responses, spec, items, keep, alpha=plan.alpha)
     sensitivity = _model_sensitivity(report, plan.alpha)
@@ -568,6 +583,15 @@ def _positions(values: pd.Series, levels: list[str]) -> np.ndarray:
 def adjust_tests(tests: list[TestReport], method: str) -> list[TestReport]:
     """The tests with p adjusted for their number (``method`` none, holm, bonferroni, fdr_bh)."""
     return _adjust([replace(t, p_adjusted=None) for t in tests], method)
+
+
+def adjust_family(tests: list[TestReport]) -> dict[str, int]:
+    """``{"adjust_family": m}``: how many of the plan's tests were adjusted together (none: {}).
+
+    Tests with their own ``family`` (a select-all crosstab's) are adjusted among themselves.
+    """
+    m = sum(t.p_adjusted is not None and t.family is None for t in tests)
+    return {"adjust_family": m} if m else {}
 
 
 def _adjust(tests: list[TestReport], method: str) -> list[TestReport]:

@@ -873,6 +873,60 @@ def code_agreement(
     )
 
 
+@code_app.command("review")
+def code_review(
+    survey: SurveyDirArg,
+    coder: Annotated[
+        str | None,
+        typer.Option(
+            "--coder",
+            help="Whose suggestions to review (the coding.csv coder).",
+            show_default="the one coder with suggestions",
+        ),
+    ] = None,
+    item: Annotated[
+        str | None,
+        typer.Option("--item", help="Review the answers to this item only.", show_default="all"),
+    ] = None,
+    accept_all: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--accept-all",
+            metavar="CODE",
+            help="Accept every suggestion of this code without asking (repeatable).",
+            show_default="none",
+        ),
+    ] = None,
+    reject_all: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--reject-all",
+            metavar="CODE",
+            help="Reject every suggestion of this code without asking (repeatable).",
+            show_default="none",
+        ),
+    ] = None,
+) -> None:
+    """Accept or reject suggested codes answer by answer; coding.csv is saved after each answer.
+
+    On a terminal each key acts when pressed; from a pipe or file, keys are read line by line.
+    """
+    from surveykit.coding.review_session import decide_survey, run
+
+    sheet = survey / "coding.csv"
+    if accept_all or reject_all:
+        name, changed, left = decide_survey(survey, coder, item, accept_all or [], reject_all or [])
+        done = ", ".join(f"{n} {code} {status}" for code, status, n in changed)
+        typer.echo(
+            f"{sheet}: {name}'s suggestions: {done}; {left} answer(s) left to review", err=True
+        )
+        return
+    summary = run(survey, coder, item, write=lambda text: typer.echo(text, nl=False))
+    typer.echo(summary.line(sheet), err=True)
+    if summary.ended == "interrupted":
+        raise typer.Exit(130)
+
+
 @code_app.command("export")
 def code_export(
     survey: SurveyDirArg,

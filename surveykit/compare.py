@@ -16,22 +16,19 @@ or dropped between waves is normal.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from surveykit.errors import StatisticsError, SurveyError
+from surveykit.errors import MissingColumn, StatisticsError, SurveyError
 from surveykit.questionnaire import OTHERS, Questionnaire
 from surveykit.waves import WaveComparison
 
 if TYPE_CHECKING:
     from surveykit.ingest import Responses
     from surveykit.plan import Plan
-
-_NO_COLUMN = re.compile(r"no column for item '([^']+)'")
 
 
 def compare_files(
@@ -114,11 +111,10 @@ def _read_wave(path: Path, q: Questionnaire, encoding, delimiter, sheet) -> Resp
                     readable, questionnaire, encoding=encoding,
                     delimiter=parse_delimiter(delimiter), sheet=sheet,
                 )  # fmt: skip
-        except SurveyError as exc:
-            missing = _NO_COLUMN.match(exc.message)
-            if missing is None or missing.group(1) in dropped:
+        except MissingColumn as exc:
+            if exc.item_id in dropped:
                 raise
-            dropped.add(missing.group(1))
+            dropped.add(exc.item_id)
             questionnaire = _without(q, dropped)
             continue
         data.source = Path(stream_name(path))
@@ -260,15 +256,15 @@ def _distribution(old: Responses, new: Responses, item) -> dict[str, Any]:
 def _choices(old: Responses, new: Responses, item) -> dict[str, Any]:
     """Select-all: each choice's % of the respondents who answered, and a z test per choice."""
     from surveykit.stats.proportions import two_proportions
-    from surveykit.tables import _present
+    from surveykit.tables import has_answer
 
-    base_old = int(_present(old, item).sum())
-    base_new = int(_present(new, item).sum())
+    base_old = int(has_answer(old, item).sum())
+    base_new = int(has_answer(new, item).sum())
     choices = []
     frame_old, frame_new = old.multi[item.id], new.multi[item.id]
     for label in [c for c in frame_new.columns if c in frame_old.columns]:
-        x = int((frame_old[label] & _present(old, item)).sum())
-        y = int((frame_new[label] & _present(new, item)).sum())
+        x = int((frame_old[label] & has_answer(old, item)).sum())
+        y = int((frame_new[label] & has_answer(new, item)).sum())
         p_old, p_new = _pct(x, base_old), _pct(y, base_new)
         choice: dict[str, Any] = {
             "label": str(label), "old": {"n": x, "percent": p_old},
@@ -387,7 +383,30 @@ def protect_waves(result: WaveComparison, min_cell: int, *, symbol: str = "[c]")
             _withhold(entry, min_cell, symbol)
         items.append(entry)
     options = {**result.options, "min_cell": min_cell, "symbol": symbol}
-    return replace(result, items=items, options=options)
+    protected = replace(result, items=items, options=options)
+    _readjust(result, protected)
+    return protected
+
+
+def _readjust(planned: WaveComparison, shown: WaveComparison) -> None:
+    """Re-adjust the shown tests with each withheld one counted as p = 1 (in place).
+
+    As for a report's tests (``suppression.readjust_withheld``): the family keeps its
+    size, and the adjusted p and flags shown do not depend on a withheld p's rank.
+    """
+    from surveykit.stats import adjust_pvalues
+
+    pairs = [
+        (a, b) for a, b in zip(planned.tests(), shown.tests(), strict=True) if "p_adjusted" in a
+    ]
+    if not any("p_adjusted" not in b for _, b in pairs):
+        return
+    method, alpha = planned.options["adjust"], planned.options["alpha"]
+    adjusted = adjust_pvalues([a["p"] if "p_adjusted" in b else 1.0 for a, b in pairs], method)
+    for (_, b), p in zip(pairs, adjusted, strict=True):
+        if "p_adjusted" in b:
+            b["p_adjusted"] = float(min(max(p, 0.0), 1.0))
+            b["significant"] = b["p_adjusted"] < alpha
 
 
 _TEST_KEYS = ("chi2", "df", "p", "p_adjusted", "significant", "cramers_v", "min_expected", "z",

@@ -37,7 +37,7 @@ from surveykit.result import (
     TestReport,
     literal,
 )
-from surveykit.tables import _codes_in, _levels, _present, numeric_summary
+from surveykit.tables import _codes_in, _levels, has_answer, numeric_summary
 
 TOTAL = "Total"
 PERCENTS = ("column", "row", "total", "none")
@@ -309,7 +309,7 @@ def multi_crosstab(
     cols_v = responses.data[col_item.id]
     col_levels = _levels(col_item)
     col_of = _codes_in(cols_v, col_levels)
-    present = _present(responses, multi_item).to_numpy(dtype=bool)
+    present = has_answer(responses, multi_item).to_numpy(dtype=bool)
     counted = present & (col_of >= 0)
     chosen = responses.multi[multi_item.id].to_numpy(dtype=bool)
     options = list(multi_item.labels) + ([OTHERS] if multi_item.other else [])
@@ -374,7 +374,7 @@ def multi_chisq_reports(
     cols_v = responses.data[col_item.id]
     col_levels = _levels(col_item)
     col_of = _codes_in(cols_v, col_levels)
-    present = _present(responses, multi_item).to_numpy(dtype=bool)
+    present = has_answer(responses, multi_item).to_numpy(dtype=bool)
     counted = present & (col_of >= 0)
     chosen = responses.multi[multi_item.id]
     groups = col_of[counted]

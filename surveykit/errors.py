@@ -68,3 +68,11 @@ class SurveyError(Exception):
 
 class StatisticsError(SurveyError):
     """A test that cannot be computed on the data given (n < 2, zero variance, one group...)."""
+
+
+class MissingColumn(SurveyError):
+    """The responses file has no column for ``item_id`` (``compare`` leaves such items out)."""
+
+    def __init__(self, message: str, *, item_id: str, **where: object) -> None:
+        super().__init__(message, **where)  # type: ignore[arg-type]
+        self.item_id = item_id

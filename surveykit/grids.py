@@ -79,7 +79,8 @@ def _resolve_choices(raw: Mapping, sets: dict[str, list], what: str) -> Mapping:
     return _copy(raw, choices=sets[value])
 
 
-def _slug(label: str) -> str:
+def row_slug(label: str) -> str:
+    """The id a grid row gets from its label when it has no ``id:`` (``Hip hop`` → hip_hop)."""
     slug = re.sub(r"\W+", "_", label.casefold()).strip("_")
     return slug if slug and not slug[0].isdigit() else f"r{slug}"
 
@@ -88,6 +89,7 @@ def expand(raw_items: list, sets: dict[str, list]) -> tuple[list, dict[str, tupl
     """Items with choice sets filled in and grids replaced by their rows; and each grid's row ids."""
     out: list = []
     grids: dict[str, tuple[str, ...]] = {}
+    grid_lines: dict[str, int] = {}
     for raw in raw_items:
         if not isinstance(raw, Mapping):
             out.append(raw)
@@ -98,9 +100,55 @@ def expand(raw_items: list, sets: dict[str, list]) -> tuple[list, dict[str, tupl
             out.append(raw)
             continue
         rows = _grid_rows(raw)
+        if raw["id"] in grids:
+            raise SurveyError(
+                f"duplicate grid id {raw['id']!r} (first defined on line "
+                f"{grid_lines[raw['id']]}); give one of the grids another id",
+                line=raw.line_of("id"),
+            )
         grids[raw["id"]] = tuple(r["id"] for r in rows)
+        grid_lines[raw["id"]] = raw.line_of("id")
         out.extend(rows)
+    _check_grid_ids(out, grid_lines)
     return out, grids
+
+
+def _check_grid_ids(items: list, grid_lines: dict[str, int]) -> None:
+    """A grid's id names its table in plans (``describe: [grid]``) as an item id names the
+    item's: it may be neither an item's id nor a row's ``<grid>_<row>`` id."""
+    for raw in items:
+        item_id = raw.get("id") if isinstance(raw, Mapping) else None
+        if isinstance(item_id, str) and item_id in grid_lines:
+            lines = sorted((grid_lines[item_id], raw.line))
+            whats = [
+                f"grid {item_id!r} (line {grid_lines[item_id]})",
+                f"{owner(raw)} (line {raw.line})",
+            ]
+            if lines[0] == raw.line:
+                whats.reverse()
+            raise SurveyError(
+                f"{whats[0]} and {whats[1]} have the same id; give one of them another id "
+                "(a grid's id names its table in plans, as an item's id does)",
+                line=lines[1],
+            )
+
+
+def owner(raw: Mapping) -> str:
+    """What an expanded item was written as: ``item 'x'`` or ``row 'Pay' of grid 'work'``."""
+    row = getattr(raw, "grid_row", None)
+    return f"row {row[1]!r} of grid {row[0]!r}" if row else f"item {raw.get('id')!r}"
+
+
+def duplicate_id(raw: Mapping, first: Mapping) -> str:
+    """The message for an item id defined twice, saying which grid row made either."""
+    item_id = raw.get("id")
+    if getattr(raw, "grid_row", None) is None and getattr(first, "grid_row", None) is None:
+        return f"duplicate item id {item_id!r} (first defined on line {first.line})"
+    return (
+        f"duplicate item id {item_id!r}: {owner(first)} (line {first.line}) and {owner(raw)} "
+        f"(line {raw.line}); a grid row's id is <grid>_<row>: give one of them another id "
+        "(a row takes an id: key)"
+    )
 
 
 def _grid_rows(raw: Mapping) -> list[Mapping]:
@@ -133,7 +181,7 @@ def _grid_rows(raw: Mapping) -> list[Mapping]:
     for n, row in enumerate(rows, start=1):
         line = getattr(row, "line", 0) or raw.line_of("rows")
         if isinstance(row, str):
-            row_id, label, row_text, column = _slug(row), row, row, None
+            row_id, label, row_text, column = row_slug(row), row, row, None
         elif isinstance(row, Mapping):
             reject_unknown_keys(row, _ROW_KEYS, f"a row of {what}")
             # text: the statement as the form showed it (its header); label: for tables.
@@ -142,7 +190,7 @@ def _grid_rows(raw: Mapping) -> list[Mapping]:
             for key, value in (("label", label), ("text", row_text)):
                 if not isinstance(value, str) or not value.strip():
                     raise SurveyError(f"{what}: row {n} needs a {key}", line=line)
-            row_id = row.get("id", _slug(label))
+            row_id = row.get("id", row_slug(label))
             if isinstance(row_id, int) and not isinstance(row_id, bool) and row_id >= 0:
                 row_id = str(row_id)  # id: 1 gives <grid>_1
             column = row.get("column")
@@ -181,5 +229,6 @@ def _grid_rows(raw: Mapping) -> list[Mapping]:
         )
         item.line = line
         item._key_lines = {k: raw.line_of(k) for k in raw} | {"id": line, "column": line}
+        item.grid_row = (grid_id, label)  # type: ignore[attr-defined]  # for clash messages
         out.append(item)
     return out

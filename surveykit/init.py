@@ -1,14 +1,18 @@
 """``surveykit init``: draft a questionnaire from an export, for a person to check and edit.
 
 Every column of the export becomes an item whose type is guessed from its cells:
-metadata (time stamps, e-mail, name, IP address, Qualtrics' and SurveyMonkey's
-bookkeeping) as ``report: false`` text; numbers with their observed range; answers
-that match a known response scale (agreement, frequency, satisfaction, likelihood,
-importance, quality, extent, yes/maybe/no) as ordinal items with the choices in scale
-order; a few distinct answers as single choice; cells made of recurring parts joined by
-a separator as select-all; anything else as text. SPSS files give their variable labels
-as question texts and their value labels as choices. Each guess a person should check
-carries a YAML comment saying what was seen.
+time stamps as ``datetime`` items (``dayfirst:`` when a cell decides it; text and a
+comment when none does, never a guess); other metadata (e-mail, name, IP address,
+Qualtrics', SurveyMonkey's and Kobo's bookkeeping) as ``report: false`` text; numbers
+with their observed range; answers that match a known response scale (agreement,
+frequency, satisfaction, likelihood, importance, quality, extent, yes/maybe/no) as
+ordinal items with the choices in scale order, ``Question [Row]`` columns of one
+scale as a grid, and a scale several items share as a choice set; a few distinct
+answers as single choice; cells made of recurring parts joined by a separator as
+select-all; anything else as text. SPSS files give their variable labels as question
+texts and their value labels as choices. Each guess a person should check carries a
+YAML comment saying what was seen. A start and an end time (or Qualtrics' measured
+duration) give a commented-out speeder rule with the median time they show.
 
 Only distinct cell texts are examined (with their counts), so drafting from a large
 export costs about as much as reading it.
@@ -19,6 +23,7 @@ from __future__ import annotations
 import json
 import keyword
 import re
+from calendar import month_name
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,9 +32,10 @@ import numpy as np
 
 from surveykit.errors import SurveyError
 from surveykit.ingest.csvfile import Table, Variable
+from surveykit.ingest.datetimes import Sniffed, sniff_datetimes
 
 # Headers (case, spaces and punctuation ignored) of columns that are about the response,
-# not answers: Google Forms, Microsoft Forms, Qualtrics, SurveyMonkey, LimeSurvey.
+# not answers: Google Forms, Microsoft Forms, Qualtrics, SurveyMonkey, LimeSurvey, Kobo.
 _METADATA = {
     "timestamp", "starttime", "completiontime", "endtime", "lastmodifiedtime", "email",
     "emailaddress", "name", "firstname", "lastname", "ipaddress", "ip", "startdate",
@@ -38,7 +44,8 @@ _METADATA = {
     "externalreference", "externaldatareference", "locationlatitude", "locationlongitude",
     "distributionchannel", "userlanguage", "collectorid", "customdata1", "submitdate",
     "lastpage", "startlanguage", "seed", "datestamp", "refurl", "responseid", "id",
-    "respondentid", "submissiondate", "submittedat",
+    "respondentid", "submissiondate", "submittedat", "start", "end", "today", "deviceid",
+    "uuid", "submissiontime",
 }  # fmt: skip
 _ID_HEADERS = ("responseid", "id", "respondentid")
 _BUILT_IN_SEPARATORS = (", ", ";", ",")
@@ -174,6 +181,10 @@ class Draft:
     comment: str = ""
     decimal: str | None = None  # "," when the cells are decimal-comma numbers (3,5)
     thousands: bool = False  # the cells group thousands with commas (1,234.5)
+    dayfirst: bool | None = None  # date-times whose cells decide day/month order
+    rows: list[str] = field(default_factory=list)  # a grid's row labels
+    numbered: bool = False  # a grid's rows have ids 1, 2, 3 … (long statements)
+    scale: str | None = None  # the response scale the choices are (agreement, frequency …)
 
 
 @dataclass
@@ -182,6 +193,7 @@ class DraftQuestionnaire:
     respondent_id: str | None
     items: list[Draft]
     source: str
+    speeder: str | None = None  # a commented-out speeder rule, when the times allow one
 
 
 def draft_questionnaire(
@@ -207,6 +219,10 @@ def draft_from_table(table: Table, *, title: str, source: str) -> DraftQuestionn
     seen: Counter[str] = Counter()
     grouped = _option_groups(table)
     skip = {j for cols in grouped.values() for j in cols}
+    grids = _grid_groups(table, skip, occurrences)
+    # Date-time columns and Qualtrics' Duration (in seconds), for a speeder rule.
+    moments: dict[int, tuple[Draft, Sniffed, set[str]]] = {}
+    durations: dict[int, Draft] = {}
     for j, header in enumerate(table.headers):
         key = _norm(header)
         seen[key] += 1
@@ -216,6 +232,11 @@ def draft_from_table(table: Table, *, title: str, source: str) -> DraftQuestionn
             items.append(_option_group_item(table, grouped[j], used_ids))
             continue
         if j in skip:
+            continue
+        grid = _grid_item(table, grids[j], used_ids) if j in grids else None
+        if grid is not None:
+            items.append(grid)
+            skip.update(grids[j])
             continue
         name, text = _split_header(header)
         column: object = name if name != text else None
@@ -228,7 +249,16 @@ def draft_from_table(table: Table, *, title: str, source: str) -> DraftQuestionn
         ):
             respondent_id = name
             continue
-        if _compact(name) in _METADATA or _compact(text) in _METADATA:
+        metadata = _compact(name) in _METADATA or _compact(text) in _METADATA
+        times = _times(table, j)
+        if times is not None:
+            draft = _datetime_draft(times, metadata)
+            moments[j] = (draft, times, {_compact(name), _compact(text)})
+        elif metadata and _compact(name) in _DURATIONS and _seconds(table, j) is not None:
+            draft = Draft(id="", text="", type="number", report=False)
+            draft.comment = "seconds from start to end: read (the speeder rule may use it)"
+            durations[j] = draft
+        elif metadata:
             draft = Draft(id="", text="", type="text", report=False)
             draft.comment = "metadata: read (rules may use it), not tabulated"
         elif name.upper().endswith("_TEXT"):
@@ -243,7 +273,13 @@ def draft_from_table(table: Table, *, title: str, source: str) -> DraftQuestionn
         items.append(draft)
     if not items:
         raise SurveyError("has no named columns to draft items from (the header row is empty)")
-    return DraftQuestionnaire(title=title, respondent_id=respondent_id, items=items, source=source)
+    return DraftQuestionnaire(
+        title=title,
+        respondent_id=respondent_id,
+        items=items,
+        source=source,
+        speeder=_speeder(table, moments, durations),
+    )
 
 
 # --- one column ------------------------------------------------------------------------
@@ -303,6 +339,7 @@ def _guess(table: Table, j: int, variable: Variable | None) -> Draft:
         name, labels, missing = scale
         draft.type = "ordinal"
         draft.choices = labels
+        draft.scale = name
         draft.missing = missing
         draft.comment = f"{name.replace('_', '/')} scale, codes 1..{len(labels)} in this order"
         if missing:
@@ -558,6 +595,169 @@ def _merge_split_labels(cells: dict[str, list[str]], separator: str) -> dict[str
         cells = new
 
 
+# --- date-times, and a speeder rule from them ------------------------------------------
+
+# Headers (compacted) of the time a response was started and the time it was submitted:
+# Microsoft Forms, Qualtrics, SurveyMonkey, LimeSurvey, KoboToolbox/ODK (start, end);
+# and Qualtrics' measured duration.
+_STARTS = ("starttime", "startdate", "start")
+_ENDS = ("completiontime", "enddate", "endtime", "submitdate", "end")
+_DURATIONS = ("durationinseconds", "duration")
+
+
+def _times(table: Table, j: int) -> Sniffed | None:
+    """How column ``j`` reads as date-times, or None when it is not only date-times."""
+    variable = table.variables.get(j)
+    if variable is not None and variable.labels:
+        return None  # an SPSS variable with value labels: codes, not times
+    return sniff_datetimes(table.column(j).stripped())
+
+
+def _datetime_draft(times: Sniffed, metadata: bool) -> Draft:
+    """A date-time item; text (with what to write) when nothing decides day and month."""
+    what = "time stamps: read (rules may use them), not tabulated" if metadata else "dates"
+    if times.undecided is not None:
+        draft = Draft(id="", text="", type="text", report=not metadata)
+        example = times.undecided
+        a, b = (int(x) for x in example.split("/")[:2])
+        draft.comment = (
+            f"dates, but nothing in the column decides whether {example!r} is "
+            f"{month_name[b]} {a} (day/month) or {month_name[a]} {b} (month/day): to read "
+            "them as dates, write type: datetime and dayfirst: false (month/day/year) "
+            "or dayfirst: true (day/month/year)"
+        )
+        return draft
+    draft = Draft(id="", text="", type="datetime", report=not metadata, comment=what)
+    draft.dayfirst = times.dayfirst
+    if times.dayfirst is not None:
+        draft.comment += (
+            "; day/month/year (a first field above 12)"
+            if times.dayfirst
+            else "; month/day/year (a second field above 12)"
+        )
+    return draft
+
+
+def _seconds(table: Table, j: int) -> np.ndarray | None:
+    """Per row, the number in column ``j`` (NaN when blank); None unless all are numbers."""
+    texts = table.column(j).stripped()
+    answered = {t: 1 for t in texts if t}
+    if not answered or _as_numbers(answered) is None:
+        return None
+    values = np.array([float(t.replace(",", "")) if t else np.nan for t in texts])
+    return table.column(j).take(values)
+
+
+def _speeder(
+    table: Table,
+    moments: dict[int, tuple[Draft, Sniffed, set[str]]],
+    durations: dict[int, Draft],
+) -> str | None:
+    """A commented-out speeder rule (see :func:`render`) over the measured duration, or the
+    start and end time stamps, with the median time they give; None without either."""
+    if durations:
+        j, draft = next(iter(durations.items()))
+        seconds = _seconds(table, j)
+        keys = f"duration: {draft.id}"
+        source = f"in {draft.id}"
+    else:
+        role = {
+            kind: next((j for j, (_, _, keys) in moments.items() if keys & set(names)), None)
+            for kind, names in (("start", _STARTS), ("end", _ENDS))
+        }
+        if role["start"] is None or role["end"] is None:
+            return None
+        start, start_times, _ = moments[role["start"]]
+        end, end_times, _ = moments[role["end"]]
+        if start.type != "datetime" or end.type != "datetime":
+            return None
+        began = table.column(role["start"]).take(start_times.values)
+        ended = table.column(role["end"]).take(end_times.values)
+        seconds = (ended - began) / np.timedelta64(1, "s")
+        keys = f"start: {start.id}, end: {end.id}"
+        source = f"from {start.id} to {end.id}"
+    assert seconds is not None
+    seconds = seconds[~np.isnan(seconds)]
+    if not len(seconds):
+        return None
+    median = float(np.median(seconds))
+    limit = max(1, int(median // 3))
+    return (
+        "# Speeders: responses given faster than the questions can be read. The median time\n"
+        f"# {source} is {_num(median)} seconds; min_seconds: {limit} below is a third of it:\n"
+        "# set your own, then uncomment the two lines to drop them.\n"
+        "# exclude:\n"
+        f"#   - {{rule: speeder, {keys}, min_seconds: {limit}, "
+        f"reason: answered in under {limit} seconds}}\n"
+    )
+
+
+# --- grids: one column per row, "Question [Row]" ------------------------------------------
+
+# Google Forms, Microsoft Forms and SurveyMonkey (its two header rows as read) head a
+# grid's columns "Question [Row]", which a grid's rows find without aliases.
+_ROW_ID_LENGTH = 20  # longer row labels (statements) get numbers as ids
+_GRID_HEADER = re.compile(r"^(?P<base>\S.*?)\s*\[(?P<row>[^\]]*\S[^\]]*)\]$")
+
+
+def _grid_groups(table: Table, skip: set[int], occurrences: Counter[str]) -> dict[int, list[int]]:
+    """First column → the columns of one question's rows (``Question [Row]``), when two or
+    more; columns already grouped, repeated headers and Qualtrics' id rows left out."""
+    groups: dict[str, list[int]] = {}
+    for j, header in enumerate(table.headers):
+        match = _GRID_HEADER.match(header)
+        if match is None or j in skip or "\x1f" in header or occurrences[_norm(header)] > 1:
+            continue
+        groups.setdefault(_norm(match["base"]), []).append(j)
+    return {cols[0]: cols for cols in groups.values() if len(cols) >= 2}
+
+
+def _grid_item(table: Table, columns: list[int], used_ids: set[str]) -> Draft | None:
+    """A grid when all its rows' answers are wordings of one response scale (the scale
+    decided from all rows together); None to draft the rows one by one."""
+    from surveykit.grids import row_slug
+
+    if any(table.variables.get(j) is not None for j in columns):
+        return None  # SPSS variables: their own labels decide
+    answered: dict[str, int] = {}
+    for j in columns:
+        values, counts = _counts(table, j)
+        for v, n in zip(values, counts.tolist(), strict=True):
+            if v:
+                answered[v] = answered.get(v, 0) + n
+    scale = _match_scale(answered) if answered else None
+    if scale is None:
+        return None
+    name, labels, missing = scale
+    base = _GRID_HEADER.match(table.headers[columns[0]])["base"]  # type: ignore[index]
+    rows = [" ".join(_GRID_HEADER.match(table.headers[j])["row"].split()) for j in columns]  # type: ignore[index]
+    grid_id = _unique_id(_slug(base), used_ids)
+    # Short labels name their rows (freq_hip_hop); statements are numbered (eng_1).
+    numbered = any(len(row_slug(r)) > _ROW_ID_LENGTH for r in rows)
+    ids = [f"{grid_id}_{n if numbered else row_slug(r)}" for n, r in enumerate(rows, 1)]
+    if len(set(ids)) < len(ids) or used_ids & set(ids):
+        used_ids.discard(grid_id)
+        return None  # rows whose ids would clash: drafted one by one
+    used_ids.update(ids)
+    comment = (
+        f"grid of {len(rows)} rows ({ids[0]} …): {name.replace('_', '/')} scale, "
+        f"codes 1..{len(labels)} in this order"
+    )
+    if missing:
+        comment += f"; {', '.join(missing)} not a score (missing:)"
+    return Draft(
+        id=grid_id,
+        text=" ".join(base.split()),
+        type="grid",
+        choices=labels,
+        missing=missing,
+        rows=rows,
+        numbered=numbered,
+        scale=name,
+        comment=comment,
+    )
+
+
 # --- groups of option columns (SurveyMonkey, LimeSurvey, Kobo) --------------------------
 
 # "Base [key]" (SurveyMonkey, LimeSurvey, Google grids), "base/key" (Kobo, ODK),
@@ -711,6 +911,18 @@ def _q(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
+def _choice_sets(items: list[Draft]) -> dict[tuple[str, ...], str]:
+    """A name (``agreement5``) for each response scale that two or more items share."""
+    uses = Counter(tuple(i.choices) for i in items if i.scale and i.codes is None)
+    names: dict[tuple[str, ...], str] = {}
+    taken: set[str] = set()
+    for item in items:
+        labels = tuple(item.choices)
+        if item.scale and item.codes is None and uses[labels] >= 2 and labels not in names:
+            names[labels] = _unique_id(f"{item.scale}{len(labels)}", taken)
+    return names
+
+
 def render(draft: DraftQuestionnaire) -> str:
     """The draft as commented YAML that ``surveykit validate`` accepts."""
     lines = [
@@ -723,6 +935,12 @@ def render(draft: DraftQuestionnaire) -> str:
         lines.append(f"  respondent_id: {_q(draft.respondent_id)}  # unique in every row")
     else:
         lines.append("  respondent_id: null  # no unique id column: respondents numbered R1..Rn")
+    sets = _choice_sets(draft.items)
+    if sets:
+        lines.append("choice_sets:  # answer scales that several items share")
+        lines += [
+            f"  {name}: [" + ", ".join(map(_q, labels)) + "]" for labels, name in sets.items()
+        ]
     lines.append("items:")
     for item in draft.items:
         lines.append(f"  - id: {item.id}" + (f"  # {item.comment}" if item.comment else ""))
@@ -735,7 +953,20 @@ def render(draft: DraftQuestionnaire) -> str:
             )
         elif item.column is not None:
             lines.append(f"    column: {_q(str(item.column))}")
-        if item.choices:
+        shared = sets.get(tuple(item.choices)) if item.scale else None
+        if shared:
+            lines.append(f"    choices: {shared}")
+        elif item.choices and item.rows:
+            lines.append("    choices: [" + ", ".join(_q(c) for c in item.choices) + "]")
+        if item.rows:
+            lines.append("    rows:")
+            lines += [
+                f"      - {{id: {n}, text: {_q(label)}}}"
+                if item.numbered
+                else f"      - {_q(label)}"
+                for n, label in enumerate(item.rows, 1)
+            ]
+        elif item.choices and not shared:
             lines.append("    choices:")
             for i, label in enumerate(item.choices):
                 if item.codes is not None:
@@ -752,9 +983,12 @@ def render(draft: DraftQuestionnaire) -> str:
             lines.append(f"    decimal: {_q(item.decimal)}")
         if item.thousands:
             lines.append('    thousands: ","')
+        if item.dayfirst is not None:
+            lines.append(f"    dayfirst: {'true' if item.dayfirst else 'false'}")
         if not item.report:
             lines.append("    report: false")
-    return "\n".join(lines) + "\n"
+    text = "\n".join(lines) + "\n"
+    return text + draft.speeder if draft.speeder else text
 
 
 def write_draft(

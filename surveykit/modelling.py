@@ -26,7 +26,7 @@ from surveykit.ingest import Responses
 from surveykit.plan_models import PairedSpec, RegressionSpec
 from surveykit.questionnaire import OTHERS, Item
 from surveykit.result import TestReport
-from surveykit.tables import _present
+from surveykit.tables import has_answer
 
 PAIRED_NAMES = {"paired_ttest": "paired-t", "wilcoxon": "wilcoxon"}
 
@@ -113,7 +113,7 @@ def _regression(
     for name in spec.on:
         item = items[name]
         if item.type == "multi":
-            ok &= _present(responses, item).to_numpy(dtype=bool)
+            ok &= has_answer(responses, item).to_numpy(dtype=bool)
         elif item.type == "number":
             ok &= ~np.isnan(_numeric(responses, item))
         else:

@@ -476,7 +476,9 @@ def _item_table(
     grid = _described_grid(raw, questionnaire)
     if not keys and grid is None:
         return None
-    reject_unknown_keys(raw, {"id", "title", "describe", "crosstab", *ITEM_TABLE_KEYS}, "a table")
+    reject_unknown_keys(
+        raw, {"id", "title", "describe", "crosstab", "where", *ITEM_TABLE_KEYS}, "a table"
+    )
     table_id = _text(raw, "id") or f"table{index}"
     title = _text(raw, "title") or table_id
     if len(keys) + ("describe" in raw) + ("crosstab" in raw) != 1:
@@ -485,7 +487,7 @@ def _item_table(
             f"{', '.join(f'{k!r}:' for k in ITEM_TABLE_KEYS)}",
             line=raw.line,
         )
-    spec = TableSpec(id=table_id, title=title, line=raw.line)
+    spec = TableSpec(id=table_id, title=title, line=raw.line, where=_where(raw, known))
     if grid is not None:
         return replace(spec, likert=LikertSpec(grid, top_box=_top_box(None, grid, questionnaire)))
     key = keys[0]
@@ -706,6 +708,9 @@ def _scale(raw: Mapping, questionnaire: Questionnaire) -> ScaleSpec:
         raise SurveyError(f"scale id {scale_id!r} must be a name like engagement", line=raw.line)
     known = {item.id: item.type for item in questionnaire.items}
     items = raw.get("items")
+    if isinstance(items, list):  # a grid's id stands for its rows
+        grids = questionnaire.grids
+        items = [r for i in items for r in (grids.get(i, (i,)) if isinstance(i, str) else (i,))]
     if not isinstance(items, list) or len(items) < 2:
         raise SurveyError(
             f"scale {scale_id!r} needs 'items:', at least two item ids", line=raw.line
@@ -756,7 +761,7 @@ def _test(
     raw: Mapping, known: dict[str, str], questionnaire: Questionnaire
 ) -> TestSpec | RegressionSpec | PairedSpec:
     if is_model_test(raw):  # regress, paired_ttest, wilcoxon (plan_models.py)
-        return model_test(raw, known, questionnaire, _ref)
+        return replace(model_test(raw, known, questionnaire, _ref), where=_where(raw, known))
     kinds = [k for k in TEST_KINDS if k in raw]
     if len(kinds) != 1:
         raise SurveyError(

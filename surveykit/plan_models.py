@@ -3,7 +3,8 @@
 They sit in the plan's ``tests:`` list beside the group tests (``plan.py``
 dispatches here) and are checked against the questionnaire with the plan's
 line, like every other key. ``ref`` is the plan's item-reference check (passed
-in, so this module does not import the plan).
+in, so this module does not import the plan); ``where:`` is accepted here and
+parsed by the plan, as on every other test.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from surveykit.errors import SurveyError
+from surveykit.expressions import Expression
 from surveykit.questionnaire import OTHERS, Questionnaire
 from surveykit.yamlio import Mapping, reject_unknown_keys
 
@@ -44,6 +46,7 @@ class RegressionSpec:
     event: str | None = None
     line: int = 0
     kind: str = "regress"
+    where: Expression | None = None  # only the respondents who meet it (set by plan.py)
 
     @property
     def variables(self) -> tuple[str, ...]:
@@ -59,6 +62,7 @@ class PairedSpec:
     first: str
     second: str
     line: int = 0
+    where: Expression | None = None  # only the respondents who meet it (set by plan.py)
 
     @property
     def variables(self) -> tuple[str, ...]:
@@ -95,7 +99,9 @@ def _choices(questionnaire: Questionnaire, item_id: str) -> list[str]:
 def _regression(
     raw: Mapping, known: dict[str, str], questionnaire: Questionnaire, ref: Ref
 ) -> RegressionSpec:
-    reject_unknown_keys(raw, {"regress", "on", "model", "reference", "event"}, "a regression")
+    reject_unknown_keys(
+        raw, {"regress", "on", "model", "reference", "event", "where"}, "a regression"
+    )
     line = raw.line
     dv = ref(raw["regress"], known, line, types=("number", "ordinal", "single"))
     model = raw.get("model") or _DEFAULT_MODEL[known[dv]]
@@ -186,7 +192,7 @@ def _event(raw: Mapping, dv: str, model: str, questionnaire: Questionnaire) -> s
 
 
 def _paired(raw: Mapping, kind: str, known: dict[str, str], ref: Ref) -> PairedSpec:
-    reject_unknown_keys(raw, {kind}, f"a {kind} test")
+    reject_unknown_keys(raw, {kind, "where"}, f"a {kind} test")
     pair: Any = raw[kind]
     if not isinstance(pair, list) or len(pair) != 2:
         raise SurveyError(

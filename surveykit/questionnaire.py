@@ -15,7 +15,7 @@ from typing import Any
 
 from surveykit.errors import SurveyError
 from surveykit.expressions import Expression, parse_expression
-from surveykit.grids import choice_sets, expand
+from surveykit.grids import choice_sets, duplicate_id, expand
 from surveykit.yamlio import Mapping, load_yaml, reject_unknown_keys
 
 ITEM_TYPES = ("number", "single", "ordinal", "multi", "text", "datetime")
@@ -201,15 +201,12 @@ def _build(doc: Any, path: Path) -> Questionnaire:
     raw_items, grids = expand(raw_items, sets)
 
     items: list[Item] = []
-    seen: dict[str, int] = {}
+    seen: dict[str, Mapping] = {}
     for raw in raw_items:
         item = _item(raw, survey_invalid, survey_decimal, survey_thousands)
         if item.id in seen:
-            raise SurveyError(
-                f"duplicate item id {item.id!r} (first defined on line {seen[item.id]})",
-                line=item.line,
-            )
-        seen[item.id] = item.line
+            raise SurveyError(duplicate_id(raw, seen[item.id]), line=item.line)
+        seen[item.id] = raw
         items.append(item)
 
     types = {item.id: item.type for item in items}
@@ -232,7 +229,7 @@ def _build(doc: Any, path: Path) -> Questionnaire:
             "'exclude:' must be a list of rules, e.g. - {rule: where, expr: 'age < 18'}",
             line=doc.line_of("exclude"),
         )
-    rules = [_rule(raw, types) for raw in raw_rules]
+    rules = [_rule(raw, types, grids) for raw in raw_rules]
     for key in ("id", "title"):
         value = survey.get(key)
         if value is not None and not isinstance(value, str | int | float):
@@ -660,7 +657,7 @@ def _expression(source: Any, types: dict[str, str], line: int) -> Expression:
         raise
 
 
-def _rule(raw: Any, types: dict[str, str]) -> ExcludeRule:
+def _rule(raw: Any, types: dict[str, str], grids: dict[str, tuple[str, ...]]) -> ExcludeRule:
     if not isinstance(raw, Mapping) or raw.get("rule") not in _RULES:
         raise SurveyError(
             f"each exclude entry needs 'rule:' one of {', '.join(_RULES)}",
@@ -668,7 +665,7 @@ def _rule(raw: Any, types: dict[str, str]) -> ExcludeRule:
         )
     kind = raw["rule"]
     if kind in ("speeder", "straightline"):
-        return _screening_rule(raw, kind, types)
+        return _screening_rule(raw, kind, types, grids)
     reject_unknown_keys(raw, {"rule", "columns", "expr", "keep", "reason"}, "exclude rule")
     if kind == "duplicate":
         columns = raw.get("columns")
@@ -698,7 +695,9 @@ def _rule(raw: Any, types: dict[str, str]) -> ExcludeRule:
     return ExcludeRule(rule=kind, reason=_reason(raw) or expr.source, expr=expr, line=raw.line)
 
 
-def _screening_rule(raw: Mapping, kind: str, types: dict[str, str]) -> ExcludeRule:
+def _screening_rule(
+    raw: Mapping, kind: str, types: dict[str, str], grids: dict[str, tuple[str, ...]]
+) -> ExcludeRule:
     """Data-quality screening: answers too fast to have been read, or the same answer throughout."""
     if kind == "speeder":
         reject_unknown_keys(
@@ -744,6 +743,8 @@ def _screening_rule(raw: Mapping, kind: str, types: dict[str, str]) -> ExcludeRu
         )
     reject_unknown_keys(raw, {"rule", "items", "min_items", "reason"}, "a straightline rule")
     items = raw.get("items")
+    if isinstance(items, list):  # a grid's id stands for its rows
+        items = [row for i in items for row in (grids.get(i, (i,)) if isinstance(i, str) else (i,))]
     if not isinstance(items, list) or len(items) < 2:
         raise SurveyError(
             "a straightline rule lists two or more statements in 'items:'",

@@ -118,6 +118,7 @@ def suppress(result: Result, min_cell: int, *, symbol: str = SECONDARY) -> Resul
         tables.append(shown)
         hidden_items |= items
     tests = [_suppress_test(t, marks, hidden_items) for t in result.tests]
+    tests = readjust_withheld(result.tests, tests, result.options.get("adjust", "none"))
     quotes = [_suppress_quotes(b, marks, hidden_items) for b in result.quotes]
     options = {**result.options, "min_cell": min_cell, "symbol": symbol}
     return replace(result, tables=tables, tests=tests, quotes=quotes, options=options)
@@ -473,6 +474,8 @@ def _suppress_table(table: Table, marks: _Marks, analysed: int) -> tuple[Table, 
         for i in copies.get(cell, [cell[0]]):
             rows[i][j] = small if primary else marks.symbol
             _hide_dependants(table, rows[i], j, primary, marks, extra)
+    if table.kind in THEME_KINDS and problem.unprotected:
+        _withhold_pinned_rows(table, rows, problem, marks, extra)
     if _hide_valid_shares(table, rows, problem.hidden, marks.symbol):
         extra["shares"] = 1
     _hide_percent_bases(table, problem, rows, marks, extra)
@@ -785,6 +788,25 @@ def _hide_dependants(
             extra["stats"] = 1
 
 
+def _withhold_pinned_rows(
+    table: Table, rows: list[list[Any]], problem: CountProblem, marks: _Marks, extra: dict
+) -> None:
+    """Withhold whole the rows of a by-group theme table whose hidden counts stay pinned.
+
+    A code's total is public in its theme table, so hiding more of the row cannot help:
+    with two groups, one shown as "< N" and the other withheld (so at least N), a total
+    of N gives both back (N and 0). Its group counts, percentages and total are withheld
+    together, and the note says so, so a withheld cell of such a row claims no bound.
+    """
+    whole = sorted({i for i, _ in problem.unprotected})
+    for i in whole:
+        for k, column in enumerate(table.columns):
+            if column.role in (COUNT, PERCENT) and rows[i][k] is not None:
+                rows[i][k] = marks.symbol
+    problem.unprotected = set()
+    extra["whole_rows"] = len(whole)
+
+
 def _note(problem: CountProblem, marks: _Marks, extra: dict[str, int]) -> Note:
     n, c = marks.min_cell, marks.symbol
     parts = []
@@ -803,6 +825,11 @@ def _note(problem: CountProblem, marks: _Marks, extra: dict[str, int]) -> Note:
         hidden.append(f"statistics of groups smaller than {n}")
     if extra.get("margins"):
         hidden.append("expected counts and residuals")
+    if extra.get("whole_rows"):
+        hidden.append(
+            f"every count of {extra['whole_rows']} row(s), whose split would otherwise follow "
+            "from their total in the theme table"
+        )
     if problem.secondary:
         hidden.append(
             f"{len(problem.secondary)} further count(s), so that the small counts cannot be "
@@ -874,6 +901,35 @@ def _suppress_test(test: TestReport, marks: _Marks, hidden_items: set[Any]) -> T
     return test
 
 
+def readjust_withheld(
+    planned: list[TestReport], shown: list[TestReport], method: str
+) -> list[TestReport]:
+    """``shown`` with adjusted p over the whole family, each withheld test counted as p = 1.
+
+    The family is every test that was adjusted (``planned``: the tests that were run and
+    gave a p value); withholding a test does not make it unrun, so the family size stays.
+    Its p is not shown, and must not show through the others: Holm's and Benjamini–
+    Hochberg's adjusted p depend on where a p value ranks. Counting it as 1 (last)
+    makes the shown values independent of it and never smaller than the full family's
+    (conservative); Bonferroni's are unchanged.
+    """
+    from surveykit.stats import adjust_pvalues
+
+    out = list(shown)
+    if method == "none":
+        return out
+    for name in dict.fromkeys(t.family for t in planned):  # the plan's, then each table's
+        family = [i for i, t in enumerate(planned) if t.p_adjusted is not None and t.family == name]
+        withheld = [i for i in family if shown[i].p_adjusted is None]
+        if not withheld:
+            continue
+        adjusted = adjust_pvalues([1.0 if i in withheld else planned[i].p for i in family], method)
+        for i, p in zip(family, adjusted, strict=True):
+            if i not in withheld:
+                out[i] = replace(out[i], p_adjusted=float(min(max(p, 0.0), 1.0)))
+    return out
+
+
 def _suppress_model(test: TestReport, marks: _Marks, hidden_items: set[Any]) -> TestReport:
     """A regression or paired test is withheld whole when any group it rests on is below N.
 
@@ -918,6 +974,10 @@ def _suppress_model(test: TestReport, marks: _Marks, hidden_items: set[Any]) -> 
             "statistics would give them back (small-cell suppression)"
         )
         return replace(_withhold(test, reason), stats={"suppressed": True, **kept})
+    dropped = stats.get("n_dropped")
+    if _is_num(dropped) and dropped < marks.min_cell:
+        # Respondents left out for a missing value are a count like any other (zero included).
+        return replace(test, stats={**stats, "n_dropped": marks.small})
     return test
 
 

@@ -85,7 +85,11 @@ def _status_rows(responses: Responses, item: Item, present: pd.Series) -> list[t
     return rows
 
 
-def _present(responses: Responses, item: Item) -> pd.Series:
+def has_answer(responses: Responses, item: Item) -> pd.Series:
+    """Which respondents count in an item's base: answered, applicable, not a missing code.
+
+    A blank select-all cell is "none chosen" unless the item is required.
+    """
     if item.type == "multi":
         applicable = responses.applicable.get(item.id)
         answered = responses.answered[item.id]
@@ -107,7 +111,7 @@ def chosen_among_answered(responses: Responses, item: Item, label: str) -> np.nd
     chosen = responses.multi[item.id]
     if label not in chosen.columns:
         return None
-    present = _present(responses, item).to_numpy(dtype=bool)
+    present = has_answer(responses, item).to_numpy(dtype=bool)
     return np.where(present, chosen[label].to_numpy(dtype=float), np.nan)
 
 
@@ -117,7 +121,7 @@ def item_rows(responses: Responses, item: Item) -> tuple[list[list], list[str], 
     notes: list[Note] = []
     rows: list[list] = []
     kinds: list[str] = []
-    present = _present(responses, item)
+    present = has_answer(responses, item)
     if item.type in ("single", "ordinal"):
         counts = _label_counts(responses.data[item.id])
         categories = [*item.labels, OTHERS] if item.other else item.labels
@@ -280,13 +284,17 @@ def datetime_table(responses: Responses, item: Item, table_id: str, title: str) 
 
 
 def _iso(value: np.datetime64 | None) -> str | None:
-    """ISO 8601 text of a day (``2024-03-04``) or a time (``2024-03-04T10:45:04``)."""
+    """ISO 8601 text of a day (``2024-03-04``) or a time to the second (``2024-03-04T10:45:04``).
+
+    Every time is shown to the whole second (as SPSS's DATETIME formats), rounded half to
+    even: the median of an even count, the midpoint of two whole-second times, may
+    fall on a half second (23:36:56.5 is shown 23:36:56, 23:36:57.5 as 23:36:58).
+    """
     if value is None:
         return None
     if value.dtype == np.dtype("datetime64[D]"):
         return str(value)
-    text = pd.Timestamp(value).isoformat()
-    return text.rstrip("0") if "." in text else text  # 56.500000 → 56.5
+    return pd.Timestamp(value).round("s").isoformat()  # pandas rounds half to even
 
 
 def block_table(responses: Responses, items: Sequence[Item], table_id: str, title: str) -> Table:

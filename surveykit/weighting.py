@@ -93,7 +93,7 @@ def apply_population(
     assert plan is not None
     calibration, how = _calibration(responses, spec, population, plan)
     front.append(weights_table(calibration, how, domain))
-    from surveykit.analyses import adjust_tests, with_scales
+    from surveykit.analyses import adjust_family, adjust_tests, with_scales
 
     labels = {i.id: i.label for i in responses.questionnaire.items}
     scored = with_scales(responses, plan)
@@ -131,7 +131,7 @@ def apply_population(
         notes.append(DOMAIN_NOTE.format(n=len(domain)))
     if not calibration.converged:
         notes.append(f"The weights did not converge: {how}.")
-    options = {**result.options, "weights": _options(spec, calibration)}
+    options = {**result.options, **adjust_family(tests), "weights": _options(spec, calibration)}
     if where is not None:
         options["weights"]["domain"] = where
     return replace(result, tables=[*tables, *front], tests=tests, notes=notes, options=options)

@@ -177,3 +177,21 @@ def test_check_compares_the_wave_comparison(cli, tmp_path) -> None:
     (survey / "expected" / "compare.json").unlink()
     run = cli("check", survey)
     assert 'compare.json: (absent) → "present (run check --update)"' in run.out
+
+
+def test_a_missing_column_is_a_typed_error_naming_its_item(tmp_path) -> None:
+    """compare leaves out an item without a column by its id, not by parsing the message."""
+    from surveykit.errors import MissingColumn, SurveyError
+    from surveykit.ingest import read_responses
+    from surveykit.questionnaire import load_questionnaire
+
+    with open(STAFF / "responses.csv", newline="", encoding="utf-8") as f:
+        rows = [r[:25] for r in csv.reader(f)]  # without the last column (stress_after)
+    path = tmp_path / "cut.csv"
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows(rows)
+    q = load_questionnaire(STAFF / "questionnaire.yaml")
+    with pytest.raises(MissingColumn) as caught:
+        read_responses(path, q)
+    assert caught.value.item_id == "stress_after"
+    assert isinstance(caught.value, SurveyError)

@@ -89,6 +89,15 @@ def _cli(*args: str) -> tuple[int, str]:
             ["3/4/2024 1:45 PM", "3/14/2024 9:00 AM"],
             [T("2024-03-04 13:45"), T("2024-03-14 09:00")],
         ),
+        (
+            "Google Forms' own CSV download, the local time written",
+            [
+                "2023/08/01 12:45:38 PM GMT+8",
+                "2023/08/13 1:57:33 AM GMT-05:00",
+                "2023/08/14 9:00:00 UTC",
+            ],
+            [T("2023-08-01 12:45:38"), T("2023-08-13 01:57:33"), T("2023-08-14 09:00:00")],
+        ),
         ("blank", ["2024-03-04", ""], [T("2024-03-04"), pd.NaT]),
     ],
 )
@@ -258,3 +267,60 @@ def test_xlsform_round_trip_keeps_datetime_items(tmp_path):
     again = load_questionnaire(tmp_path / "back.yaml")
     assert [(i.id, i.type) for i in again.items][:2] == [("start", "datetime"), ("end", "datetime")]
     assert (again.exclude[0].start, again.exclude[0].end) == ("start", "end")
+
+
+def test_xlsform_round_trip_keeps_format_and_dayfirst(tmp_path):
+    """format: and dayfirst: travel in surveykit_* columns, and the form read back reads
+    the same cells the same way (13 March, 4 March day first; 4 March by the format)."""
+    from surveykit.design.xlsform import export_xlsform, import_xlsform
+
+    (tmp_path / "q.yaml").write_text(
+        "items:\n"
+        "  - {id: start, text: Start time, type: datetime, dayfirst: true}\n"
+        "  - {id: end, text: End time, type: datetime, format: '%d.%m.%Y %H:%M'}\n"
+        "  - {id: plain, text: Plain, type: datetime}\n",
+        encoding="utf-8",
+    )
+    form = tmp_path / "form.xlsx"
+    form.write_bytes(export_xlsform(load_questionnaire(tmp_path / "q.yaml")))
+    folder = tmp_path / "back"
+    folder.mkdir()
+    (folder / "questionnaire.yaml").write_text(import_xlsform(form), encoding="utf-8")
+    again = load_questionnaire(folder / "questionnaire.yaml")
+    assert [(i.id, i.format, i.dayfirst) for i in again.items] == [
+        ("start", None, True),
+        ("end", "%d.%m.%Y %H:%M", None),
+        ("plain", None, None),
+    ]
+    (folder / "responses.csv").write_text(
+        "Start time,End time,Plain\n"
+        "4/3/2024 10:00:00,4.3.2024 10:30,2024-03-04 10:00\n"
+        "13/3/2024 10:00:00,13.3.2024 10:30,2024-03-13 10:00\n",
+        encoding="utf-8",
+    )
+    data = read_responses(folder / "responses.csv", again).data
+    assert list(data["start"]) == [
+        pd.Timestamp("2024-03-04 10:00"),
+        pd.Timestamp("2024-03-13 10:00"),
+    ]
+    assert list(data["end"]) == [pd.Timestamp("2024-03-04 10:30"), pd.Timestamp("2024-03-13 10:30")]
+
+
+def test_times_are_shown_to_the_second_rounded_half_to_even(tmp_path):
+    """Medians of two times fall on half seconds: 10:00:00 and 10:00:03 give 10:00:01.5,
+    shown 10:00:02 (half to even); 11:00:00 and 11:00:01 give 11:00:00.5, shown 11:00:00.
+    First and last times with fractions (ISO exports) are shown to the second too."""
+    cells = ["2024-03-04 10:00:00", "2024-03-04 10:00:03", "2024-03-05 11:00:00",
+             "2024-03-05 11:00:01", "2024-03-06 12:00:00.700", "2024-03-06 12:00:01.200"]  # fmt: skip
+    _write(tmp_path, "Start time,Q\n" + "".join(f"{c},A\n" for c in cells))
+    result = CliRunner().invoke(
+        app, ["analyze", str(tmp_path / "responses.csv"), "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    table = next(t for t in json.loads(result.stdout)["tables"] if t["items"] == ["start"])
+    assert [row[3:] for row in table["rows"][:3]] == [
+        ["2024-03-04T10:00:00", "2024-03-04T10:00:03", "2024-03-04T10:00:02"],
+        ["2024-03-05T11:00:00", "2024-03-05T11:00:01", "2024-03-05T11:00:00"],
+        # 12:00:00.7 → :01; 12:00:01.2 → :01; their midpoint 12:00:00.95 → :01
+        ["2024-03-06T12:00:01", "2024-03-06T12:00:01", "2024-03-06T12:00:01"],
+    ]

@@ -238,3 +238,74 @@ items:
     two = next(t for t in doc["tables"] if t["items"] == ["eng_2"])
     assert two["title"] == "I feel energised by my work."
     assert {r[0]: r[1] for r in two["rows"]} == {"Disagree": 1, "Agree": 1}
+
+
+CLASH_GRID = "  - {{id: {id}, type: grid, text: T, choices: [A, B], rows: [{rows}]}}\n"
+CLASH_ITEM = "  - {{id: {id}, text: T, type: single, choices: [A, B]}}\n"
+
+
+@pytest.mark.parametrize(
+    ("items", "message"),
+    [
+        (  # a grid id that is an item's id
+            CLASH_ITEM.format(id="work") + CLASH_GRID.format(id="work", rows="Pay"),
+            "item 'work' (line 2) and grid 'work' (line 3) have the same id",
+        ),
+        (  # a row's <grid>_<row> id that is an item's id
+            CLASH_ITEM.format(id="work_pay") + CLASH_GRID.format(id="work", rows="Pay"),
+            "duplicate item id 'work_pay': item 'work_pay' (line 2) and row 'Pay' of grid "
+            "'work' (line 3)",
+        ),
+        (  # two grids with one id
+            CLASH_GRID.format(id="work", rows="Pay") + CLASH_GRID.format(id="work", rows="Rest"),
+            "duplicate grid id 'work' (first defined on line 2)",
+        ),
+        (  # rows of two grids with one generated id: a + b_c and a_b + c
+            CLASH_GRID.format(id="a", rows="{id: b_c, label: X}")
+            + CLASH_GRID.format(id="a_b", rows="{id: c, label: Y}"),
+            "duplicate item id 'a_b_c': row 'X' of grid 'a' (line 2) and row 'Y' of grid "
+            "'a_b' (line 3)",
+        ),
+        (  # a grid id that is another grid's row id
+            CLASH_GRID.format(id="a", rows="{id: b, label: X}")
+            + CLASH_GRID.format(id="a_b", rows="Y"),
+            "row 'X' of grid 'a' (line 2) and grid 'a_b' (line 3) have the same id",
+        ),
+    ],
+)
+def test_id_clashes_name_both_lines(tmp_path, items, message):
+    path = tmp_path / "q.yaml"
+    path.write_text("items:\n" + items, encoding="utf-8")
+    with pytest.raises(SurveyError) as info:
+        load_questionnaire(path)
+    assert message in info.value.message
+    assert info.value.line == 3  # the second of the two
+    assert info.value.file == str(path)
+
+
+def test_a_straightline_rule_takes_a_grid_id_for_its_rows(tmp_path):
+    (tmp_path / "q.yaml").write_text(
+        "items:\n"
+        "  - {id: g, type: grid, text: T, choices: [A, B], rows: [X, Y]}\n"
+        "  - {id: h, type: grid, text: U, choices: [A, B], rows: [Z]}\n"
+        "exclude:\n"
+        "  - {rule: straightline, items: [g, h], min_items: 2}\n",
+        encoding="utf-8",
+    )
+    rule = load_questionnaire(tmp_path / "q.yaml").exclude[0]
+    assert rule.items == ("g_x", "g_y", "h_z") and rule.min_items == 2
+
+
+def test_a_scale_takes_a_grid_id_for_its_rows(tmp_path):
+    from surveykit.plan import load_plan
+
+    (tmp_path / "questionnaire.yaml").write_text(SMALL, encoding="utf-8")
+    (tmp_path / "analysis.yaml").write_text(
+        "scales:\n  - {id: rating, items: [q5], reverse: [q5_price]}\n", encoding="utf-8"
+    )
+    plan = load_plan(
+        tmp_path / "analysis.yaml", load_questionnaire(tmp_path / "questionnaire.yaml")
+    )
+    scale = next(s for s in plan.scales if s.id == "rating")
+    assert tuple(scale.items) == ("q5_speed", "q5_price")
+    assert tuple(scale.reverse) == ("q5_price",)

@@ -387,7 +387,7 @@ def test_surveymonkey_export_drafts_a_valid_questionnaire(tmp_path, cli) -> None
     }  # fmt: skip
 
 
-def test_google_forms_grid_rows_are_items_of_their_own(tmp_path) -> None:
+def test_google_forms_grid_is_drafted_as_a_grid(tmp_path) -> None:
     path = tmp_path / "r.csv"
     path.write_text(
         "Timestamp,Rate us [Food],Rate us [Service]\n"
@@ -397,8 +397,10 @@ def test_google_forms_grid_rows_are_items_of_their_own(tmp_path) -> None:
     )
     draft = draft_questionnaire(path)
     assert [(i.text, i.type) for i in draft.items] == [
-        ("Timestamp", "text"), ("Rate us [Food]", "ordinal"), ("Rate us [Service]", "ordinal"),
-    ]  # fmt: skip
+        ("Timestamp", "datetime"),
+        ("Rate us", "grid"),
+    ]
+    assert draft.items[1].rows == ["Food", "Service"]
     assert draft.items[1].choices == ["Poor", "Fair", "Good", "Excellent"]
 
 

@@ -124,6 +124,45 @@ scales:
     assert 'Scored only where role != "Admin".' in " ".join(_table(doc, "scales")["notes"])
 
 
+ITEM_TABLES = """\
+tables:
+  - {id: agree, title: Agreement, likert: {items: [eng_1, eng_2], top_box: 2}}
+  - {id: safety, title: Safety, describe: [safety]}
+  - {id: alpha, title: Reliability, reliability: [engagement]}
+  - {id: r, title: Correlations, correlate: {items: [engagement, years]}}
+scales:
+  - {id: engagement, label: Engagement, items: [eng_1, eng_2, eng_3, eng_4]}
+"""
+
+
+def test_plan_where_on_likert_reliability_and_correlate_equals_a_where_run(cli, tmp_path) -> None:
+    where = 'role == "Nurse"'
+    csv = _copy(tmp_path, ITEM_TABLES)
+    on_run = _json(cli, csv, "--where", where)
+    narrowed = ITEM_TABLES.replace(
+        "}}\n  - {id: safety", f"}}, where: '{where}'}}\n  - {{id: safety"
+    )
+    narrowed = narrowed.replace("[safety]}", f"[safety], where: '{where}'}}")
+    narrowed = narrowed.replace("[engagement]}", f"[engagement], where: '{where}'}}")
+    narrowed = narrowed.replace("years]}}", f"years]}}, where: '{where}'}}")
+    assert narrowed.count("where:") == 4
+    (tmp_path / "analysis.yaml").write_text(narrowed, encoding="utf-8")
+    on_tables = _json(cli, csv)
+    ids = ["agree", "safety", "alpha", "alpha_items", "r"]
+    assert [t["id"] for t in on_tables["tables"] if t["id"] != "scales"] == ids
+    for table_id in ids:
+        run_table, table = _table(on_run, table_id), _table(on_tables, table_id)
+        assert table.pop("where") == where
+        title = table.pop("title")
+        assert title.endswith(f", where {where}") and title.startswith(run_table.pop("title"))
+        run_table.pop("where", None)
+        assert table == run_table, table_id
+    # The subset is the nurses: fewer respondents than the whole survey's matrix.
+    full = _table(_json(cli, _copy(tmp_path, ITEM_TABLES)), "agree")
+    n = full["columns"].index("n")
+    assert 0 < _table(on_tables, "agree")["rows"][0][n] < full["rows"][0][n]
+
+
 def test_bad_where_in_the_plan_names_the_file_and_line(cli, tmp_path) -> None:
     csv = _copy(tmp_path, "tests:\n  - {ttest: eng_1, by: supervises, where: 'role =='}\n")
     run = cli("analyze", csv)

@@ -13,7 +13,7 @@ relevant, constraint …), a ``choices`` sheet (list_name, name, label) and a
   ``selected(${q}, '2')``, ``not(…)``, ``${q} = ''`` for missing);
 * ``min``/``max`` ↔ ``constraint`` (``. >= 18 and . <= 99``);
 * what XLSForm has no column for (an item's short label, ordinal, report: false,
-  column aliases) travels in ``surveykit_*`` columns, which ODK tools ignore, so
+  column aliases, a date-time's format and dayfirst) travels in ``surveykit_*`` columns, which ODK tools ignore, so
   that export → import gives the same questionnaire.
 """
 
@@ -34,7 +34,8 @@ from surveykit.questionnaire import ExcludeRule, Item, MissingValue, Questionnai
 SURVEY_COLUMNS = (
     "type", "name", "label", "required", "relevant", "constraint", "constraint_message",
     "surveykit_label", "surveykit_type", "surveykit_report", "surveykit_column",
-    "surveykit_separator", "surveykit_missing", "surveykit_invalid",
+    "surveykit_separator", "surveykit_missing", "surveykit_invalid", "surveykit_format",
+    "surveykit_dayfirst",
 )  # fmt: skip
 _XLS_OPS = {ast.Eq: "=", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">="}
 
@@ -157,6 +158,9 @@ def _survey_row(item: Item, items: dict[str, Item]) -> list[Any]:
         json.dumps(item.separator) if item.type == "multi" else None,
         json.dumps(_missing_entries(item), ensure_ascii=False) if item.missing else None,
         item.invalid if item.invalid != "error" else None,
+        # JSON, so that a format's leading or trailing spaces survive the spreadsheet
+        json.dumps(item.format, ensure_ascii=False) if item.format is not None else None,
+        None if item.dayfirst is None else "yes" if item.dayfirst else "no",
     ]
 
 
@@ -384,6 +388,7 @@ def import_xlsform(path: str | Path) -> str:
             item["type"] = "text"
         elif base in ("datetime", "date"):
             item["type"] = "datetime"
+            item.update(_datetime_keys(row))
         else:
             notes.append(f"row {row.line} {name!r}: type {kind!r} is not known; not imported")
             continue
@@ -426,6 +431,16 @@ def import_xlsform(path: str | Path) -> str:
             )
             notes.append(f"row {line} {item_id!r}: relevant {text!r} not carried over ({reason})")
     return _yaml(survey, items, rules, notes, path)
+
+
+def _datetime_keys(row: _Row) -> dict[str, Any]:
+    """``format:`` and ``dayfirst:`` of a date-time item, from a form surveykit wrote."""
+    out: dict[str, Any] = {}
+    if row.get("surveykit_format"):
+        out["format"] = json.loads(row.get("surveykit_format"))
+    if row.get("surveykit_dayfirst").lower() in ("yes", "no"):
+        out["dayfirst"] = row.get("surveykit_dayfirst").lower() == "yes"
+    return out
 
 
 def _identifier(name: str, path: Path, line: int) -> str:
@@ -563,7 +578,7 @@ def _yaml(
     lines.append("survey:")
     lines += [f"  {key}: {dump(value)}" for key, value in survey.items() if value]
     lines += ["", "items:"]
-    order = ("id", "text", "label", "type", "choices", "other", "separator", "missing", "invalid", "column", "min", "max", "required", "report", "show_if")  # fmt: skip
+    order = ("id", "text", "label", "type", "choices", "other", "separator", "missing", "invalid", "format", "dayfirst", "column", "min", "max", "required", "report", "show_if")  # fmt: skip
     for item in items:
         first = True
         for key in order:

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from surveykit.errors import SurveyError
+from surveykit.errors import MissingColumn, SurveyError
 from surveykit.ingest.csvfile import display, norm
 from surveykit.questionnaire import Item, Questionnaire
 
@@ -103,11 +103,12 @@ def match_columns(
                 split[item.id] = options
                 continue
         if found is None:
-            raise SurveyError(
+            raise MissingColumn(
                 f"no column for item {item.id!r} (looked for its id, its text {item.text!r}"
                 + (f" and aliases {list(item.columns)}" if item.columns else "")
                 + ")"
                 + near(item.text, headers, item.id),
+                item_id=item.id,
                 file=path,
                 line=1,
             )
@@ -139,9 +140,10 @@ def _picked(item: Item, headers: list[str], by_key: dict[str, list[int]], path: 
     assert pick.header is not None
     hits = by_key.get(norm(pick.header), [])
     if not hits:
-        raise SurveyError(
+        raise MissingColumn(
             f"no column for item {item.id!r}: no header is {pick.header!r}"
             + near(pick.header, headers),
+            item_id=item.id,
             file=path,
             line=1,
         )

@@ -8,7 +8,9 @@ Read per distinct text, each shape with one explicit format in one vectorised pa
   ``2024-03-04T10:45:04.000+01:00`` is read as the local time written (zone dropped);
 * ``3/4/2024 10:45:04`` (Google Forms) and ``3/4/24 10:45:04`` (Microsoft Forms), with
   or without seconds or a time, with or without AM/PM; and ``2024/03/04 …``;
-* ``4.3.2024 10:45`` (day first, as German-locale exports write it).
+* ``4.3.2024 10:45`` (day first, as German-locale exports write it);
+* any of these followed by a zone name, as Google Forms' own CSV download writes
+  ``2023/08/01 12:45:38 PM GMT+8``: read as the local time written (zone dropped).
 
 Whether ``3/4/2024`` is 3 April or 4 March is decided by the data (a first field
 above 12 means day first, a second field above 12 month first) or stated with
@@ -61,7 +63,7 @@ def parse_datetime(raw: Column, item: Item, header: str, locate: Locator) -> Dat
         import pyarrow.compute as pc
 
         # Arrow's RE2 and strptime (C++): a million distinct time stamps in seconds.
-        cells = pa.array(texts.to_numpy(dtype=object), type=pa.string())
+        cells = _without_zone_name(pa.array(texts.to_numpy(dtype=object), type=pa.string()))
         dayfirst = _dayfirst(cells, texts, todo, item, header, raw, locate)
         iso = todo & _flags(pc.match_substring_regex(cells, f"^(?:{_ISO}{_ZONE}?)$"))
         if iso.any():
@@ -81,6 +83,17 @@ def parse_datetime(raw: Column, item: Item, header: str, locate: Locator) -> Dat
         for i in np.flatnonzero(todo)
     }
     return DateCells(pd.Series(raw.take(parsed), index=pd.RangeIndex(len(raw))), bad)
+
+
+# Google Forms' own CSV download ends its time stamps with the form's zone
+# (2023/08/01 12:45:38 PM GMT+8): read, like an ISO zone, as the local time written.
+_ZONE_NAME = r"\s+(?:GMT|UTC)(?:[+-]\d{1,2}(?::?\d{2})?)?$"
+
+
+def _without_zone_name(cells):
+    import pyarrow.compute as pc
+
+    return pc.replace_substring_regex(cells, pattern=_ZONE_NAME, replacement="")
 
 
 def _store(parsed: np.ndarray, todo: np.ndarray, where: np.ndarray, hit: np.ndarray) -> None:
@@ -215,3 +228,53 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
 
 def _month(n: int) -> str:
     return _MONTHS[n - 1]
+
+
+# --- for drafting: does a column hold date-times, and in which order? ----------------------
+
+# A cell that may be a date-time: a date of one of the shapes above at its start.
+_DATE_START = r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}(?:[ T]|$)"
+
+
+@dataclass(frozen=True)
+class Sniffed:
+    """How a column's texts read as date-times (see :func:`sniff_datetimes`).
+
+    ``dayfirst`` is True or False when a cell decides the order of ``3/4/2024``-shaped
+    dates, None when no cell has that shape or none decides; ``undecided`` is then
+    a cell nothing decides (``3/4/2024``), else None.
+    """
+
+    dayfirst: bool | None
+    undecided: str | None
+    values: np.ndarray  # datetime64[ns] per text (NaT for a blank one)
+
+
+def sniff_datetimes(texts: list[str]) -> Sniffed | None:
+    """How distinct, stripped ``texts`` read as date-times with the formats of
+    :func:`parse_datetime`; None when some non-blank text is not one, or when the column
+    holds day-first and month-first dates (which no single ``dayfirst:`` reads)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    cells = _without_zone_name(pa.array(texts, type=pa.string()))
+    todo = np.array([t != "" for t in texts], dtype=bool)
+    if not todo.any() or not _flags(pc.match_substring_regex(cells, _DATE_START))[todo].all():
+        return None
+    fields = _slash_fields(cells, todo)
+    day_first = bool((fields[0] > 12).any()) if not fields.empty else False
+    month_first = bool((fields[1] > 12).any()) if not fields.empty else False
+    if day_first and month_first:
+        return None
+    dayfirst = True if day_first else False if month_first else None
+    undecided = texts[fields.index[0]] if not fields.empty and dayfirst is None else None
+    parsed = np.full(len(texts), np.datetime64("NaT"), dtype="datetime64[ns]")
+    iso = todo & _flags(pc.match_substring_regex(cells, f"^(?:{_ISO}{_ZONE}?)$"))
+    if iso.any():
+        _parse_iso(cells, iso, parsed, todo)
+    if todo.any():
+        # Undecided cells read either way; month first only to check that they are dates.
+        _parse_formats(cells, _formats(bool(dayfirst)), parsed, todo)
+    if todo.any():
+        return None
+    return Sniffed(dayfirst, undecided, parsed)

@@ -112,10 +112,11 @@ class ReportTable:
         return f"Table {self.number} {self.title}"
 
     def indented(self, row_kind: str) -> bool:
-        """Whether a row's label is indented under a heading row (blocks; theme tables' codes)."""
+        """Whether a row's label is indented under a heading row (blocks; theme tables' codes;
+        the items of each scale in an item–total table)."""
         if self.kind == "block":
             return row_kind not in (ROW_HEADING, ROW_MISSING)
-        return self.kind in ("themes", "themes_by") and row_kind == ROW_DATA
+        return self.kind in ("themes", "themes_by", "item_total") and row_kind == ROW_DATA
 
 
 @dataclass(frozen=True)
@@ -249,7 +250,7 @@ def build_report(result: Result, *, generated: date | None = None, figures: bool
                 labels=[c.label for c in table.columns] if spanners else [],
             )
         )  # fmt: skip
-    test_tables = _test_tables(tests, counter, result.options.get("adjust"))
+    test_tables = _test_tables(tests, counter, result.options)
     test_figures: list[Figure] = []
     if figures:
         from surveykit.render.figures import anova_means, omitted_groups
@@ -512,10 +513,11 @@ def _group_n(d: dict[str, Any]) -> str:
 
 
 def _test_tables(
-    tests: list[tuple[TestReport, dict[str, Any]]], counter: _Numbers, adjust: str | None
+    tests: list[tuple[TestReport, dict[str, Any]]], counter: _Numbers, options: dict[str, Any]
 ) -> list[ReportTable]:
     if not tests:
         return []
+    adjust = options.get("adjust")
     summary_rows = [
         [test_title(t), t.dv_label or t.dv, _grouped_by(t), _group_n(d), d["apa"]]
         for t, d in tests
@@ -524,8 +526,9 @@ def _test_tables(
     if adjust and adjust != "none" and any(t.p_adjusted is not None for t, _ in tests):
         planned = sum(t.family is None for t, _ in tests)
         notes = [
-            f"p values in APA style; p values adjusted for {planned} tests with "
+            f"p values in APA style; p values adjusted for {_family(options, planned)} with "
             f"{_ADJUST_NAMES.get(adjust, adjust)} are shown in parentheses."
+            + _withheld_in_family(tests)
         ]
         if planned < len(tests):
             notes[0] = notes[0].replace(
@@ -577,6 +580,22 @@ def _test_tables(
     return out
 
 
+def _family(options: dict[str, Any], planned: int) -> str:
+    """``9 tests``: the plan's tests whose p values were adjusted together (those with one)."""
+    family = options.get("adjust_family", planned)
+    return f"{family} test{'' if family == 1 else 's'}"
+
+
+def _withheld_in_family(tests: list[tuple[TestReport, dict]]) -> str:
+    """How a withheld test counts in the adjustment (``suppression.readjust_withheld``)."""
+    if not any(d.get("suppressed") for _, d in tests):
+        return ""
+    return (
+        " Tests not shown (small-cell protection) count in that family as p = 1, so the "
+        "adjusted p values shown do not depend on them."
+    )
+
+
 def _df(value: Any) -> str:
     """Degrees of freedom: whole numbers as such, Welch's to two decimals."""
     if value is None or isinstance(value, str):
@@ -590,10 +609,11 @@ def _title(t: TestReport) -> str:
 
 def _grouped_by(t: TestReport) -> str:
     """The summary's "Grouped by" cell: the groups, a regression's predictors, a pair's partner."""
+    where = f", where {t.where}" if t.where else ""  # other tests have it in by_label
     if t.kind == "regression":
-        return f"Predictors: {t.by_label}"
+        return f"Predictors: {t.by_label}{where}"
     if t.kind in mt.PAIRED_TITLES:
-        return f"Paired with {t.by_label or t.by}"
+        return f"Paired with {t.by_label or t.by}{where}"
     return t.by_label or t.by
 
 
@@ -842,9 +862,10 @@ def methods_paragraphs(result: Result) -> list[str]:
             text += f" Significance was judged at α = {fmt_num(alpha)}."
         adjust = result.options.get("adjust")
         if adjust and adjust != "none":
+            pairs = [(t, t.stats) for t in result.tests]
             planned = sum(t.family is None for t in result.tests)
             text += (
-                f" p values were adjusted for {planned} tests with "
+                f" p values were adjusted for {_family(result.options, planned)} with "
                 f"{_ADJUST_NAMES.get(adjust, adjust)}"
             )
             families = len({t.family for t in result.tests if t.family})
@@ -853,7 +874,7 @@ def methods_paragraphs(result: Result) -> list[str]:
                     "; the per-option tests of each select-all crosstab were adjusted among "
                     "themselves"
                 )
-            text += "."
+            text += "." + _withheld_in_family(pairs)
         paragraphs.append(text)
     variance = _variance_paragraph(result)
     if variance:

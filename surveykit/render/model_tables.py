@@ -27,12 +27,16 @@ def model_title(test: TestReport) -> str | None:
 
 
 def model_subject(test: TestReport) -> str | None:
-    """``Engagement on Age, Department`` or ``Stress before and Stress after`` (None: other)."""
+    """``Engagement on Age, Department`` or ``Stress before and Stress after`` (None: other).
+
+    A plan's ``where:`` ends it (``…, where role == "Nurse"``), as it ends other tests' titles.
+    """
     dv, by = test.dv_label or test.dv, test.by_label or test.by
+    where = f", where {test.where}" if test.where else ""
     if test.kind == "regression":
-        return f"{dv} on {by}"
+        return f"{dv} on {by}{where}"
     if test.kind in PAIRED_TITLES:
-        return f"{dv} and {by}"
+        return f"{dv} and {by}{where}"
     return None
 
 

@@ -193,16 +193,17 @@ def _spanned(table: ReportTable, width: int) -> tuple[RichTable, str]:
     # Short headers under a spanner ("Expected") are not folded; each spanned group is
     # widened (at its first column) to hold its spanner's text.
     minimum = [min(max(len(w) for w in f"{c} ".split()), 10) for c in labels]
+    rows = _shown_rows(table)
     start = 0
     for text, span in table.spanners:
         cols = range(start, start + span)
-        need = [max(minimum[j], max((len(r[j]) for r in table.rows), default=1)) for j in cols]
+        need = [max(minimum[j], max((len(r[j]) for r in rows), default=1)) for j in cols]
         short = len(text) + 2 - (sum(need) + 3 * (span - 1))
         if text and short > 0 and table.align[start] == "r":
             minimum[start] = need[0] + short
         start += span
-    out, widths, tight = _fitted(labels, table.align, table.rows, width, minimum)
-    _fill(out, table)
+    out, widths, tight = _fitted(labels, table.align, rows, width, minimum)
+    _fill(out, table, rows)
     starts, position = [], 0
     for j, w in enumerate(widths):
         left = 0 if (tight and j == 0) else 1
@@ -221,31 +222,29 @@ def _spanned(table: ReportTable, width: int) -> tuple[RichTable, str]:
     return out, line.rstrip()
 
 
-def _fill(out: RichTable, table: ReportTable) -> None:
-    for row, kind in zip(table.rows, table.row_kinds, strict=True):
-        if kind == ROW_HEADING:
-            out.add_row(*row, style="bold")
-        elif kind == ROW_MISSING:
-            out.add_row(*row, style="dim")
-        elif kind == ROW_TOTAL:
-            out.add_row(*row, style="italic")
-        else:
-            label = f"  {row[0]}" if table.kind == "block" else row[0]
-            out.add_row(label, *row[1:])
+def _shown_rows(table: ReportTable) -> list[list[str]]:
+    """The rows as printed: labels under a heading indented, before any width is fitted
+    (so the indent never pushes a label past its column and folds it)."""
+    return [
+        [f"  {row[0]}", *row[1:]]
+        if kind not in (ROW_HEADING, ROW_MISSING, ROW_TOTAL) and table.indented(kind)
+        else list(row)
+        for row, kind in zip(table.rows, table.row_kinds, strict=True)
+    ]
+
+
+_ROW_STYLES = {ROW_HEADING: "bold", ROW_MISSING: "dim", ROW_TOTAL: "italic"}
+
+
+def _fill(out: RichTable, table: ReportTable, rows: list[list[str]]) -> None:
+    for row, kind in zip(rows, table.row_kinds, strict=True):
+        out.add_row(*row, style=_ROW_STYLES.get(kind))
 
 
 def _table(table: ReportTable, width: int) -> RichTable:
-    out = _new_table(table.columns, table.align, table.rows, width)
-    for row, kind in zip(table.rows, table.row_kinds, strict=True):
-        if kind == ROW_HEADING:
-            out.add_row(*row, style="bold")
-        elif kind == ROW_MISSING:
-            out.add_row(*row, style="dim")
-        elif kind == ROW_TOTAL:
-            out.add_row(*row, style="italic")
-        else:
-            label = f"  {row[0]}" if table.indented(kind) else row[0]
-            out.add_row(label, *row[1:])
+    rows = _shown_rows(table)
+    out = _new_table(table.columns, table.align, rows, width)
+    _fill(out, table, rows)
     return out
 
 

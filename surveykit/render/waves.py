@@ -165,7 +165,8 @@ def _methods(result: WaveComparison) -> list[str]:
         paragraphs.append(
             f"Small cells: counts below {n} are shown as \u201c< {n}\u201d; "
             f"\u201c{options.get('symbol', '[c]')}\u201d marks other withheld numbers, and the "
-            "test of an item with a withheld cell is not shown."
+            "test of an item with a withheld cell is not shown; it still counts among the "
+            f"{count} comparisons, as p = 1, so the adjusted p shown do not depend on it."
         )
     return paragraphs
 

@@ -14,15 +14,20 @@ that fit a model pay for it.
 
 from __future__ import annotations
 
+import functools
 import math
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import ParamSpec, TypeVar
 
 import numpy as np
 
 from surveykit.errors import StatisticsError
 
 MODELS = ("linear", "logistic", "ordinal")
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -55,7 +60,27 @@ class Regression:
     notes: tuple[str, ...] = ()
 
 
-def _check(y: np.ndarray, x: np.ndarray, names: list[tuple[str, str | None]]) -> None:
+def _one_blas_thread(model: Callable[P, R]) -> Callable[P, R]:
+    """Run a model function with BLAS limited to one thread.
+
+    A model's matrices are tall and thin (n × a few dozen): BLAS threads gain little on
+    them and, on a busy machine, spin waiting for a core. At 100,000 respondents the
+    correlation matrix X'X alone took 1.8 s a model with OpenBLAS's threads under load
+    (docs/performance.md).
+    """
+
+    @functools.wraps(model)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        from threadpoolctl import threadpool_limits
+
+        with threadpool_limits(1, user_api="blas"):
+            return model(*args, **kwargs)
+
+    return run
+
+
+def _check(y: np.ndarray, x: np.ndarray, names: list[tuple[str, str | None]]) -> np.ndarray:
+    """The predictors' correlation matrix, once the design is known to be fittable."""
     if x.ndim != 2 or x.shape[0] != len(y) or x.shape[1] != len(names):
         raise StatisticsError("the design matrix does not match the outcome and the term names")
     if len(y) <= x.shape[1] + 1:
@@ -67,6 +92,7 @@ def _check(y: np.ndarray, x: np.ndarray, names: list[tuple[str, str | None]]) ->
         raise StatisticsError(
             "the predictors are collinear (one is a combination of others, or a level is empty)"
         )
+    return correlation
 
 
 def _correlation(x: np.ndarray) -> np.ndarray | None:
@@ -88,17 +114,16 @@ def _with_intercept(x: np.ndarray) -> np.ndarray:
     return np.column_stack([np.ones(len(x)), x])
 
 
-def _vif(x: np.ndarray, names: list[tuple[str, str | None]]) -> dict[str, float]:
+def _vif(correlation: np.ndarray, names: list[tuple[str, str | None]]) -> dict[str, float]:
     """1 / (1 − R²) of each column regressed on the others (with an intercept).
 
-    That is the diagonal of the inverse of the columns' correlation matrix, which needs
-    one pass over the data rather than one regression per column.
+    That is the diagonal of the inverse of the columns' correlation matrix (from
+    :func:`_check`), which needs one pass over the data rather than one regression per
+    column.
     """
     out: dict[str, float] = {}
-    if x.shape[1] < 2:
+    if correlation.shape[0] < 2:
         return out
-    correlation = _correlation(x)
-    assert correlation is not None  # _check refused constant columns
     diagonal = np.diag(np.linalg.inv(correlation))
     for (term, level), value in zip(names, diagonal, strict=True):
         out[term if level is None else f"{term}: {level}"] = float(value)
@@ -133,6 +158,7 @@ def _caught(fit) -> tuple[object, list[str]]:
     return result, sorted(set(notes))
 
 
+@_one_blas_thread
 def linear(
     y: np.ndarray, x: np.ndarray, names: list[tuple[str, str | None]], dv: str
 ) -> Regression:
@@ -142,7 +168,7 @@ def linear(
 
     y = np.asarray(y, dtype=float)
     x = np.asarray(x, dtype=float)
-    _check(y, x, names)
+    correlation = _check(y, x, names)
     if np.var(y) == 0:
         raise StatisticsError(f"{dv} has the same value for every respondent")
     result, notes = _caught(lambda: OLS(y, _with_intercept(x)).fit())
@@ -169,7 +195,9 @@ def linear(
         # R's AIC counts the residual variance as a parameter.
         "aic": float(-2 * result.llf + 2 * (k + 2)),
     }
-    return Regression("linear", dv, len(y), tuple(terms), fit, _vif(x, names), notes=tuple(notes))
+    return Regression(
+        "linear", dv, len(y), tuple(terms), fit, _vif(correlation, names), notes=tuple(notes)
+    )
 
 
 def _exp(value: float) -> float:
@@ -196,6 +224,7 @@ def _odds(terms_in: list[tuple[str, str | None]], params, bse, ci, skip_first: b
     return out
 
 
+@_one_blas_thread
 def logistic(
     y: np.ndarray, x: np.ndarray, names: list[tuple[str, str | None]], dv: str
 ) -> Regression:
@@ -204,7 +233,7 @@ def logistic(
 
     y = np.asarray(y, dtype=float)
     x = np.asarray(x, dtype=float)
-    _check(y, x, names)
+    correlation = _check(y, x, names)
     events = int(y.sum())
     if events in (0, len(y)):
         raise StatisticsError(
@@ -229,9 +258,12 @@ def logistic(
         "llr_p": float(special.chdtrc(k, llr)),
         "aic": float(-2 * result.llf + 2 * (k + 1)),
     }
-    return Regression("logistic", dv, len(y), tuple(terms), fit, _vif(x, names), notes=tuple(notes))
+    return Regression(
+        "logistic", dv, len(y), tuple(terms), fit, _vif(correlation, names), notes=tuple(notes)
+    )
 
 
+@_one_blas_thread
 def ordinal(
     y: np.ndarray, levels: int, x: np.ndarray, names: list[tuple[str, str | None]], dv: str
 ) -> Regression:
@@ -242,7 +274,7 @@ def ordinal(
     """
     codes = np.asarray(y, dtype=np.int64)
     x = np.asarray(x, dtype=float)
-    _check(codes.astype(float), x, names)
+    correlation = _check(codes.astype(float), x, names)
     used = np.unique(codes)
     if len(used) < 3:
         raise StatisticsError(
@@ -282,7 +314,14 @@ def ordinal(
         "aic": float(-2 * result.llf + 2 * (k + len(thresholds))),
     }
     return Regression(
-        "ordinal", dv, len(codes), tuple(terms), fit, _vif(x, names), thresholds, tuple(notes)
+        "ordinal",
+        dv,
+        len(codes),
+        tuple(terms),
+        fit,
+        _vif(correlation, names),
+        thresholds,
+        tuple(notes),
     )
 
 
