@@ -241,6 +241,7 @@ def report(
         outcome = report_split(
             responses, questionnaire, plan, split, format, output, paper=paper,
             min_cell=min_cell, where=where, encoding=encoding, delimiter=delimiter, sheet=sheet,
+            population=population,
         )  # fmt: skip
         typer.echo(f"wrote {outcome.index} and {outcome.summary()}", err=True)
         return

@@ -95,12 +95,6 @@ def note_inputs(responses: Path, questionnaire: Path, plan: Path | None) -> None
     note_input(plan, "the analysis plan")
 
 
-SUBSET_UNWEIGHTED = (
-    "This subset is analysed unweighted and without response rates: the population's "
-    "headcounts and the weights calibrated to them describe all respondents, not a subgroup."
-)
-
-
 def run_survey(
     responses: Path,
     questionnaire: Path,
@@ -177,11 +171,12 @@ def finish(
     """Ingested responses → the frozen Result: subset, analyses, population, quotes, protection.
 
     Headcounts and calibration weights describe the whole population, so a subset
-    (``--where``, a ``--split`` unit) is analysed unweighted, without response rates,
-    and its notes say so; weighting a subgroup to the population's margins would be wrong.
+    (``--where``, a ``--split`` unit) is a domain: the weights are calibrated on all
+    analysed respondents and its estimates use them (:mod:`surveykit.domains`).
     """
     from surveykit.analyses import analyse
 
+    everyone = data
     subset = None
     if where is not None:
         from surveykit.subsets import check_subset_size, subset_run
@@ -193,12 +188,10 @@ def finish(
         # Not an exclusion: every analysed respondent is counted, the subset is stated.
         result = replace(result, analysed=subset.of, subset=subset.to_dict())
     weighted = the_plan is not None and the_plan.weights is not None
-    if subset is not None and (population is not None or weighted):
-        result = replace(result, notes=[*result.notes, SUBSET_UNWEIGHTED])
-    elif population is not None or weighted:
+    if population is not None or weighted:
         from surveykit.weighting import apply_population
 
-        result = apply_population(result, data, the_plan, population)
+        result = apply_population(result, everyone, the_plan, population, where=where)
     if with_quotes:
         from surveykit.quotes import appendix_quotes
 

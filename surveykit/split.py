@@ -36,10 +36,15 @@ from surveykit.questionnaire import OTHERS
 if TYPE_CHECKING:
     from surveykit.ingest import Responses
     from surveykit.plan import Plan
+    from surveykit.population import Population
     from surveykit.result import Result
     from surveykit.settings import Settings
 
 NOT_REPORTED = "fewer than {n} responses: not reported"
+RATE_SENTENCE = (
+    "Rate % = respondents analysed / headcount (population file); a unit's rate is "
+    "withheld with its count."
+)
 EXTENSIONS = {"md": ".md", "html": ".html", "docx": ".docx", "json": ".json", "csv": ""}
 _WINDOWS_RESERVED = re.compile(r"(?i)^(con|prn|aux|nul|com\d|lpt\d)$")
 
@@ -51,6 +56,7 @@ class Unit:
     label: str
     n: int
     file: str | None
+    headcount: float | None = None  # the unit's headcount, when the split item has them
 
 
 @dataclass(frozen=True)
@@ -97,6 +103,7 @@ def report_split(
     encoding: str | None = None,
     delimiter: str | None = None,
     sheet: str | None = None,
+    population: Path | None = None,
 ) -> SplitOutcome:
     """``surveykit report --split``: read the survey once, then :func:`write_split`."""
     from surveykit.files import check_output_folder
@@ -107,12 +114,16 @@ def report_split(
         raise SurveyError("--split writes a folder of reports; give --output DIR")
     q_path, p_path = find_inputs(responses, questionnaire, plan)
     check_output_folder(output)  # before any work: find_inputs noted the inputs
-    # No headcounts: each unit's report is a subset, analysed unweighted (see pipeline.finish).
-    data, the_plan, settings, _ = read_survey(
+    # Each unit is a domain of the weighted survey, with its own response rate
+    # when the split item has headcounts (see surveykit.domains).
+    data, the_plan, settings, headcounts = read_survey(
         responses, q_path, p_path, encoding=encoding, delimiter=parse_delimiter(delimiter),
-        sheet=sheet, min_cell=min_cell,
+        sheet=sheet, min_cell=min_cell, population=population,
     )  # fmt: skip
-    return write_split(data, the_plan, settings, item_id, fmt, output, paper=paper, where=where)
+    return write_split(
+        data, the_plan, settings, item_id, fmt, output, paper=paper, where=where,
+        population=headcounts,
+    )  # fmt: skip
 
 
 def split_levels(data: Responses, item_id: str) -> tuple[list[tuple[str, int]], int]:
@@ -149,10 +160,13 @@ def write_split(
     paper: str = "a4",
     generated: date | None = None,
     where: str | None = None,
+    population: Population | None = None,
 ) -> SplitOutcome:
     """Write one ``fmt`` report per level of ``item_id`` into the folder ``output``, and an index.
 
-    ``where`` (``--where``) narrows every unit further.
+    ``where`` (``--where``) narrows every unit further. With ``population``, each
+    unit's report is weighted as a domain of the whole survey and shows the unit's
+    response rate; so does the index, when ``item_id`` has headcounts.
     """
     from surveykit.pipeline import finish
     from surveykit.report import FORMATS, PAPERS
@@ -178,16 +192,19 @@ def write_split(
         if where:
             condition = f"({where}) and {condition}"
             n = subset_run(data, condition)[1].n
+        headcount = _headcount(population, item_id, label, where)
         if n == 0 or (min_cell is not None and n < min_cell):
-            units.append(Unit(label, n, None))
+            units.append(Unit(label, n, None, headcount))
             continue
-        result = finish(data, plan, settings, with_quotes=True, where=condition)
+        result = finish(
+            data, plan, settings, with_quotes=True, where=condition, population=population
+        )
         result = replace(result, title=f"{result.title}: {item.label} {label}")
         stem = safe_name(number, label)
         name, unit_files, unit_folders = _render(result, fmt, stem, paper, generated)
         files.update(unit_files)
         folders.extend(unit_folders)
-        units.append(Unit(label, n, name))
+        units.append(Unit(label, n, name, headcount))
     outcome_units = units
     index_name = "index.html" if fmt == "html" else "index.md"
     title = data.questionnaire.title or data.questionnaire.id
@@ -277,6 +294,35 @@ def _intro(
     return lines
 
 
+def _headcount(
+    population: Population | None, item_id: str, label: str, where: str | None
+) -> float | None:
+    """The unit's headcount; None without one, or under a --where (a part of the unit)."""
+    if population is None or where or item_id not in population.margins:
+        return None
+    return population.margins[item_id].get(label)
+
+
+def _rate_columns(units: list[Unit]) -> bool:
+    return any(u.headcount is not None for u in units)
+
+
+def _headcount_text(unit: Unit) -> str:
+    if unit.headcount is None:
+        return ""
+    h = unit.headcount
+    return str(int(h)) if float(h).is_integer() else f"{h:g}"
+
+
+def _rate_text(unit: Unit, min_cell: int | None) -> str:
+    """The unit's response rate %; withheld with its count (the headcount would give it back)."""
+    if unit.headcount is None or unit.headcount <= 0:
+        return ""
+    if min_cell is not None and unit.n < min_cell:
+        return "withheld"
+    return f"{100 * unit.n / unit.headcount:.1f}"
+
+
 def _respondents(unit: Unit, min_cell: int | None) -> str:
     if unit.file is None and min_cell is not None and unit.n < min_cell:
         return f"< {min_cell}"
@@ -303,14 +349,24 @@ def _index_md(
     lines = [f"# {md_text(title)}: reports by {md_text(item_label)}", ""]
     for line in _intro(item_label, min_cell, unanswered, data, where):
         lines += [md_text(line), ""]
-    lines += [f"| {md_cell(item_label)} | Respondents | Report |", "| --- | ---: | --- |"]
+    rates = _rate_columns(units)
+    if rates:
+        lines += [
+            f"| {md_cell(item_label)} | Respondents | Headcount | Rate % | Report |",
+            "| --- | ---: | ---: | ---: | --- |",
+        ]
+    else:
+        lines += [f"| {md_cell(item_label)} | Respondents | Report |", "| --- | ---: | --- |"]
     for unit in units:
         report = (
             f"[{md_link_text(unit.file)}]({md_link_target(unit.file)})"
             if unit.file
             else _why(unit, min_cell)
         )
-        lines.append(f"| {md_cell(unit.label)} | {_respondents(unit, min_cell)} | {report} |")
+        rate = f" {_headcount_text(unit)} | {_rate_text(unit, min_cell)} |" if rates else ""
+        lines.append(f"| {md_cell(unit.label)} | {_respondents(unit, min_cell)} |{rate} {report} |")
+    if rates:
+        lines += ["", md_text(RATE_SENTENCE)]
     return "\n".join(lines) + "\n"
 
 
@@ -324,14 +380,21 @@ def _index_html(
     where: str | None,
 ) -> str:
     e = html.escape
+    rates = _rate_columns(units)
     rows = []
     for unit in units:
         report = (
             f'<a href="{e(unit.file)}">{e(unit.file)}</a>' if unit.file else e(_why(unit, min_cell))
         )
+        rate = (
+            f'<td class="n">{e(_headcount_text(unit))}</td>'
+            f'<td class="n">{e(_rate_text(unit, min_cell))}</td>'
+            if rates
+            else ""
+        )
         rows.append(
             f'<tr><td>{e(unit.label)}</td><td class="n">{e(_respondents(unit, min_cell))}</td>'
-            f"<td>{report}</td></tr>"
+            f"{rate}<td>{report}</td></tr>"
         )
     intro = "".join(
         f"<p>{e(line)}</p>" for line in _intro(item_label, min_cell, unanswered, data, where)
@@ -343,7 +406,11 @@ def _index_html(
         "margin:2em auto}table{border-collapse:collapse}td,th{padding:.2em .8em;"
         "border-bottom:1px solid #ccc;text-align:left}.n{text-align:right}</style></head>"
         f"<body><h1>{heading}</h1>{intro}<table><thead><tr><th>{e(item_label)}</th>"
-        '<th class="n">Respondents</th><th>Report</th></tr></thead><tbody>'
+        '<th class="n">Respondents</th>'
+        + ('<th class="n">Headcount</th><th class="n">Rate %</th>' if rates else "")
+        + "<th>Report</th></tr></thead><tbody>"
         + "".join(rows)
-        + "</tbody></table></body></html>\n"
+        + "</tbody></table>"
+        + (f"<p>{e(RATE_SENTENCE)}</p>" if rates else "")
+        + "</body></html>\n"
     )

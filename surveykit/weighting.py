@@ -60,44 +60,104 @@ MEAN_CI = Column("Mean 95% CI", INTERVAL, of="n")
 
 
 def apply_population(
-    result: Result, responses: Responses, plan: Plan | None, population: Population | None
+    result: Result,
+    responses: Responses,
+    plan: Plan | None,
+    population: Population | None,
+    *,
+    where: str | None = None,
 ) -> Result:
-    """``result`` with response rates (given ``population``) and the plan's weights applied."""
+    """``result`` with response rates (given ``population``) and the plan's weights applied.
+
+    ``responses`` are all analysed respondents; ``where`` (a run's ``--where``, a
+    ``--split`` unit) makes ``result`` describe a domain of them. The weights are
+    calibrated on everyone and the domain's estimates use them, with standard errors
+    that count the respondents outside the domain as zeros, as R survey's
+    ``svymean(…, subset(design, …))`` and ``svyby`` do (see :mod:`surveykit.domains`).
+    """
+    from surveykit.domains import domain_mask, domain_rate_table
+
+    domain = domain_mask(responses, where) if where is not None else None
     front: list[Table] = []
+    notes = list(result.notes)
     if population is not None:
-        front.append(response_rate_table(responses, population))
+        if where is None:
+            front.append(response_rate_table(responses, population))
+        else:
+            table, note = domain_rate_table(responses, population, where, domain)
+            front += [table] if table is not None else []
+            notes += [note] if note else []
     spec = plan.weights if plan is not None else None
     if spec is None:
-        return replace(result, tables=[*result.tables, *front])
+        return replace(result, tables=[*result.tables, *front], notes=notes)
     assert plan is not None
     calibration, how = _calibration(responses, spec, population, plan)
-    front.append(weights_table(calibration, how))
+    front.append(weights_table(calibration, how, domain))
     from surveykit.analyses import adjust_family, adjust_tests, with_scales
 
-    data = with_scales(responses, plan).data
-    tables = [_weigh(t, data, responses, calibration) for t in result.tables]
-    tests = list(result.tests)
-    pairs = [(t.dv, t.by) for t in result.tests if t.kind == "chi-square"]
-    pairs += [
-        (t.items[0], t.items[1]) for t in result.tables if t.kind in ("contingency", "crosstab")
-    ]
     labels = {i.id: i.label for i in responses.questionnaire.items}
+    scored = with_scales(responses, plan)
+    data = scored.data
+
+    def keep(entry_where: str | None) -> np.ndarray | None:
+        """The run's domain narrowed by a plan entry's own where: (a domain too)."""
+        if entry_where is None:
+            return domain
+        rows = domain_mask(scored, entry_where, plan)
+        return rows if domain is None else rows & domain
+
+    tables = [_weigh(t, data, responses, calibration, keep(t.where)) for t in result.tables]
+    tables = [_calibrated_note(t, spec, labels, keep(t.where)) for t in tables]
+    tests = list(result.tests)
+    pairs = [(t.dv, t.by, t.where) for t in result.tests if t.kind == "chi-square"]
+    pairs += [
+        (t.items[0], t.items[1], t.where)
+        for t in result.tables
+        if t.kind in ("contingency", "crosstab")
+    ]
     kinds = {i.id: i.type for i in responses.questionnaire.items}
     # A select-all item's crosstab has one test per option (chosen or not), not one table:
     # the design-based χ² of issue 15 covers single and ordinal pairs only so far.
     single = ("single", "ordinal")
-    pairs = [(a, b) for a, b in pairs if kinds.get(a) in single and kinds.get(b) in single]
-    for dv, by in dict.fromkeys(pairs):
-        tests.append(rao_scott_test(data, dv, by, calibration, labels))
+    pairs = [p for p in pairs if kinds.get(p[0]) in single and kinds.get(p[1]) in single]
+    for dv, by, entry_where in dict.fromkeys(pairs):
+        test = rao_scott_test(data, dv, by, calibration, labels, keep(entry_where))
+        tests.append(replace(test, where=entry_where))
     # The Rao–Scott tests are tests too: p values are adjusted over all of them.
     tests = adjust_tests(tests, str(result.options.get("adjust", "none")))
-    notes = list(result.notes)
     if result.tests:
         notes.append(UNWEIGHTED_TESTS)
+    if domain is not None:
+        notes.append(DOMAIN_NOTE.format(n=len(domain)))
     if not calibration.converged:
         notes.append(f"The weights did not converge: {how}.")
     options = {**result.options, **adjust_family(tests), "weights": _options(spec, calibration)}
+    if where is not None:
+        options["weights"]["domain"] = where
     return replace(result, tables=[*tables, *front], tests=tests, notes=notes, options=options)
+
+
+def _calibrated_note(
+    table: Table, spec: WeightsSpec, labels: dict[str, str], keep: np.ndarray | None
+) -> Table:
+    """Say why a calibration item's intervals have no width (its shares are the headcounts')."""
+    fixed = [i for i in table.items if i in spec.on] if keep is None and not spec.column else []
+    if not fixed or WEIGHTED_PCT not in table.columns:
+        return table
+    names = ", ".join(labels.get(i, i) for i in fixed)
+    note = (
+        f"{names}: the weights are calibrated to the headcounts, so the weighted % are "
+        "the headcounts' shares, known without sampling error (standard error 0 and an "
+        "interval of no width, as in R survey)."
+    )
+    return replace(table, notes=[*table.notes, note])
+
+
+DOMAIN_NOTE = (
+    "Weighted estimates of a subset: its respondents keep the weights calibrated on all "
+    "{n} analysed respondents, and standard errors count the others as outside the domain "
+    "(as R survey's svymean on a subset() of the design, and svyby)."
+)
 
 
 def _options(spec: WeightsSpec, calibration: Calibration) -> dict:
@@ -218,11 +278,15 @@ def _calibration(
     return calibration, how
 
 
-def weights_table(calibration: Calibration, how: str) -> Table:
-    """Min, max, mean, CV, Kish's design effect 1 + CV² and the effective n of the weights."""
+def weights_table(calibration: Calibration, how: str, domain: np.ndarray | None = None) -> Table:
+    """Min, max, mean, CV, Kish's design effect 1 + CV² and the effective n of the weights.
+
+    In a domain, of its respondents' weights (what its estimates' precision depends on).
+    """
     from surveykit.stats.weights import weight_summary
 
-    s = weight_summary(calibration.weights)
+    weights = calibration.weights if domain is None else calibration.weights[domain]
+    s = weight_summary(weights)
     smallest = _smallest_class(calibration)
     columns = [
         Column("", LABEL),
@@ -246,7 +310,12 @@ def weights_table(calibration: Calibration, how: str) -> Table:
         kind="weights",
         row_kinds=[ROW_DATA],
         notes=[
-            f"Weights {how}.",
+            f"Weights {how}."
+            + (
+                ""
+                if domain is None
+                else f" The row describes the weights of the {s.n} respondents of this subset."
+            ),
             "CV = SD / mean of the weights; design effect of weighting (Kish) = 1 + CV²; "
             "effective n = n / design effect.",
         ],
@@ -263,16 +332,34 @@ def _smallest_class(calibration: Calibration) -> int | None:
 # --- weighted estimates ------------------------------------------------------------------
 
 
-def _weigh(table: Table, data: pd.DataFrame, responses: Responses, cal: Calibration) -> Table:
-    """The table with weighted % and means (and their CIs) in place of the unweighted ones."""
+def _weigh(
+    table: Table,
+    data: pd.DataFrame,
+    responses: Responses,
+    cal: Calibration,
+    keep: np.ndarray | None = None,
+) -> Table:
+    """The table with weighted % and means (and their CIs) in place of the unweighted ones.
+
+    ``keep`` (the respondents of a subset) makes every estimate a domain estimate:
+    the others stay in the design with no answer, as in R's ``subset(design, …)``.
+    """
     if table.kind in ("frequency", "block", "multi"):
-        pct, mean = _row_estimates(table, data, responses, cal)
+        pct, mean = _row_estimates(table, data, responses, cal, keep)
     elif table.kind == "numeric":
-        pct, mean = {}, {0: _mean(data[table.items[0]], cal)}
+        pct, mean = {}, {0: _mean(data[table.items[0]], cal, keep)}
     elif table.kind == "scales":
-        pct, mean = {}, {i: _mean(data[scale], cal) for i, scale in enumerate(table.items)}
+        pct, mean = {}, {i: _mean(data[s], cal, keep) for i, s in enumerate(table.items)}
+    elif table.kind == "likert":
+        return replace(table, notes=[*table.notes, _UNWEIGHTED_MATRIX])
     elif table.kind in ("crosstab", "contingency"):
-        return replace(table, notes=[*table.notes, _CROSSTAB_NOTE])
+        from surveykit.weighted_crosstab import UNWEIGHTED_NOTE, weigh_crosstab
+
+        kinds = {i.id: i.type for i in responses.questionnaire.items}
+        if all(kinds.get(i) in ("single", "ordinal") for i in table.items[:2]):
+            return weigh_crosstab(table, data, cal, keep)
+        # A select-all item by group: its shares are of the chosen, not of levels.
+        return replace(table, notes=[*table.notes, UNWEIGHTED_NOTE])
     else:
         return table
     if not pct and not mean:
@@ -296,7 +383,11 @@ def _segments(table: Table) -> list[tuple[str, list[int]]]:
 
 
 def _row_estimates(
-    table: Table, data: pd.DataFrame, responses: Responses, cal: Calibration
+    table: Table,
+    data: pd.DataFrame,
+    responses: Responses,
+    cal: Calibration,
+    keep: np.ndarray | None = None,
 ) -> tuple[dict[int, list], dict[int, list]]:
     """Weighted % (of those who answered) of each answer row; weighted means of numbers."""
     from surveykit.stats.weights import weighted_proportions
@@ -312,10 +403,11 @@ def _row_estimates(
             continue
         if item is None:  # a scale score
             if item_id in data.columns:
-                mean[answers[0]] = _mean(data[item_id], cal)
+                mean[answers[0]] = _mean(data[item_id], cal, keep)
         elif item.type in ("single", "ordinal"):
             levels = [str(table.rows[r][0]) for r in answers]
             codes = pd.Categorical(data[item_id].astype(object), categories=levels).codes
+            codes = np.where(keep, codes, -1) if keep is not None else codes
             if (codes >= 0).any():
                 est = weighted_proportions(np.asarray(codes, dtype=np.int64), len(levels), cal)
                 for k, r in enumerate(answers):
@@ -326,9 +418,9 @@ def _row_estimates(
             for r in answers:
                 chosen = chosen_among_answered(responses, item, str(table.rows[r][0]))
                 if chosen is not None:
-                    pct[r] = _share(chosen, cal)
+                    pct[r] = _share(chosen if keep is None else np.where(keep, chosen, np.nan), cal)
         elif item.type == "number":
-            mean[answers[0]] = _mean(data[item_id], cal)
+            mean[answers[0]] = _mean(data[item_id], cal, keep)
     return pct, mean
 
 
@@ -342,9 +434,9 @@ def _share(chosen: np.ndarray, cal: Calibration) -> list:
     return _interval(100 * float(est.estimate[0]), 100 * float(est.se[0]), 0.0, 100.0)
 
 
-_CROSSTAB_NOTE = (
-    "Unweighted counts and statistics; the weighted test of independence is the "
-    "Rao–Scott test with the tests."
+_UNWEIGHTED_MATRIX = (
+    "Unweighted: the percentages, means and SDs of this matrix describe the respondents; "
+    "the weighted % of each statement are in its own table, where it has one."
 )
 _LEFT_OUT = ("SD", "Median")  # unweighted, they would describe the sample, not the staff
 
@@ -386,10 +478,12 @@ _WEIGHTED_NOTE = (
 )
 
 
-def _mean(values: pd.Series, cal: Calibration) -> list:
+def _mean(values: pd.Series, cal: Calibration, keep: np.ndarray | None = None) -> list:
     from surveykit.stats.weights import weighted_mean
 
     y = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    if keep is not None:
+        y = np.where(keep, y, np.nan)
     if not np.isfinite(y).any():
         return [None, None]
     try:
@@ -407,9 +501,17 @@ def _interval(estimate: float, se: float, lo: float = -np.inf, hi: float = np.in
 
 
 def rao_scott_test(
-    data: pd.DataFrame, dv: str, by: str, cal: Calibration, labels: dict[str, str]
+    data: pd.DataFrame,
+    dv: str,
+    by: str,
+    cal: Calibration,
+    labels: dict[str, str],
+    keep: np.ndarray | None = None,
 ) -> TestReport:
-    """The design-based test of independence of two items (survey::svychisq's F)."""
+    """The design-based test of independence of two items (survey::svychisq's F).
+
+    ``keep``: only in that domain (R: ``svychisq(~dv + by, subset(design, …))``).
+    """
     from surveykit.stats.weights import rao_scott
 
     report = TestReport(
@@ -417,6 +519,8 @@ def rao_scott_test(
     )
     rows = _codes(data[dv])
     cols = _codes(data[by])
+    if keep is not None:
+        rows, cols = np.where(keep, rows, -1), np.where(keep, cols, -1)
     try:
         rs = rao_scott(rows, cols, cal)
     except StatisticsError as exc:

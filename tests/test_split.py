@@ -10,6 +10,7 @@ import json
 import os
 
 import pytest
+import yaml
 
 from surveykit.split import safe_name
 from tests.conftest import ROOT
@@ -40,17 +41,26 @@ def test_one_report_per_unit_and_an_index_with_the_small_units_named(cli, tmp_pa
     assert len(small) == 2
     assert run.err == f"wrote {out / 'index.md'} and 3 reports (2 units not reported)\n"
     index = (out / "index.md").read_text(encoding="utf-8")
+    # Each unit's headcount (population.yaml) and response rate, withheld with a small count.
+    heads = yaml.safe_load((STAFF / "population.yaml").read_text(encoding="utf-8"))
+    heads = heads["margins"]["dept"]
     for number, (dept, n) in enumerate(counts.items(), start=1):
         if dept in small:
             assert (
-                f"| {dept} | < {min_cell} | fewer than {min_cell} responses: not reported |"
-                in index
+                f"| {dept} | < {min_cell} | {heads[dept]} | withheld "
+                f"| fewer than {min_cell} responses: not reported |" in index
             )
             assert not list(out.glob(f"{number:02d}-*"))
         else:
             name = f"{safe_name(number, dept)}.json"
-            assert f"| {dept} | {n} | [{name}]({name}) |" in index
+            rate = f"{100 * n / heads[dept]:.1f}"
+            assert f"| {dept} | {n} | {heads[dept]} | {rate} | [{name}]({name}) |" in index
             unit = json.loads((out / name).read_text(encoding="utf-8"))
+            # The unit's report: its own response rate, and weighted estimates of the domain.
+            rates = next(t for t in unit["tables"] if t["id"] == "response_rates")
+            assert rates["rows"][0] == [f"Department: {dept}", n, heads[dept], pytest.approx(
+                100 * n / heads[dept])]  # fmt: skip
+            assert unit["options"]["weights"]["domain"] == f"dept == {dept!r}"
             assert unit["respondents"]["subset"] == {
                 "where": f"dept == {dept!r}",
                 "n": n,

@@ -206,15 +206,23 @@ def test_a_where_subset_below_min_cell_is_refused(cli) -> None:
     assert ok["respondents"]["subset"]["n"] == n
 
 
-def test_a_where_subset_of_a_weighted_survey_is_unweighted_and_says_so(cli) -> None:
-    """Headcounts and raked weights describe all staff: a subgroup is not weighted to them."""
+def test_a_where_subset_of_a_weighted_survey_is_a_weighted_domain(cli) -> None:
+    """Raked weights describe all staff: a subgroup keeps them (R: subset(design, …)).
+
+    The numbers themselves are checked against R in tests/test_domains.py.
+    """
     run = cli(
         "analyze", ROOT / "surveys/staff_wellbeing/responses.csv", "--format", "json",
         "--where", 'dept == "Surgery"',
     )  # fmt: skip
     assert run.code == 0, run.err
     doc = json.loads(run.out)
-    assert any("analysed unweighted and without response rates" in n for n in doc["notes"])
-    columns = [c for t in doc["tables"] for c in t["columns"]]
-    assert "Weighted %" not in columns and "Response rate" not in " ".join(columns)
-    assert "weights" not in doc["options"]
+    assert any("keep the weights calibrated on all 240 analysed" in n for n in doc["notes"])
+    table1 = next(t for t in doc["tables"] if t["id"] == "table1")
+    assert "Weighted %" in table1["columns"]
+    assert doc["options"]["weights"]["domain"] == 'dept == "Surgery"'
+    # The unit's own response rate: its respondents over its headcount (350 in population.yaml).
+    rates = next(t for t in doc["tables"] if t["id"] == "response_rates")
+    assert rates["rows"][0][:3] == ["Department: Surgery", 58, 350]
+    weights = next(t for t in doc["tables"] if t["id"] == "weights")
+    assert weights["rows"][0][1] == 58

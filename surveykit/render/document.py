@@ -221,7 +221,9 @@ def build_report(result: Result, *, generated: date | None = None, figures: bool
         figs: list[Figure] = []
         figure_notes: list[str] = []
         if figures:
-            figs, figure_notes = _table_figures(table, counter, in_matrix)
+            figs, figure_notes = _table_figures(
+                table, counter, in_matrix, weighted="weights" in result.options
+            )
         kinds = list(table.row_kinds) or [ROW_DATA] * len(table.rows)
         columns, spanners = _headers(table)
         tables.append(
@@ -413,9 +415,16 @@ def _shown_number(value: Any) -> bool:
 
 
 def _table_figures(
-    table: Table, counter: _Numbers, in_matrix: set[str] | frozenset[str] = frozenset()
+    table: Table,
+    counter: _Numbers,
+    in_matrix: set[str] | frozenset[str] = frozenset(),
+    *,
+    weighted: bool = False,
 ) -> tuple[list[Figure], list[str]]:
     """The table's figures, and notes for the table when a figure cannot be drawn.
+
+    In a weighted run a Likert chart is drawn from the weighted % where the table has
+    them and says "unweighted" where it has not (a Likert matrix).
 
     Categories with withheld numbers are left out of a figure (a bar cannot be
     drawn at "< 5"), and the figure says which.
@@ -463,7 +472,10 @@ def _table_figures(
         ]
         png = figs.likert_diverging(table)
         if png is not None:
-            out.append(Figure(counter.figure(), f"{table.title}: distribution of answers", png,
+            how = ""
+            if weighted:
+                how = " (weighted %)" if "Weighted %" in table.columns else " (unweighted)"
+            out.append(Figure(counter.figure(), f"{table.title}: distribution of answers{how}", png,
                               alt=f"Diverging stacked bar chart: {table.title}",
                               notes=[left_out.format(", ".join(gone))] if gone else []))  # fmt: skip
         elif gone:

@@ -117,6 +117,8 @@ def _multi_bars(
 def likert_segments(table: Table) -> list[tuple[str, list[str], list[Any]]]:
     """The (item label, choice labels, counts) of a Likert battery table, else [].
 
+    A weighted block gives its weighted % in place of counts (the bars are shares).
+
     A block qualifies when at least two of its categorical items share the same
     four or more choice labels; number items in the block (e.g. the scale score)
     are left out of the chart. A Likert matrix (kind ``likert``) gives each
@@ -128,7 +130,8 @@ def likert_segments(table: Table) -> list[tuple[str, list[str], list[Any]]]:
         return [(str(row[0]), choices, [row[j] for j in shares]) for row in table.rows]
     if table.kind != "block" or "n" not in table.columns:
         return []
-    n_col = table.columns.index("n")
+    # With weights, the bars are the weighted % of those who answered, not the counts.
+    n_col = table.columns.index("Weighted %" if "Weighted %" in table.columns else "n")
     segments: list[tuple[str, list[str], list[Any]]] = []
     current: tuple[str, list[str], list[Any]] | None = None
     numeric = False

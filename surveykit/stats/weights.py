@@ -272,7 +272,8 @@ class RaoScott:
     """Pearson's X² of the weighted table with Rao and Scott's second-order correction.
 
     ``statistic`` is F = X²/tr(Δ) on (d, d·ν) degrees of freedom, d = tr(Δ)²/tr(Δ²),
-    ν = respondents − 1 (survey::svychisq's default, ``statistic = "F"``).
+    ν = respondents − 1 (survey::svychisq's default, ``statistic = "F"``); ``pearson``
+    and ``design_effect`` are those of the table of the respondents who answered both.
     """
 
     pearson: float
@@ -329,4 +330,10 @@ def rao_scott(rows: np.ndarray, cols: np.ndarray, calibration: Calibration) -> R
     nu = n - 1
     statistic = pearson / trace
     p_value = float(special.fdtrc(d, d * nu, statistic))
+    # svychisq scales the table to every row of the design, the unanswered and those
+    # outside a domain included; F, d and p do not depend on that scale, but X² and
+    # the design effect do: both are given for the m respondents in the table, so
+    # that the design effect compares with a simple random sample of them.
+    m = int(valid.sum())
+    pearson, trace = pearson * m / n, trace * m / n
     return RaoScott(pearson, statistic, d, d * nu, p_value, trace / ((nr - 1) * (nc - 1)))
