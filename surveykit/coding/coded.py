@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pandas as pd
+
 from surveykit.coding.codebook import Codebook
 from surveykit.coding.sheet import CodingRow
 
@@ -26,3 +28,10 @@ class Coding:
             if row.counts:
                 out.setdefault((row.item, row.code), set()).add(row.respondent)
         return out
+
+
+def answered(data: pd.DataFrame, item: str) -> pd.Index:
+    """Respondents (ids as text) with a non-blank answer to text item ``item``."""
+    column = data[item]
+    mask = column.notna() & (column.astype(str).str.strip() != "")
+    return pd.Index([str(r) for r in column.index[mask.to_numpy(dtype=bool)]])

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from surveykit.coding.codebook import Code, Codebook
-from surveykit.coding.coded import Coding
+from surveykit.coding.coded import Coding, answered
 from surveykit.errors import StatisticsError, SurveyError
 from surveykit.questionnaire import OTHERS
 from surveykit.result import (
@@ -59,13 +59,6 @@ _ADJUST_NAMES = {
     "fdr_bh": "the Benjamini–Hochberg procedure",
 }
 COUNTED = "accepted or added by hand in coding.csv, by any coder"
-
-
-def answered(data: pd.DataFrame, item: str) -> pd.Index:
-    """Respondents (ids as text) with a non-blank answer to text item ``item``."""
-    column = data[item]
-    mask = column.notna() & (column.astype(str).str.strip() != "")
-    return pd.Index([str(r) for r in column.index[mask.to_numpy(dtype=bool)]])
 
 
 def items_of(selection: str, codebook: Codebook) -> list[str]:

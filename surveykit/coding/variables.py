@@ -79,7 +79,7 @@ def code_item(coding: Coding, name: str) -> Item:
 
 def add_code_variables(responses: Responses, coding: Coding, names: list[str]) -> Responses:
     """``responses`` with a column and an item for each ``code:<id>`` in ``names``."""
-    from surveykit.coding.themes import answered
+    from surveykit.coding.coded import answered
 
     if not names:
         return responses
