@@ -291,6 +291,11 @@ class CheckOutcome:
     updated: list[Path]
     tables: int
     tests: int
+    splits: tuple[str, ...] = ()  # "split-dept: 4 reports and the index", one per check: split
+
+    def summary(self) -> str:
+        """``15 tables, 16 tests, split-dept: 4 reports and the index``."""
+        return ", ".join([f"{self.tables} tables", f"{self.tests} tests", *self.splits])
 
 
 def survey_files(folder: Path) -> tuple[Path, Path, Path | None]:
@@ -339,6 +344,10 @@ def check_survey(
     waves = _wave_document(folder, responses, questionnaire, plan, delimiter)
     if waves is not None:
         outputs[EXPECTED_WAVES] = json.dumps(waves, indent=2, ensure_ascii=False) + "\n"
+    splits = _split_outputs(responses, questionnaire, plan, delimiter, population)
+    summaries = tuple(
+        f"{folder}: {_reports(files)} and the index" for folder, (files, _) in splits.items()
+    )
     if update:
         real_dir = _inside(folder, expected_dir)
         try:
@@ -352,7 +361,8 @@ def check_survey(
             files[_inside(folder, expected_dir / name)] = text
         write_files(files)
         written = [expected_dir / name for name in outputs]
-        return CheckOutcome(folder, [], written, len(result.tables), len(result.tests))
+        written += _update_splits(folder, expected_dir, splits)
+        return CheckOutcome(folder, [], written, len(result.tables), len(result.tests), summaries)
     diffs = compare_documents(
         load_expected(expected_dir / EXPECTED_JSON), to_document(result), rtol=rtol
     )
@@ -368,7 +378,131 @@ def check_survey(
             diffs += compare_wave_documents(load_expected(stored), waves, rtol=rtol)
         else:
             diffs.append(Difference(EXPECTED_WAVES, _MISSING, "present (run check --update)"))
-    return CheckOutcome(folder, diffs, [], len(result.tables), len(result.tests))
+    diffs += _compare_splits(expected_dir, splits, rtol)
+    return CheckOutcome(folder, diffs, [], len(result.tables), len(result.tests), summaries)
+
+
+# --- check: {split: ITEM}: report --split compared with expected/split-ITEM/ ---------------
+
+_SPLIT_SUFFIXES = (".json", ".md")  # what check writes in a split folder (and may remove)
+
+
+def _split_outputs(
+    responses: Path,
+    questionnaire: Path,
+    plan: Path | None,
+    delimiter: str | None,
+    population: Path | None,
+) -> dict[str, tuple[dict[str, str], dict[str, str]]]:
+    """Per ``check: split`` of the plan, its folder's files (``report --split ITEM --format
+    json``: one result document per unit and index.md) and each unit file's unit label."""
+    if plan is None:
+        return {}
+    from surveykit.pipeline import find_population, read_survey
+    from surveykit.settings import resolve
+    from surveykit.split import build_split, safe_name
+
+    data, the_plan, _, headcounts = read_survey(
+        responses, questionnaire, plan, delimiter=delimiter,
+        population=find_population(responses, population),
+    )  # fmt: skip
+    out: dict[str, tuple[dict[str, str], dict[str, str]]] = {}
+    for spec in the_plan.checks if the_plan is not None else ():
+        settings = resolve(the_plan, min_cell=spec.min_cell)
+        built = build_split(data, the_plan, settings, spec.item, "json", population=headcounts)
+        files = {name: str(content) for name, content in built.files.items()}
+        # Every level's report name, written or not, so a unit that lost its report is named.
+        units = {f"{safe_name(i, u.label)}.json": u.label for i, u in enumerate(built.units, 1)}
+        out[spec.folder] = (files, units)
+    return out
+
+
+def _reports(files: dict[str, str]) -> str:
+    n = sum(name.endswith(".json") for name in files)
+    return f"{n} report{'s' if n != 1 else ''}"
+
+
+def _stored_split(folder: Path) -> dict[str, Path]:
+    """The files check wrote in an expected split folder (JSON reports and the index)."""
+    if not folder.is_dir():
+        return {}
+    return {p.name: p for p in sorted(folder.iterdir()) if p.suffix in _SPLIT_SUFFIXES}
+
+
+def _compare_splits(
+    expected_dir: Path, splits: dict[str, tuple[dict[str, str], dict[str, str]]], rtol: float
+) -> list[Difference]:
+    """Each split folder's index line by line and each unit's report, one line per unit.
+
+    A unit's report differs in as many values as its tables hold; one line names the unit,
+    its file and the first difference, so a change in one answer does not bury the rest.
+    """
+    diffs: list[Difference] = []
+    for name, (files, units) in splits.items():
+        folder = expected_dir / name
+        if not folder.is_dir():
+            diffs.append(Difference(f"{name}/", _MISSING, "present (run check --update)"))
+            continue
+        stored = _stored_split(folder)
+        for file in [*files, *(f for f in stored if f not in files)]:
+            unit = f" (unit {units[file]!r})" if file in units else ""
+            where = f"{name}/{file}{unit}"
+            if file not in stored:
+                diffs.append(Difference(where, _MISSING, "present (run check --update)"))
+            elif file not in files:
+                diffs.append(Difference(where, "present", _MISSING))
+            elif file.endswith(".md"):
+                diffs += compare_text(
+                    _read_expected_text(stored[file]), files[file], f"{name}/{file}"
+                )
+            else:
+                found = compare_documents(
+                    load_expected(stored[file]), json.loads(files[file]), rtol=rtol
+                )
+                if found:
+                    more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+                    first = found[0]
+                    diffs.append(Difference(f"{where} {first.where}{more}", first.old, first.new))
+    stray = sorted(
+        p.name for p in expected_dir.glob("split-*") if p.is_dir() and p.name not in splits
+    )
+    for name in stray:
+        diffs.append(Difference(f"{name}/ (not in the plan's check: split)", "present", _MISSING))
+    return diffs
+
+
+def _update_splits(
+    folder: Path, expected_dir: Path, splits: dict[str, tuple[dict[str, str], dict[str, str]]]
+) -> list[Path]:
+    """Rewrite each split folder; remove reports of units no longer reported, and the
+    folders of splits no longer in the plan."""
+    written: list[Path] = []
+    for name, (files, _) in splits.items():
+        split_dir = _inside(folder, expected_dir / name)
+        try:
+            if split_dir.exists() and not split_dir.is_dir():
+                raise SurveyError(f"is not a folder; {_FIX}", file=expected_dir / name)
+            split_dir.mkdir(exist_ok=True)
+        except OSError as exc:
+            raise cannot_write(exc, expected_dir / name) from exc
+        stale = [p for f, p in _stored_split(split_dir).items() if f not in files]
+        write_files(
+            {_inside(folder, split_dir / f): text for f, text in files.items()}, remove=stale
+        )
+        written.append(expected_dir / name)
+    for stray in sorted(expected_dir.glob("split-*")):
+        if stray.is_dir() and stray.name not in splits:
+            real = _inside(folder, stray)
+            write_files({}, remove=list(_stored_split(real).values()))
+            try:
+                real.rmdir()
+            except OSError as exc:
+                raise SurveyError(
+                    f"is no longer checked (not in the plan's check: split) but holds other "
+                    f"files; delete it ({exc.strerror})",
+                    file=stray,
+                ) from exc
+    return written
 
 
 def _wave_document(

@@ -441,9 +441,7 @@ def check(
             if len(outcome.differences) > 50:
                 typer.echo(f"  … and {len(outcome.differences) - 50} more")
         else:
-            typer.echo(
-                f"{folder}: ok ({outcome.tables} tables, {outcome.tests} tests match expected/)"
-            )
+            typer.echo(f"{folder}: ok ({outcome.summary()} match expected/)")
     if failed:
         raise typer.Exit(1)
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from surveykit.errors import SurveyError
 from surveykit.expressions import Expression
+from surveykit.plan_check import SplitCheck, parse_check
 from surveykit.plan_models import KINDS as MODEL_KINDS
 from surveykit.plan_models import PairedSpec, RegressionSpec, is_model_test, model_test
 from surveykit.questionnaire import OTHERS, Questionnaire
@@ -132,6 +133,7 @@ class Plan:
     symbol: str = "[c]"  # marks withheld cells that are not counts below min_cell
     path: Path | None = None
     weights: WeightsSpec | None = None
+    checks: tuple[SplitCheck, ...] = ()  # check: what `surveykit check` compares besides the run
 
 
 def load_plan(path: str | Path, questionnaire: Questionnaire) -> Plan:
@@ -151,7 +153,7 @@ def _build(doc: Any, questionnaire: Questionnaire, path: Path) -> Plan:
     if not isinstance(doc, Mapping):
         raise SurveyError("an analysis plan is a mapping with 'tables:' and/or 'tests:'", line=1)
     reject_unknown_keys(
-        doc, {"tables", "scales", "tests", "options", "report", "weights"}, "the plan"
+        doc, {"tables", "scales", "tests", "options", "report", "weights", "check"}, "the plan"
     )
     scales = tuple(_scale(raw, questionnaire) for raw in _list(doc, "scales"))
     known = {item.id: item.type for item in questionnaire.items}
@@ -229,7 +231,7 @@ def _build(doc: Any, questionnaire: Questionnaire, path: Path) -> Plan:
     return Plan(
         tables=tuple(tables), scales=scales, tests=tests, alpha=float(alpha), missing=missing,
         adjust=adjust, variance=variance, min_cell=min_cell, symbol=symbol, path=path,
-        weights=_weights(doc, questionnaire),
+        weights=_weights(doc, questionnaire), checks=parse_check(doc, questionnaire),
     )  # fmt: skip
 
 

@@ -149,24 +149,35 @@ def split_levels(data: Responses, item_id: str) -> tuple[list[tuple[str, int]], 
     return out, int(column.isna().sum())
 
 
-def write_split(
+@dataclass(frozen=True)
+class SplitFiles:
+    """The files of ``report --split`` before they are written: names relative to the folder."""
+
+    files: dict[str, bytes | str]  # the index and every unit's report (no manifest)
+    folders: list[str]  # sub-folders to make (figures, a unit's CSV tables)
+    units: list[Unit]
+    index: str  # the index file's name
+    unanswered: int
+
+
+def build_split(
     data: Responses,
     plan: Plan | None,
     settings: Settings,
     item_id: str,
     fmt: str,
-    output: Path,
     *,
     paper: str = "a4",
     generated: date | None = None,
     where: str | None = None,
     population: Population | None = None,
-) -> SplitOutcome:
-    """Write one ``fmt`` report per level of ``item_id`` into the folder ``output``, and an index.
+) -> SplitFiles:
+    """One ``fmt`` report per level of ``item_id`` and an index, as files in memory.
 
     ``where`` (``--where``) narrows every unit further. With ``population``, each
     unit's report is weighted as a domain of the whole survey and shows the unit's
-    response rate; so does the index, when ``item_id`` has headcounts.
+    response rate; so does the index, when ``item_id`` has headcounts. ``surveykit
+    check`` compares these files with a survey's ``expected/split-ITEM/``.
     """
     from surveykit.pipeline import finish
     from surveykit.report import FORMATS, PAPERS
@@ -177,8 +188,6 @@ def write_split(
         raise SurveyError(f"unknown report format {fmt!r}; choose one of {', '.join(FORMATS)}")
     if paper not in PAPERS:
         raise SurveyError(f"unknown paper size {paper!r}; choose one of {', '.join(PAPERS)}")
-    output = Path(output)
-    listed = check_output_folder(output)
     levels, unanswered = split_levels(data, item_id)
     item = data.questionnaire.item(item_id)
     min_cell = settings.min_cell
@@ -205,12 +214,35 @@ def write_split(
         files.update(unit_files)
         folders.extend(unit_folders)
         units.append(Unit(label, n, name, headcount))
-    outcome_units = units
     index_name = "index.html" if fmt == "html" else "index.md"
     title = data.questionnaire.title or data.questionnaire.id
     files[index_name] = (_index_html if fmt == "html" else _index_md)(
-        title, item.label, outcome_units, min_cell, unanswered, data, where
+        title, item.label, units, min_cell, unanswered, data, where
     )
+    return SplitFiles(files, folders, units, index_name, unanswered)
+
+
+def write_split(
+    data: Responses,
+    plan: Plan | None,
+    settings: Settings,
+    item_id: str,
+    fmt: str,
+    output: Path,
+    *,
+    paper: str = "a4",
+    generated: date | None = None,
+    where: str | None = None,
+    population: Population | None = None,
+) -> SplitOutcome:
+    """Write :func:`build_split`'s reports and index into the folder ``output``."""
+    output = Path(output)
+    listed = check_output_folder(output)
+    built = build_split(
+        data, plan, settings, item_id, fmt, paper=paper, generated=generated, where=where,
+        population=population,
+    )  # fmt: skip
+    files = dict(built.files)
     names = sorted({n.split("/")[0] for n in files})
     for name in names:
         target = output / name
@@ -227,10 +259,10 @@ def write_split(
     for path in stale:
         guard_target(path)
     make_folder(output)
-    for folder in folders:
+    for folder in built.folders:
         make_folder(output / folder)
     write_files({output / name: content for name, content in files.items()}, remove=stale)
-    return SplitOutcome(output / index_name, outcome_units, min_cell, unanswered)
+    return SplitOutcome(output / built.index, built.units, settings.min_cell, built.unanswered)
 
 
 def _render(
