@@ -975,10 +975,16 @@ def _suppress_model(test: TestReport, marks: _Marks, hidden_items: set[Any]) -> 
         )
         return replace(_withhold(test, reason), stats={"suppressed": True, **kept})
     dropped = stats.get("n_dropped")
+    shown = dict(stats)
     if _is_num(dropped) and dropped < marks.min_cell:
         # Respondents left out for a missing value are a count like any other (zero included).
-        return replace(test, stats={**stats, "n_dropped": marks.small})
-    return test
+        shown["n_dropped"] = marks.small
+    zero = stats.get("n_zero") if test.kind == "wilcoxon" else None
+    if _is_num(zero) and zero < marks.min_cell:
+        # Pairs with no change are respondents too (zero included), so the renderers show
+        # the non-zero pairs (n) without adding n_zero back.
+        shown["n_zero"] = marks.small
+    return test if shown == stats else replace(test, stats=shown)
 
 
 # --- quotes -------------------------------------------------------------------------------

@@ -123,3 +123,33 @@ def test_compare_counts_a_withheld_comparison_as_p_1(cli) -> None:
             assert t["significant"] == (expected[i] < 0.05)
     report = cli("compare", *waves, "--format", "md", "--min-cell", "20").out
     assert "it still counts among the 25 comparisons, as p = 1" in report
+
+
+FEW_ZERO = ROOT / "tests" / "fixtures" / "paired" / "few_zero" / "responses.csv"
+
+
+def test_wilcoxon_zero_differences_below_min_cell_show_as_a_small_count(cli) -> None:
+    """n_zero (pairs with no change) is a count: 3 of the fixture's 26 pairs, shown '< 5'."""
+    full = json.loads(cli("analyze", FEW_ZERO, "--format", "json").out)["tests"][0]
+    assert (full["n"], full["n_zero"], full["n_dropped"]) == (23, 3, 6)  # by hand from the CSV
+    run = cli("analyze", FEW_ZERO, "--format", "json", "--min-cell", "5")
+    shown = json.loads(run.out)["tests"][0]
+    assert shown["n_zero"] == "< 5"
+    assert "suppressed" not in shown
+    # The test itself is unchanged: only the count is withheld.
+    for key in ("n", "n_dropped", "W", "z", "p", "rank_biserial"):
+        assert shown[key] == full[key], key
+    text = cli("analyze", FEW_ZERO, "--min-cell", "5").out
+    assert "  < 5 zero difference(s) left out of the ranks (as R does)" in text
+    assert "  n = 23 pairs with a non-zero difference (6 with a missing value left out)" in text
+    assert " 3 zero difference" not in text and "26 pairs" not in text
+    for fmt in ("md", "html"):
+        report = cli("report", FEW_ZERO, "--format", fmt, "--min-cell", "5").out
+        assert "N = 23 non-zero, &lt; 5 zero differences" in report or (
+            "N = 23 non-zero, < 5 zero differences" in report
+        ), fmt
+        assert "N = 26" not in report
+    # At min_cell 3 the count is shown, and so are all 26 pairs.
+    text = cli("analyze", FEW_ZERO, "--min-cell", "3").out
+    assert "  n = 26 pairs (6 with a missing value left out)" in text
+    assert "  3 zero difference(s) left out of the ranks (as R does)" in text

@@ -144,9 +144,16 @@ def coding_notes(d: dict[str, Any]) -> list[str]:
 
 
 def pairs_n(d: dict[str, Any]) -> Any:
-    """Complete pairs: the signed-rank test's n counts only the non-zero differences."""
+    """Complete pairs: the signed-rank test's n counts only the non-zero differences.
+
+    With the zero differences withheld (``< N``), the non-zero pairs, labelled as such:
+    adding a withheld count back would show it.
+    """
     if d.get("kind") == "wilcoxon" and isinstance(d.get("n"), int):
-        return d["n"] + int(d.get("n_zero") or 0)
+        zero = d.get("n_zero") or 0
+        if not isinstance(zero, int):
+            return f"{d['n']} non-zero, {zero} zero differences"
+        return d["n"] + zero
     return d.get("n")
 
 
@@ -171,7 +178,11 @@ def paired_lines(test: TestReport, d: dict[str, Any]) -> list[str]:
     """The terminal's lines for a paired t-test or Wilcoxon signed-rank test."""
     first, second = test.dv_label or test.dv, test.by_label or test.by
     dropped = d.get("n_dropped") or 0
-    lines = [f"n = {pairs_n(d)} pairs ({dropped} with a missing value left out)"]
+    pairs = pairs_n(d)
+    pairs = (
+        f"{pairs} pairs" if isinstance(pairs, int) else f"{d['n']} pairs with a non-zero difference"
+    )
+    lines = [f"n = {pairs} ({dropped} with a missing value left out)"]
     if test.kind == "paired-t":
         ci = d.get("ci95") or [None, None]
         lines += [
