@@ -201,6 +201,19 @@ def _regression(
             term["odds_ratio"] = t.odds_ratio
             term["odds_ratio_ci95"] = list(t.odds_ratio_ci95) if t.odds_ratio_ci95 else None
         terms.append(term)
+    separation_notes = None
+    if spec.model != "linear":  # a separated term's figures are not estimates: not shown
+        from surveykit.model_separation import mark_separated
+
+        y_model = y_event if spec.model == "logistic" else y_pos[ok]
+
+        def refit(rows: np.ndarray, columns: list[int]) -> models.Regression:
+            kept = [names[j] for j in columns]
+            if spec.model == "logistic":
+                return models.logistic(y_model[rows], x[rows][:, columns], kept, spec.dv)
+            return models.ordinal(y_model[rows], len(dv_levels), x[rows][:, columns], kept, spec.dv)
+
+        terms, separation_notes = mark_separated(spec.model, y_model, x, terms, refit)
     out: dict[str, Any] = {
         "model": spec.model,
         "n": fitted.n,
@@ -221,6 +234,10 @@ def _regression(
     if outcome:
         out["outcome"] = outcome
     out["notes"] = [*notes, *fitted.notes]
+    if separation_notes is not None:
+        from surveykit.model_separation import without_convergence_notes
+
+        out["notes"] = [*notes, *without_convergence_notes(list(fitted.notes)), *separation_notes]
     return out
 
 

@@ -16,6 +16,7 @@ MODEL_TITLES = {
     "logistic": "Binary logistic regression",
     "ordinal": "Ordinal logistic regression",
 }
+NOT_ESTIMABLE = "—"  # a term without a finite estimate (separation); the note says why
 PAIRED_TITLES = {"paired-t": "Paired-samples t-test", "wilcoxon": "Wilcoxon signed-rank test"}
 
 
@@ -85,6 +86,8 @@ def coefficient_rows(d: dict[str, Any]) -> list[list[str]]:
             row += [_interval(t.get("ci95"), 3), fmt_num(t.get("beta"), 2)]
         else:
             row += [fmt_num(t.get("odds_ratio"), 2), _interval(t.get("odds_ratio_ci95"), 2)]
+        if t.get("reason"):  # not estimable (separation): a dash, not a blank or a number
+            row = [row[0], *([NOT_ESTIMABLE] * (len(row) - 1))]
         vif = _vif_of(d, t)
         rows.append([*row, fmt_num(vif, 2)])
     return rows
