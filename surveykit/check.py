@@ -12,10 +12,15 @@ import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from surveykit.errors import SurveyError
 from surveykit.files import cannot_write, write_files
+
+if TYPE_CHECKING:
+    from surveykit.ingest import Responses
+    from surveykit.plan import Plan
+    from surveykit.population import Population
 
 RTOL = 1e-9
 ATOL = 1e-12
@@ -325,17 +330,19 @@ def check_survey(
 
     ``delimiter`` forces the CSV delimiter of responses.csv (sniffed by default);
     ``population`` replaces the folder's population.yaml."""
-    from surveykit.pipeline import find_population, run_survey
+    from surveykit.pipeline import find_population, finish, read_survey
     from surveykit.render.json import render_json, to_document
 
     if not (isinstance(rtol, int | float) and math.isfinite(rtol) and rtol >= 0):
         raise SurveyError(f"--rtol must be a number of 0 or more, got {rtol}")
     responses, questionnaire, plan = survey_files(folder)
-    # The Result the report would show: protected when the plan sets report.min_cell.
-    result = run_survey(
-        responses, questionnaire, plan, delimiter=delimiter, with_quotes=True,
+    # The Result the report would show: protected when the plan sets report.min_cell. Read
+    # once: the plan's check: splits report from the same responses.
+    data, the_plan, settings, headcounts = read_survey(
+        responses, questionnaire, plan, delimiter=delimiter,
         population=find_population(responses, population),
     )  # fmt: skip
+    result = finish(data, the_plan, settings, with_quotes=True, population=headcounts)
     expected_dir = folder / "expected"
     outputs: dict[str, str] = {EXPECTED_JSON: render_json(result)}
     report_md = _markdown_report(result)
@@ -344,7 +351,7 @@ def check_survey(
     waves = _wave_document(folder, responses, questionnaire, plan, delimiter)
     if waves is not None:
         outputs[EXPECTED_WAVES] = json.dumps(waves, indent=2, ensure_ascii=False) + "\n"
-    splits = _split_outputs(responses, questionnaire, plan, delimiter, population)
+    splits = _split_outputs(data, the_plan, headcounts)
     summaries = tuple(
         f"{folder}: {_reports(files)} and the index" for folder, (files, _) in splits.items()
     )
@@ -388,28 +395,19 @@ _SPLIT_SUFFIXES = (".json", ".md")  # what check writes in a split folder (and m
 
 
 def _split_outputs(
-    responses: Path,
-    questionnaire: Path,
-    plan: Path | None,
-    delimiter: str | None,
-    population: Path | None,
+    data: Responses, plan: Plan | None, headcounts: Population | None
 ) -> dict[str, tuple[dict[str, str], dict[str, str]]]:
     """Per ``check: split`` of the plan, its folder's files (``report --split ITEM --format
     json``: one result document per unit and index.md) and each unit file's unit label."""
-    if plan is None:
+    if plan is None or not plan.checks:
         return {}
-    from surveykit.pipeline import find_population, read_survey
     from surveykit.settings import resolve
     from surveykit.split import build_split, safe_name
 
-    data, the_plan, _, headcounts = read_survey(
-        responses, questionnaire, plan, delimiter=delimiter,
-        population=find_population(responses, population),
-    )  # fmt: skip
     out: dict[str, tuple[dict[str, str], dict[str, str]]] = {}
-    for spec in the_plan.checks if the_plan is not None else ():
-        settings = resolve(the_plan, min_cell=spec.min_cell)
-        built = build_split(data, the_plan, settings, spec.item, "json", population=headcounts)
+    for spec in plan.checks:
+        settings = resolve(plan, min_cell=spec.min_cell)
+        built = build_split(data, plan, settings, spec.item, "json", population=headcounts)
         files = {name: str(content) for name, content in built.files.items()}
         # Every level's report name, written or not, so a unit that lost its report is named.
         units = {f"{safe_name(i, u.label)}.json": u.label for i, u in enumerate(built.units, 1)}
