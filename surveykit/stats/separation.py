@@ -58,8 +58,24 @@ def suspect(estimates: np.ndarray, ses: np.ndarray) -> bool:
 
 
 def _distinct(rows: np.ndarray) -> np.ndarray:
-    """Each distinct row once: the constraints of repeated rows are the same constraint."""
-    return np.unique(rows, axis=0) if len(rows) > 1 else rows
+    """Each distinct row once: the constraints of repeated rows are the same constraint.
+
+    One integer per row from each column's value index, in mixed radix, then a 1-D
+    unique: ``np.unique(axis=0)`` took 6.5 s on 100,000 rows of five columns under load,
+    this a small fraction of it. Too many combinations: every row, as given.
+    """
+    if len(rows) < 2:
+        return rows
+    key = np.zeros(len(rows), dtype=np.int64)
+    radix = 1
+    for column in rows.T:
+        values, index = np.unique(column, return_inverse=True)
+        radix *= len(values)
+        if radix > 2**62:
+            return rows
+        key = key * len(values) + index.reshape(-1)
+    _, first = np.unique(key, return_index=True)
+    return rows[np.sort(first)]
 
 
 def binary(design: np.ndarray, y: np.ndarray) -> Separation | None:
