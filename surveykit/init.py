@@ -195,6 +195,17 @@ class DraftQuestionnaire:
     source: str
     speeder: str | None = None  # a commented-out speeder rule, when the times allow one
 
+    @property
+    def counted(self) -> str:
+        """The items as ``validate`` counts them (a grid's rows are items), e.g. "15 items
+        (2 of them rows of 1 grid)"."""
+        grids = [item for item in self.items if item.rows]
+        total = sum(len(item.rows) or 1 for item in self.items)
+        if not grids:
+            return f"{total} items"
+        rows = sum(len(grid.rows) for grid in grids)
+        return f"{total} items ({rows} of them rows of {len(grids)} grid{'s' * (len(grids) > 1)})"
+
 
 def draft_questionnaire(
     path: Path, encoding: str | None = None, delimiter: str | None = None, sheet: str | None = None

@@ -129,3 +129,22 @@ def test_qualtrics_matrix_with_a_deleted_statement_is_a_grid_found_by_its_texts(
     listens = tables["my_team_listens"]
     assert (listens["Strongly disagree"], listens["Disagree"], listens["Agree"]) == (1, 1, 1)
     assert listens["Strongly agree"] == 0
+
+
+def test_init_counts_items_as_validate_does(tmp_path, cli) -> None:
+    import re
+
+    staff = Path(__file__).resolve().parents[1] / "surveys" / "staff_wellbeing" / "responses.csv"
+    out = tmp_path / "q.yaml"
+    run = cli("init", staff, "-o", out)
+    assert run.code == 0, run.err
+    drafted = re.search(r": (\d+) items \((\d+) of them rows of (\d+) grids\) drafted", run.err)
+    assert drafted is not None, run.err
+    checked = cli("validate", out)
+    assert checked.code == 0
+    validated = re.search(r"ok, (\d+) items", checked.out + checked.err)
+    assert validated is not None
+    q = load_questionnaire(out)
+    rows = sum(len(r) for r in q.grids.values())
+    assert drafted.groups() == (validated.group(1), str(rows), str(len(q.grids)))
+    assert int(validated.group(1)) == len(q.items)
