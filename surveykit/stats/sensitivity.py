@@ -18,7 +18,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from scipy import optimize, special
+from scipy import special
+
+from surveykit.stats.roots import brentq
 
 POWER = 0.8  # the conventional target; the sentence that prints the effect names it
 
@@ -49,7 +51,7 @@ def _solve(power_of, target: float) -> float:
         hi *= 2
         if hi > 1e6:  # pragma: no cover - unreachable for n ≥ 3 and target < 1
             raise ValueError("no effect size reaches the wanted power")
-    return optimize.brentq(lambda e: power_of(e) - target, 0.0, hi, xtol=1e-12, rtol=1e-12)
+    return brentq(lambda e: power_of(e) - target, 0.0, hi, xtol=1e-12, rtol=1e-12)
 
 
 def _t_power(df: int, nc: float, alpha: float) -> float:
