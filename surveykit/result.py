@@ -181,6 +181,13 @@ class Table:
     """The plan's ``where:`` condition when the table describes only the respondents meeting it."""
     respondents: int | None = None
     """How many respondents a ``where:`` table describes (for small-cell protection, not shown)."""
+    within: tuple[tuple[int, tuple[int, ...]], ...] = ()
+    """For small-cell protection, not shown: ``(row, rows)`` pairs saying the respondents
+    counted on ``rows`` are among those counted on ``row`` (a joint cell's among each of
+    its levels'), so that their counts add up to at most its count."""
+    caps: tuple[tuple[int, float], ...] = ()
+    """For small-cell protection, not shown: ``(row, most)`` pairs, a public number the
+    row's count cannot exceed (a unit's headcount)."""
 
     def __post_init__(self) -> None:
         untyped = [c for c in self.columns if not isinstance(c, Column)]

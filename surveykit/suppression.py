@@ -34,12 +34,14 @@ solutions". See docs/reports.md for what is still not protected.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from itertools import combinations
 from typing import Any
 
 from surveykit.coding.themes import KINDS as THEME_KINDS
 from surveykit.coding.themes import after_suppression, count_equations
 from surveykit.errors import SurveyError
 from surveykit.quotes import QuoteBlock
+from surveykit.response_rates import JOINT
 from surveykit.result import (
     CORRELATION,
     COUNT,
@@ -89,6 +91,10 @@ class CountProblem:
     public: set[Cell] = field(
         default_factory=set
     )  # derivable anyway: never hidden as complementary
+    # Counts a reader never sees that equations run through (0 or more): the respondents
+    # of a level in none of its joint cells, so that the cells add up to at most the level.
+    latent: set[Cell] = field(default_factory=set)
+    caps: dict[Cell, float] = field(default_factory=dict)  # public upper bounds (headcounts)
 
     @property
     def hidden(self) -> set[Cell]:
@@ -147,17 +153,22 @@ def _looks_numeric(text: str) -> bool:
 
 def protect(problem: CountProblem, min_cell: int) -> CountProblem:
     """Mark primary cells (< ``min_cell``) and add complementary cells until none is recoverable."""
-    problem.primary = {c for c, v in problem.values.items() if v < min_cell}
+    # A unit with a headcount of 0 has no respondents to protect, and everyone knows it.
+    problem.primary = {
+        c
+        for c, v in problem.values.items()
+        if v < min_cell and c not in problem.latent and problem.caps.get(c) != 0
+    }
     if not problem.primary:
         return problem
     # The classic rule first (cheap, and what a statistician would do by hand):
-    # no equation may be left with exactly one hidden cell.
+    # no equation may be left with exactly one hidden cell (an unseen count is hidden).
     changed = True
     while changed:
         changed = False
         for eq in problem.equations:
             cells = [c for _, c in eq.terms]
-            hidden = [c for c in cells if c in problem.hidden]
+            hidden = [c for c in cells if c in problem.hidden or c in problem.latent]
             if len(hidden) == 1 and _add_smallest(problem, cells):
                 changed = True
     # Then prove it, cell by cell; hide more where a value is still pinned down.
@@ -183,7 +194,13 @@ def _hide_next_to(problem: CountProblem, cell: Cell) -> bool:
 
 
 def _add_smallest(problem: CountProblem, cells: list[Cell], *, public: bool = False) -> bool:
-    shown = [c for c in cells if c not in problem.hidden and (public or c not in problem.public)]
+    shown = [
+        c
+        for c in cells
+        if c not in problem.hidden
+        and c not in problem.latent
+        and (public or c not in problem.public)
+    ]
     if not shown:
         return False
     problem.secondary.add(min(shown, key=lambda c: (problem.values[c], c)))
@@ -204,7 +221,7 @@ def _range(problem: CountProblem, cell: Cell, min_cell: int) -> tuple[float, flo
     import numpy as np
     from scipy.optimize import linprog
 
-    hidden = sorted(problem.hidden)
+    hidden = sorted(problem.hidden) + sorted(problem.latent)
     index = {c: i for i, c in enumerate(hidden)}
     rows, rhs = [], []
     for eq in problem.equations:
@@ -220,8 +237,17 @@ def _range(problem: CountProblem, cell: Cell, min_cell: int) -> tuple[float, flo
             rhs.append(const)
     upper = float(sum(problem.values.values()))
     var_bounds = [
-        (0.0, float(min_cell - 1)) if c in problem.primary else (float(min_cell), upper)
+        (0.0, upper)
+        if c in problem.latent
+        else (0.0, float(min_cell - 1))
+        if c in problem.primary
+        else (float(min_cell), upper)
         for c in hidden
+    ]
+    # What the reader knows from public numbers (a unit's headcount): never above it.
+    var_bounds = [
+        (lo, min(hi, problem.caps[c])) if c in problem.caps else (lo, hi)
+        for c, (lo, hi) in zip(hidden, var_bounds, strict=True)
     ]
     objective = np.zeros(len(hidden))
     objective[index[cell]] = 1.0
@@ -285,7 +311,59 @@ def table_problem(table: Table, analysed: int) -> CountProblem:
                 problem.equations.append(Equation([(1, cell), (1, total[0])], analysed))
         # Any other note count (a crosstab's missing answers, whose column totals the
         # "% of column" figures give away; α's complete cases) stands alone.
+    _within_equations(problem, table)
     return problem
+
+
+def _within_equations(problem: CountProblem, table: Table) -> None:
+    """What a reader knows beyond the table's sums: parts of a row's count, and caps.
+
+    A joint cell's respondents are among each of its levels' (:attr:`Table.within`):
+    the level's count = its cells + those of the level in none of them, an unseen
+    count of 0 or more (a latent cell). A headcount caps a unit's count.
+    """
+    col = table.column(COUNT)
+    if col is None:
+        return
+    for k, (row, parts) in enumerate(table.within):
+        cells = [(r, col) for r in parts if (r, col) in problem.values]
+        if (row, col) not in problem.values or not cells:
+            continue
+        rest = problem.values[(row, col)] - sum(problem.values[c] for c in cells)
+        if rest < 0:  # not parts after all: claim nothing
+            continue
+        latent = (-1_000_000 - k, col)
+        problem.values[latent] = rest
+        problem.latent.add(latent)
+        terms = [(1, c) for c in cells] + [(1, latent), (-1, (row, col))]
+        problem.equations.append(Equation(terms))
+    for row, most in table.caps:
+        cell = (row, col)
+        if cell in problem.values and problem.values[cell] <= most:
+            problem.caps[cell] = most
+
+
+def protect_table(table: Table, analysed: int, min_cell: int) -> CountProblem:
+    """The table's counts protected: :func:`protect` on :func:`table_problem`.
+
+    With joint cells (:attr:`Table.within`), the levels' counts are protected first
+    on their own, as the items' frequency tables protect the same counts (so the two
+    withhold the same ones); the joint cells then keep the levels' shown counts
+    (public: printed there too) and hide more cells of their own instead.
+    """
+    problem = table_problem(table, analysed)
+    if table.within:
+        part_rows = {r for _row, parts in table.within for r in parts}
+        joint = {c for c in problem.values if c in problem.latent or c[0] in part_rows}
+        alone = [eq for eq in problem.equations if not {c for _, c in eq.terms} & joint]
+        cells = {c for eq in alone for _, c in eq.terms}
+        outer = protect(
+            CountProblem({c: problem.values[c] for c in cells}, alone, caps=problem.caps),
+            min_cell,
+        )
+        problem.secondary |= outer.secondary
+        problem.public |= cells - outer.hidden
+    return protect(problem, min_cell)
 
 
 def _cells_problem(table: Table, analysed: int) -> CountProblem:
@@ -457,7 +535,7 @@ def _suppress_table(table: Table, marks: _Marks, analysed: int) -> tuple[Table, 
     if table.kind == "correlation":
         return _suppress_correlations(table, marks)
     min_cell, small = marks.min_cell, marks.small
-    problem = protect(table_problem(table, analysed), min_cell)
+    problem = protect_table(table, analysed, min_cell)
     rows = [list(r) for r in table.rows]
     notes = list(table.notes)
     extra: dict[str, int] = {}
@@ -750,6 +828,9 @@ def _items_of(
         for r in rows
     }
     out = {segment_of[r] for r, _ in problem.hidden if r >= 0 and r in segment_of}
+    for item in [i for i in out if JOINT in i]:
+        # A joint block's cells (response rates per cell) are the crossings of its items.
+        out |= {frozenset(pair) for pair in combinations(item.split(JOINT), 2)}
     for cell in problem.hidden & set(in_notes):
         note = table.notes[in_notes[cell][0]]
         if isinstance(note, Note) and note.item:

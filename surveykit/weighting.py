@@ -21,13 +21,11 @@ import pandas as pd
 from surveykit.errors import StatisticsError, SurveyError
 from surveykit.result import (
     COUNT,
-    INTEGER,
     INTERVAL,
     LABEL,
     PERCENT,
     ROW_DATA,
     ROW_HEADING,
-    ROW_MISSING,
     STATISTIC,
     Column,
     Result,
@@ -42,13 +40,6 @@ if TYPE_CHECKING:
     from surveykit.stats.weights import Calibration
 
 Z95 = 1.959963984540054  # the normal quantile of a two-sided 95 % interval
-NOT_STATED = "Not stated"
-RATE_NOTE = (
-    "Response rate = completed questionnaires analysed / eligible staff (headcount). "
-    "Every eligible member of staff was invited (a census), so, as in AAPOR's response "
-    "rate 1, no sampling or eligibility estimate enters the rate; respondents who did "
-    "not state a unit count in the overall rate only."
-)
 UNWEIGHTED_TESTS = (
     "The planned tests (t-test, ANOVA, chi-square, Mann–Whitney, Kruskal–Wallis) assume "
     "simple random samples and are computed unweighted; the Rao–Scott tests are weighted."
@@ -75,16 +66,17 @@ def apply_population(
     that count the respondents outside the domain as zeros, as R survey's
     ``svymean(…, subset(design, …))`` and ``svyby`` do (see :mod:`surveykit.domains`).
     """
-    from surveykit.domains import domain_mask, domain_rate_table
+    from surveykit.domains import domain_mask
+    from surveykit.response_rates import survey_rate_table, unit_rate_table
 
     domain = domain_mask(responses, where) if where is not None else None
     front: list[Table] = []
     notes = list(result.notes)
     if population is not None:
         if where is None:
-            front.append(response_rate_table(responses, population))
+            front.append(survey_rate_table(responses, population))
         else:
-            table, note = domain_rate_table(responses, population, where, domain)
+            table, note = unit_rate_table(responses, population, where, domain)
             front += [table] if table is not None else []
             notes += [note] if note else []
     spec = plan.weights if plan is not None else None
@@ -169,62 +161,6 @@ def _options(spec: WeightsSpec, calibration: Calibration) -> dict:
     out["iterations"] = calibration.iterations
     out["converged"] = calibration.converged
     return out
-
-
-# --- response rates ----------------------------------------------------------------------
-
-
-def response_rate_table(responses: Responses, population: Population) -> Table:
-    """Respondents / headcount overall and per level of each population item.
-
-    A block: one heading per item, its levels, then who did not state it, so that
-    every item's respondents add up to those analysed (small-cell protection relies
-    on it to keep a small unit's count from being worked out).
-    """
-    from surveykit.population import response_rates
-
-    rates = response_rates(responses.data, population)
-    labels = {i.id: i.label for i in responses.questionnaire.items}
-    overall = rates[0]
-    rows: list[list] = [
-        ["All staff", overall.respondents, _whole(overall.headcount), _pct(overall)]
-    ]
-    kinds = [ROW_DATA]
-    for item in population.margins:
-        rows.append([labels.get(item, item), None, None, None])
-        kinds.append(ROW_HEADING)
-        these = [r for r in rates if r.item == item]
-        for r in these:
-            rows.append([r.level, r.respondents, _whole(r.headcount), _pct(r)])
-            kinds.append(ROW_DATA)
-        unstated = overall.respondents - sum(r.respondents for r in these)
-        if unstated:
-            rows.append([NOT_STATED, unstated, None, None])
-            kinds.append(ROW_MISSING)
-    return Table(
-        id="response_rates",
-        title="Response rates",
-        columns=[
-            Column("", LABEL),
-            Column("Respondents", COUNT),
-            Column("Headcount", INTEGER),
-            Column("Rate %", PERCENT, of="Respondents"),
-        ],
-        rows=rows,
-        kind="block",
-        row_kinds=kinds,
-        items=list(population.margins),
-        notes=[RATE_NOTE],
-        percent_base=None,
-    )
-
-
-def _whole(value: float) -> float | int:
-    return int(value) if float(value).is_integer() else value
-
-
-def _pct(rate) -> float | None:
-    return None if rate.rate is None else 100.0 * rate.rate
 
 
 # --- weights -----------------------------------------------------------------------------
