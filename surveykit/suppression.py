@@ -171,10 +171,16 @@ def protect(problem: CountProblem, min_cell: int) -> CountProblem:
             hidden = [c for c in cells if c in problem.hidden or c in problem.latent]
             if len(hidden) == 1 and _add_smallest(problem, cells):
                 changed = True
-    # Then prove it, cell by cell; hide more where a value is still pinned down.
+    # Then prove it, cell by cell; hide more where a value is still pinned down. Hiding
+    # a cell only widens what the others can be (a known number becomes a range), so a
+    # cell once free stays free: only the pinned and the newly hidden are checked again.
+    unsettled = set(problem.hidden)
     while True:
-        pinned = [c for c in sorted(problem.hidden) if _determined(problem, c, min_cell)]
-        if not any(_hide_next_to(problem, cell) for cell in pinned):
+        pinned = [c for c in sorted(unsettled) if _determined(problem, c, min_cell)]
+        before = set(problem.hidden)
+        if any(_hide_next_to(problem, cell) for cell in pinned):
+            unsettled = set(pinned) | (problem.hidden - before)
+        else:
             # Every cell of their equations is hidden already and the equations' totals
             # are public: nothing more can be done. Reported in the table note.
             problem.unprotected = set(pinned)
