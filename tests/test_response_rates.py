@@ -185,3 +185,25 @@ def test_the_levels_withhold_what_the_items_own_table_withholds(cli, survey):
         if row[0] in TEAMS + PROFESSIONS:
             assert rates[row[0]] == row[n]
     assert rates["Theatres"] == "< 8"
+
+
+def test_a_respondent_in_a_combination_with_no_cell_is_counted_as_such(cli, survey):
+    # Without a Theatres / Doctor cell, its one respondent is in no cell (and still in
+    # Theatres' and Doctor's own rows, whose headcounts then come from the other cells).
+    text = (survey / "population.yaml").read_text(encoding="utf-8")
+    (survey / "population.yaml").write_text(
+        text.replace("  - {team: Theatres, profession: Doctor, n: 40}\n", "").replace(
+            "Staff: 780",
+            "Staff: 740",  # the grade margin keeps the total
+        ),
+        encoding="utf-8",
+    )
+    rows = {r[0]: r[1:] for r in _rates(_json(cli, survey))["rows"]}
+    answers = _answers(survey)
+    theatres = sum(1 for a in answers if a["team"] == "Theatres")
+    assert rows["Theatres"] == [theatres, 120, pytest.approx(100 * theatres / 120)]
+    assert "Theatres / Doctor" not in rows
+    unplaced = sum(1 for a in answers if not a["team"] or not a["profession"]) + sum(
+        1 for a in answers if (a["team"], a["profession"]) == ("Theatres", "Doctor")
+    )
+    assert rows["Not stated, or in no cell"] == [unplaced, None, None]
