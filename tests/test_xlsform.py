@@ -343,10 +343,14 @@ def test_a_grid_is_written_as_an_odk_table_list_group_and_read_back_as_a_grid(tm
     out = tmp_path / "questionnaire.yaml"
     out.write_text(text, encoding="utf-8")
     again = load_questionnaire(out)
-    assert again.grids == q.grids == {
-        "eng": tuple(f"eng_{n}" for n in range(1, 7)),
-        "safety": tuple(f"safety_{n}" for n in range(1, 6)),
-    }
+    assert (
+        again.grids
+        == q.grids
+        == {
+            "eng": tuple(f"eng_{n}" for n in range(1, 7)),
+            "safety": tuple(f"safety_{n}" for n in range(1, 6)),
+        }
+    )
     assert [i.text for i in again.items] == [i.text for i in q.items]
     assert [i.columns for i in again.items] == [i.columns for i in q.items]
 
@@ -363,9 +367,7 @@ def test_kobo_data_of_an_exported_grid_read_with_group_names_in_headers(tmp_path
     form.write_bytes(export_xlsform(load_questionnaire(q)))
     (tmp_path / "questionnaire.yaml").write_text(import_xlsform(form), encoding="utf-8")
     # KoboToolbox with "include groups in headers": group/name; ODK stores choice names.
-    (tmp_path / "responses.csv").write_text(
-        "g/g_pay,g/g_hours\n3,1\n3,2\n1,\n", encoding="utf-8"
-    )
+    (tmp_path / "responses.csv").write_text("g/g_pay,g/g_hours\n3,1\n3,2\n1,\n", encoding="utf-8")
     result = CliRunner().invoke(
         app, ["analyze", str(tmp_path / "responses.csv"), "--format", "json"]
     )
