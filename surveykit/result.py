@@ -181,6 +181,12 @@ class Table:
     """The plan's ``where:`` condition when the table describes only the respondents meeting it."""
     respondents: int | None = None
     """How many respondents a ``where:`` table describes (for small-cell protection, not shown)."""
+    counts: list[list[int | None]] | None = None
+    """The unweighted counts behind a weighted table's shares, cell by cell as ``rows``
+    (None where a cell is no share): small-cell protection works on them; not shown."""
+    ci95: list[list[Any]] | None = None
+    """95% intervals of cells that have no interval column beside them, cell by cell as
+    ``rows`` ([low, high] or None): in JSON only (a weighted Likert matrix's shares)."""
 
     def __post_init__(self) -> None:
         untyped = [c for c in self.columns if not isinstance(c, Column)]
@@ -208,6 +214,7 @@ class Table:
             "percent_base": self.percent_base,
             "notes": [str(n) for n in self.notes],
             **({"where": self.where} if self.where else {}),
+            **({"ci95": _plain(self.ci95)} if self.ci95 is not None else {}),
         }
 
 
