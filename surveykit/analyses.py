@@ -80,6 +80,9 @@ def analyse(
 
         where = responses.questionnaire.path  # the codebook sits beside the questionnaire
         coding = load_coding(where.parent, responses.questionnaire) if where else None
+    if coding is not None:  # codes must still point at the answers they were given to
+        numbered = responses.questionnaire.respondent_id is None
+        coding.check_answers(responses.data, numbered=numbered)
     if code_names and coding is not None:
         from surveykit.coding.variables import add_code_variables
 

@@ -88,22 +88,28 @@ def test_suggest_counts_by_hand_and_never_touches_reviewed_rows(survey):
     # R1: short_staffed ("night shifts" is not the whole words "night shift");
     # R2: short_staffed (Understaffing), low_pay (PAY), nights (in 'else');
     # R3 "repayment" matches nothing; R4 answered nothing.
+    # Each row keeps the start of its answer, blanks collapsed (checked on every read).
     assert sheet == [
-        "respondent,item,code,coder,status,note",
-        "R1,why,short_staffed,ann,suggested,",
-        "R2,why,short_staffed,ann,suggested,",
-        "R2,why,low_pay,ann,suggested,",
-        "R2,else,nights,ann,suggested,",
+        "respondent,item,code,coder,status,note,answer",
+        "R1,why,short_staffed,ann,suggested,,We are short staffed on night shifts",
+        "R2,why,short_staffed,ann,suggested,,Understaffing and PAY",
+        "R2,why,low_pay,ann,suggested,,Understaffing and PAY",
+        "R2,else,nights,ann,suggested,,night shift again",
     ]
-    # The coder reviews two rows and adds one by hand; suggesting again keeps all of it.
-    sheet[1] = "R1,why,short_staffed,ann,accepted,"
-    sheet[2] = "R2,why,short_staffed,ann,rejected,understaffing is not short-staffed"
+    # The coder reviews two rows and adds one by hand (without the answer column);
+    # suggesting again keeps all of it and fills in the hand-added row's answer.
+    sheet[1] = "R1,why,short_staffed,ann,accepted,,We are short staffed on night shifts"
+    sheet[2] = (
+        "R2,why,short_staffed,ann,rejected,understaffing is not short-staffed,Understaffing and PAY"
+    )
     sheet.append("R3,why,low_pay,ann,,repayment = pay")
     (survey / "coding.csv").write_text("\n".join(sheet) + "\n", encoding="utf-8")
     before = (survey / "coding.csv").read_text(encoding="utf-8")
     result = runner.invoke(app, ["code", "suggest", str(survey), "--coder", "ann"])
     assert result.exit_code == 0
-    assert (survey / "coding.csv").read_text(encoding="utf-8") == before
+    after = before.replace("repayment = pay\n", "repayment = pay,repayment plans\n")
+    assert after != before
+    assert (survey / "coding.csv").read_text(encoding="utf-8") == after
     # A second coder gets suggestions of their own.
     runner.invoke(app, ["code", "suggest", str(survey), "--coder", "ben"])
     rows = read_coding(
@@ -229,3 +235,75 @@ def test_suggest_10000_answers_50_codes_under_5_s(tmp_path):
     assert added == len(rows) > 10_000
     assert elapsed < 5, elapsed
     assert render_coding(rows).count("\n") == added + 1
+
+
+# --- coding.csv's answer column: codes never move silently to another answer -----------
+
+
+def test_answer_start_keeps_60_characters_and_blanks_collapsed():
+    from surveykit.coding.sheet import answer_start
+
+    assert answer_start("  two \n words ") == "two words"
+    long = "word " * 20  # 100 characters
+    assert answer_start(long) == "word " * 11 + "word\u2026"  # 60 characters, end blank dropped
+    assert answer_start("x" * 60) == "x" * 60
+
+
+def test_renumbered_respondents_are_an_error_and_undoing_the_change_restores_the_run(tmp_path, cli):
+    # Singapore numbers its respondents R1..R59 after exclusions (respondent_id: null).
+    # Excluding the first respondent (aged 27) renumbers everyone after them.
+    folder = tmp_path / "sg"
+    shutil.copytree(SINGAPORE, folder)
+    before = cli("analyze", folder / "responses.csv")
+    assert before.code == 0, before.err
+    questionnaire = folder / "questionnaire.yaml"
+    original = questionnaire.read_text(encoding="utf-8")
+    rule = "exclude:\n  - {rule: where, expr: 'age == 27', reason: too young}\n"
+    questionnaire.write_text(original.replace("exclude:\n", rule), encoding="utf-8")
+    coding_before = (folder / "coding.csv").read_bytes()
+    result = cli("analyze", folder / "responses.csv")
+    assert result.code == 2
+    lines = result.err.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.err
+    assert f"{folder / 'coding.csv'}:2: R3's answer to role_why now starts " in lines[0]
+    assert "renumbers them; undo that change" in lines[0]
+    assert (folder / "coding.csv").read_bytes() == coding_before  # never modified
+    # code suggest refuses too, before writing anything.
+    suggested = cli("code", "suggest", folder, "--coder", "author1")
+    assert suggested.code == 2 and "R3's answer to role_why" in suggested.err
+    assert (folder / "coding.csv").read_bytes() == coding_before
+    # Following the hint (undo the change) gives the run it gave before.
+    questionnaire.write_text(original, encoding="utf-8")
+    after = cli("analyze", folder / "responses.csv")
+    assert after.code == 0 and after.out == before.out
+
+
+def test_a_changed_answer_under_fixed_ids_names_the_line_and_blanking_it_keeps_the_code():
+    from surveykit.coding.coded import Coding
+
+    codebook = None  # check_answers reads only the rows
+    rows = (
+        CodingRow("A7", "why", "low_pay", "ann", "accepted", answer="The pay is low", line=2),
+        CodingRow("A8", "why", "low_pay", "ann", "accepted", answer="gone", line=3),  # excluded
+    )
+    data = pd.DataFrame({"why": ["the  pay is low", "The pay\nis low"]}, index=["A6", "A7"])
+    coding = Coding(codebook, rows, Path("coding.csv"))  # type: ignore[arg-type]
+    coding.check_answers(data, numbered=False)  # blanks collapse; A8 is not in the data
+    data.loc["A7", "why"] = "Pay is fine now"
+    with pytest.raises(SurveyError) as caught:
+        coding.check_answers(data, numbered=False)
+    message = str(caught.value)
+    assert message.startswith("coding.csv:2: A7's answer to why now starts 'Pay is fine now', not")
+    assert "blank this line's answer cell to keep the code" in message
+    # Following the hint: a row without an answer start is not checked.
+    from dataclasses import replace
+
+    Coding(codebook, (replace(rows[0], answer=""),), Path("coding.csv")).check_answers(  # type: ignore[arg-type]
+        data, numbered=False
+    )
+    # A truncated start must still be a strict prefix of a longer answer.
+    cut = replace(rows[0], answer="Pay is fine\u2026")
+    Coding(codebook, (cut,), Path("c.csv")).check_answers(data, numbered=False)  # type: ignore[arg-type]
+    data.loc["A7", "why"] = "Pay is fine"
+    with pytest.raises(SurveyError):
+        Coding(codebook, (cut,), Path("c.csv")).check_answers(data, numbered=False)  # type: ignore[arg-type]

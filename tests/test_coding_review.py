@@ -97,7 +97,24 @@ def _review(folder: Path, keys: str, *args: str, env: dict | None = None):
 
 
 def _sheet(folder: Path) -> list[str]:
-    return (folder / "coding.csv").read_text(encoding="utf-8").splitlines()
+    """coding.csv's lines without the answer column (checked in its own test)."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    text = (folder / "coding.csv").read_text(encoding="utf-8")
+    for row in csv.reader(io.StringIO(text, newline="")):
+        writer.writerow(row[:6])
+    return out.getvalue().splitlines()
+
+
+def _answers(folder: Path) -> dict[tuple[str, str, str], str]:
+    """(respondent, item, code) → the answer column of coding.csv."""
+    import csv
+
+    with (folder / "coding.csv").open(encoding="utf-8", newline="") as f:
+        return {(r["respondent"], r["item"], r["code"]): r["answer"] for r in csv.DictReader(f)}
 
 
 def _open(*codes: str, earlier=()) -> AnswerReview:
@@ -318,7 +335,10 @@ def test_hand_added_rows_count(survey, codebook):
     _review(survey, "r\n+ low_pay\n\nq\n")
     rows = read_coding(survey / "coding.csv", codebook)
     added = [r for r in rows if r.code == "low_pay" and r.respondent == "R1"]
-    assert added == [CodingRow("R1", "why", "low_pay", "ann", ACCEPTED, line=4)]
+    # The added row keeps the first 60 characters of R1's answer, so that a renumbering
+    # of respondents is caught on read.
+    start = "We are short staffed on every ward and the rota is written a\u2026"
+    assert added == [CodingRow("R1", "why", "low_pay", "ann", ACCEPTED, answer=start, line=4)]
     assert added[0].counts
 
 

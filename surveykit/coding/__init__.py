@@ -61,14 +61,14 @@ def load_coding(folder: Path, questionnaire: Questionnaire) -> Coding | None:
     note_input(files.codebook, "the codebook")
     note_input(files.sheet, "the coding sheet")
     codebook = load_codebook(files.codebook, questionnaire)
-    return Coding(codebook, tuple(read_coding(files.sheet, codebook)))
+    return Coding(codebook, tuple(read_coding(files.sheet, codebook)), files.sheet)
 
 
 def suggest_survey(folder: Path, coder: str) -> tuple[int, int]:
     """Add pattern suggestions for ``coder`` to ``coding.csv``; returns (added, rows in all)."""
     from surveykit.coding.codebook import load_codebook
-    from surveykit.coding.sheet import read_coding, render_coding
-    from surveykit.coding.suggest import answers, suggest
+    from surveykit.coding.sheet import check_answers, read_coding, render_coding
+    from surveykit.coding.suggest import answers, keyed, suggest
     from surveykit.files import write_atomic
     from surveykit.ingest import read_responses
     from surveykit.questionnaire import load_questionnaire
@@ -79,8 +79,13 @@ def suggest_survey(folder: Path, coder: str) -> tuple[int, int]:
     codebook = load_codebook(files.codebook, questionnaire)
     existing = read_coding(files.sheet, codebook)
     data = read_responses(files.responses, questionnaire)
-    rows, added = suggest(existing, answers(data.data, codebook), codebook, coder)
-    write_atomic(files.sheet, render_coding(rows))
+    texts = answers(data.data, codebook)
+    by_key = keyed(texts)
+    respondents = {str(r) for r in data.data.index}
+    numbered = questionnaire.respondent_id is None
+    check_answers(existing, by_key, respondents, files.sheet, numbered=numbered)
+    rows, added = suggest(existing, texts, codebook, coder)
+    write_atomic(files.sheet, render_coding(rows, by_key))
     return added, len(rows)
 
 

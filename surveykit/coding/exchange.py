@@ -44,6 +44,7 @@ def _refuse_existing(path: Path, force: bool) -> None:
 
 def export_survey(folder: Path, qdc: Path | None, qdpx: Path | None, force: bool) -> list[Path]:
     """Write the survey's codebook as ``qdc`` and/or its coded answers as ``qdpx``."""
+    from surveykit.coding.coded import Coding
     from surveykit.files import note_input, write_files
     from surveykit.ingest import read_responses
 
@@ -67,6 +68,9 @@ def export_survey(folder: Path, qdc: Path | None, qdpx: Path | None, force: bool
         note_input(files.sheet, "the coding sheet")
         rows = [r for r in read_coding(files.sheet, codebook) if r.counts]
         data = read_responses(files.responses, questionnaire)
+        Coding(codebook, tuple(rows), files.sheet).check_answers(
+            data.data, numbered=questionnaire.respondent_id is None
+        )
         out[qdpx] = project_qdpx(codebook, rows, project_data(data, questionnaire, codebook))
     write_files(out)
     return list(out)
@@ -296,7 +300,8 @@ def import_survey(folder: Path, source: Path, coder: str, force: bool) -> Import
 def _merge_codings(
     files: CodingFiles, codebook: Codebook, codings, questionnaire: Questionnaire, source: Path
 ) -> tuple[list[CodingRow], int, int]:
-    from surveykit.coding.suggest import answers
+    from surveykit.coding.sheet import answer_start, check_answers
+    from surveykit.coding.suggest import answers, keyed
     from surveykit.ingest import read_responses
 
     if not files.responses.is_file():
@@ -304,6 +309,9 @@ def _merge_codings(
     data = read_responses(files.responses, questionnaire)
     texts = answers(data.data, codebook)
     existing = read_coding(files.sheet, codebook)
+    respondents = {str(r) for r in data.data.index}
+    numbered = questionnaire.respondent_id is None
+    check_answers(existing, keyed(texts), respondents, files.sheet, numbered=numbered)
     known = {r.key for r in existing}
     new: dict[tuple[str, str, str, str], CodingRow] = {}
     kept = 0
@@ -323,7 +331,13 @@ def _merge_codings(
                 **where,
             )
         row = CodingRow(
-            coding.respondent, coding.item, coding.code, coding.coder, "accepted", coding.note
+            coding.respondent,
+            coding.item,
+            coding.code,
+            coding.coder,
+            "accepted",
+            coding.note,
+            answer_start(texts[coding.item][coding.respondent]),
         )
         if row.key in known:
             kept += 1

@@ -102,8 +102,8 @@ class Survey:
 def load(folder: Path) -> tuple[Survey, list[CodingRow]]:
     """The survey folder's codebook, answers and coding rows."""
     from surveykit.coding.codebook import load_codebook
-    from surveykit.coding.sheet import read_coding
-    from surveykit.coding.suggest import answers
+    from surveykit.coding.sheet import check_answers, read_coding
+    from surveykit.coding.suggest import answers, keyed
     from surveykit.ingest import read_responses
     from surveykit.questionnaire import load_questionnaire
 
@@ -114,11 +114,10 @@ def load(folder: Path) -> tuple[Survey, list[CodingRow]]:
     rows = read_coding(files.sheet, codebook)
     data = read_responses(files.responses, questionnaire)
     # Item by item (the codebook's order), then respondent by respondent.
-    texts = {
-        (str(respondent), item): str(text)
-        for item, column in answers(data.data, codebook).items()
-        for respondent, text in column.items()
-    }
+    texts = keyed(answers(data.data, codebook))
+    respondents = {str(r) for r in data.data.index}
+    numbered = questionnaire.respondent_id is None
+    check_answers(rows, texts, respondents, files.sheet, numbered=numbered)
     questions = {i.id: i.text for i in questionnaire.items}
     return Survey(codebook, texts, questions), rows
 
@@ -387,7 +386,7 @@ def _loop(
         if not review.changed:
             return
         rows = merge(rows, review)
-        write_atomic(sheet, render_coding(rows))
+        write_atomic(sheet, render_coding(rows, survey.texts))
         for p in review.codes:
             if p.added:
                 summary.added += p.status == ACCEPTED

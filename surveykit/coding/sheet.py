@@ -3,8 +3,11 @@
 One row per (respondent, item, code, coder) with a ``status``: ``suggested``
 (written by ``surveykit code suggest``, not yet looked at), ``accepted``,
 ``rejected``, or empty for a row a coder added by hand. Only accepted and
-hand-added rows count. ``note`` is free text for the coder. The file is meant
-to be edited in a spreadsheet; it is read with its line numbers so that every
+hand-added rows count. ``note`` is free text for the coder. ``answer`` (optional)
+is the start of the answer the row was written for: respondents numbered R1..Rn
+after exclusions are renumbered when the rules or the file change, and a code
+must never move silently to another respondent's answer. The file is meant to
+be edited in a spreadsheet; it is read with its line numbers so that every
 problem points at a row.
 """
 
@@ -12,14 +15,14 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from surveykit.coding.codebook import Codebook
 from surveykit.errors import SurveyError
 
-COLUMNS = ("respondent", "item", "code", "coder", "status", "note")
+COLUMNS = ("respondent", "item", "code", "coder", "status", "note", "answer")
 STATUSES = ("suggested", "accepted", "rejected", "")
 COUNTS = ("accepted", "")
 
@@ -34,6 +37,7 @@ class CodingRow:
     coder: str
     status: str = "suggested"
     note: str = ""
+    answer: str = ""  # the start of the answer coded (answer_start); blank: not checked
     line: int = 0
 
     @property
@@ -64,7 +68,8 @@ def read_coding(path: str | Path, codebook: Codebook) -> list[CodingRow]:
     missing = [c for c in COLUMNS[:4] if c not in header]
     if missing:
         raise SurveyError(
-            f"needs the columns {', '.join(COLUMNS)}; missing {', '.join(missing)}",
+            f"needs the columns {', '.join(COLUMNS[:4])} (and optionally "
+            f"{', '.join(COLUMNS[4:])}); missing {', '.join(missing)}",
             file=path,
             line=1,
         )
@@ -105,11 +110,82 @@ def read_coding(path: str | Path, codebook: Codebook) -> list[CodingRow]:
     return rows
 
 
-def render_coding(rows: Iterable[CodingRow]) -> str:
-    """The CSV text of ``rows`` (header first)."""
+def render_coding(
+    rows: Iterable[CodingRow], texts: Mapping[tuple[str, str], str] | None = None
+) -> str:
+    """The CSV text of ``rows`` (header first).
+
+    ``texts`` ((respondent, item) → answer) fills the ``answer`` column of rows that
+    have none, so that a later renumbering of respondents is caught on read.
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(COLUMNS)
     for row in rows:
-        writer.writerow([row.respondent, row.item, row.code, row.coder, row.status, row.note])
+        answer = row.answer
+        if not answer and texts is not None:
+            answer = answer_start(texts.get((row.respondent, row.item), ""))
+        writer.writerow(
+            [row.respondent, row.item, row.code, row.coder, row.status, row.note, answer]
+        )
     return buffer.getvalue()
+
+
+ANSWER_START = 60  # characters kept: enough to tell answers apart, short enough to read
+ELLIPSIS = "\u2026"
+
+
+def answer_start(text: object) -> str:
+    """The start of an answer as ``coding.csv`` keeps it: blanks collapsed, at most 60 characters."""
+    flat = " ".join(str(text).split())
+    if len(flat) <= ANSWER_START:
+        return flat
+    return flat[:ANSWER_START].rstrip() + ELLIPSIS
+
+
+def _same_answer(kept: str, text: str) -> bool:
+    flat = " ".join(text.split())
+    kept = " ".join(kept.split())
+    if kept.endswith(ELLIPSIS):
+        return flat.startswith(kept[: -len(ELLIPSIS)]) and len(flat) > len(kept) - 1
+    return flat == kept
+
+
+def check_answers(
+    rows: Iterable[CodingRow],
+    texts: Mapping[tuple[str, str], str],
+    respondents: Collection[str],
+    path: str | Path,
+    *,
+    numbered: bool,
+) -> None:
+    """Every row that keeps its answer's start must still point at that answer.
+
+    ``texts`` holds the non-blank answers ((respondent, item) → text) and
+    ``respondents`` everyone in the data; a row for a respondent not in the data
+    (excluded, or outside a subset) is not checked: theme tables leave it out.
+    """
+    for row in rows:
+        if not row.answer or row.respondent not in respondents:
+            continue
+        text = texts.get((row.respondent, row.item), "")
+        if _same_answer(row.answer, text):
+            continue
+        now = f"now starts {answer_start(text)!r}" if text.strip() else "is now blank"
+        if numbered:
+            why = (
+                "respondents are numbered R1..Rn after exclusions (respondent_id: null), so a "
+                "change to the exclusion rules or to the responses file renumbers them; undo "
+                "that change, or set respondent_id to a column of unique ids and code again"
+            )
+        else:
+            why = (
+                "the responses file has changed since; code this answer again, or blank this "
+                "line's answer cell to keep the code"
+            )
+        raise SurveyError(
+            f"{row.respondent}'s answer to {row.item} {now}, not {row.answer!r} as when it was "
+            f"coded; {why}",
+            file=path,
+            line=row.line,
+        )

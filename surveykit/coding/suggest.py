@@ -35,6 +35,15 @@ def answers(data: pd.DataFrame, codebook: Codebook) -> dict[str, pd.Series]:
     return out
 
 
+def keyed(texts: dict[str, pd.Series]) -> dict[tuple[str, str], str]:
+    """``answers`` as (respondent, item) → text: what ``coding.csv``'s answer column is checked by."""
+    return {
+        (str(respondent), item): str(text)
+        for item, column in texts.items()
+        for respondent, text in column.items()
+    }
+
+
 def suggest(
     existing: list[CodingRow], texts: dict[str, pd.Series], codebook: Codebook, coder: str
 ) -> tuple[list[CodingRow], int]:
