@@ -389,7 +389,7 @@ def init(
         sheet=sheet,
     )
     typer.echo(
-        f"wrote {output}: {len(draft.items)} items drafted from {responses}; "
+        f"wrote {output}: {draft.counted} drafted from {responses}; "
         "check the commented guesses, then run: surveykit validate " + str(output),
         err=True,
     )

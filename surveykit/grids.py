@@ -11,8 +11,9 @@ the questionnaire (ingest, plans, expressions, scales) sees ordinary items:
   export without aliases: ``Question [Row]`` (Google and Microsoft Forms, and
   SurveyMonkey's two header rows as ingest reads them),
   ``Question - Row`` (Qualtrics' question-text row), ``grid[row]`` and
-  ``grid[SQ001]`` (LimeSurvey), ``grid/row`` (Kobo/ODK) and ``grid_1``
-  (Qualtrics' ``QID_1`` style, with the grid's ``column:`` as the stem).
+  ``grid[SQ001]`` (LimeSurvey), ``grid/row`` (Kobo/ODK), ``grid_1``
+  (Qualtrics' ``QID_1`` style, with the grid's ``column:`` as the stem) and
+  ``grid/grid_row`` (Kobo, from the XLSForm surveykit exports).
 """
 
 from __future__ import annotations
@@ -215,6 +216,9 @@ def _grid_rows(raw: Mapping) -> list[Mapping]:
             f"{grid_id}[SQ{n:03d}]",
             f"{grid_id}/{row_id}",
             f"{stem or grid_id}_{n}",
+            # The row under its group in a Kobo export of the form surveykit's XLSForm
+            # export wrote (rows named by their item ids there).
+            f"{grid_id}/{grid_id}_{row_id}",
         ]
         item = Mapping(
             {

@@ -195,6 +195,17 @@ class DraftQuestionnaire:
     source: str
     speeder: str | None = None  # a commented-out speeder rule, when the times allow one
 
+    @property
+    def counted(self) -> str:
+        """The items as ``validate`` counts them (a grid's rows are items), e.g. "15 items
+        (2 of them rows of 1 grid)"."""
+        grids = [item for item in self.items if item.rows]
+        total = sum(len(item.rows) or 1 for item in self.items)
+        if not grids:
+            return f"{total} items"
+        rows = sum(len(grid.rows) for grid in grids)
+        return f"{total} items ({rows} of them rows of {len(grids)} grid{'s' * (len(grids) > 1)})"
+
 
 def draft_questionnaire(
     path: Path, encoding: str | None = None, delimiter: str | None = None, sheet: str | None = None
@@ -236,7 +247,7 @@ def draft_from_table(table: Table, *, title: str, source: str) -> DraftQuestionn
         grid = _grid_item(table, grids[j], used_ids) if j in grids else None
         if grid is not None:
             items.append(grid)
-            skip.update(grids[j])
+            skip.update(grids[j].columns)
             continue
         name, text = _split_header(header)
         column: object = name if name != text else None
@@ -692,31 +703,78 @@ def _speeder(
     )
 
 
-# --- grids: one column per row, "Question [Row]" ------------------------------------------
+# --- grids: one column per row, "Question [Row]" or Qualtrics' "Q5_1" / "Question - Row" --
 
 # Google Forms, Microsoft Forms and SurveyMonkey (its two header rows as read) head a
-# grid's columns "Question [Row]", which a grid's rows find without aliases.
+# grid's columns "Question [Row]", which a grid's rows find without aliases. Qualtrics
+# heads them Q5_1, Q5_2 … with "Question - Row" in its second header row.
 _ROW_ID_LENGTH = 20  # longer row labels (statements) get numbers as ids
 _GRID_HEADER = re.compile(r"^(?P<base>\S.*?)\s*\[(?P<row>[^\]]*\S[^\]]*)\]$")
+_QUALTRICS_ROW = re.compile(r"^(?P<stem>\w+?)_(?P<n>\d+)$")
 
 
-def _grid_groups(table: Table, skip: set[int], occurrences: Counter[str]) -> dict[int, list[int]]:
-    """First column → the columns of one question's rows (``Question [Row]``), when two or
-    more; columns already grouped, repeated headers and Qualtrics' id rows left out."""
+@dataclass(frozen=True)
+class _GridColumns:
+    columns: list[int]
+    base: str  # the question
+    rows: list[str]  # the statements, in column order
+    stem: str | None = None  # Qualtrics' Q5 of Q5_1, Q5_2 … (the grid's column:)
+
+
+def _grid_groups(
+    table: Table, skip: set[int], occurrences: Counter[str]
+) -> dict[int, _GridColumns]:
+    """First column → the columns of one question's rows, when two or more; columns
+    already grouped and repeated headers left out."""
     groups: dict[str, list[int]] = {}
+    qualtrics: dict[str, list[tuple[int, str, int]]] = {}
     for j, header in enumerate(table.headers):
-        match = _GRID_HEADER.match(header)
-        if match is None or j in skip or "\x1f" in header or occurrences[_norm(header)] > 1:
+        if j in skip or occurrences[_norm(header)] > 1:
             continue
-        groups.setdefault(_norm(match["base"]), []).append(j)
-    return {cols[0]: cols for cols in groups.values() if len(cols) >= 2}
+        if "\x1f" in header:  # Qualtrics: "Q5_1\x1fQuestion - Row"
+            name, text = header.split("\x1f", 1)
+            match = _QUALTRICS_ROW.match(name)
+            if match is not None and " - " in text:
+                qualtrics.setdefault(match["stem"], []).append((j, text, int(match["n"])))
+            continue
+        match = _GRID_HEADER.match(header)
+        if match is not None:
+            groups.setdefault(_norm(match["base"]), []).append(j)
+    out: dict[int, _GridColumns] = {}
+    for cols in groups.values():
+        if len(cols) >= 2:
+            parts = [_GRID_HEADER.match(table.headers[j]) for j in cols]
+            rows = [" ".join(p["row"].split()) for p in parts if p is not None]
+            out[cols[0]] = _GridColumns(cols, parts[0]["base"], rows)  # type: ignore[index]
+    for stem, entries in qualtrics.items():
+        texts = [text for _, text, _ in entries]
+        # The question is what every row's text starts with, up to its last " - ".
+        cut = _common_prefix(texts).rfind(" - ")
+        rows = [" ".join(t[cut + 3 :].split()) for t in texts]
+        if len(entries) < 2 or cut <= 0 or not all(rows):
+            continue
+        # Q5_1, Q5_2 … in order: the grid's column: stem finds them; otherwise the texts do.
+        in_order = [n for _, _, n in entries] == list(range(1, len(entries) + 1))
+        out[entries[0][0]] = _GridColumns(
+            [j for j, _, _ in entries], texts[0][:cut], rows, stem if in_order else None
+        )
+    return out
 
 
-def _grid_item(table: Table, columns: list[int], used_ids: set[str]) -> Draft | None:
+def _common_prefix(texts: list[str]) -> str:
+    first, last = min(texts), max(texts)
+    n = 0
+    while n < min(len(first), len(last)) and first[n] == last[n]:
+        n += 1
+    return first[:n]
+
+
+def _grid_item(table: Table, grid: _GridColumns, used_ids: set[str]) -> Draft | None:
     """A grid when all its rows' answers are wordings of one response scale (the scale
     decided from all rows together); None to draft the rows one by one."""
     from surveykit.grids import row_slug
 
+    columns = grid.columns
     if any(table.variables.get(j) is not None for j in columns):
         return None  # SPSS variables: their own labels decide
     answered: dict[str, int] = {}
@@ -729,8 +787,7 @@ def _grid_item(table: Table, columns: list[int], used_ids: set[str]) -> Draft | 
     if scale is None:
         return None
     name, labels, missing = scale
-    base = _GRID_HEADER.match(table.headers[columns[0]])["base"]  # type: ignore[index]
-    rows = [" ".join(_GRID_HEADER.match(table.headers[j])["row"].split()) for j in columns]  # type: ignore[index]
+    base, rows = grid.base, grid.rows
     grid_id = _unique_id(_slug(base), used_ids)
     # Short labels name their rows (freq_hip_hop); statements are numbered (eng_1).
     numbered = any(len(row_slug(r)) > _ROW_ID_LENGTH for r in rows)
@@ -749,6 +806,7 @@ def _grid_item(table: Table, columns: list[int], used_ids: set[str]) -> Draft | 
         id=grid_id,
         text=" ".join(base.split()),
         type="grid",
+        column=grid.stem,
         choices=labels,
         missing=missing,
         rows=rows,

@@ -116,9 +116,15 @@ def test_qualtrics_export_drafts_a_valid_questionnaire(tmp_path, cli) -> None:
         "Somewhat satisfied",
         "Extremely satisfied",
     ]  # fmt: skip  (Qualtrics' 5 points; nobody chose the first)
-    assert items["Q3_1"].type == "ordinal"
-    assert items["Q3_1"].labels == ["Poor", "Fair", "Good", "Excellent"]
-    assert items["Q3_2"].labels == ["Poor", "Fair", "Good", "Excellent"]  # nobody chose Excellent
+    # Q3_1, Q3_2 ("Rate each - Speed", "Rate each - Price") are one grid, column: Q3;
+    # its scale is decided from both rows (nobody chose Excellent for Price).
+    assert q.grids == {"rate_each": ("rate_each_speed", "rate_each_price")}
+    rows = {i.id: i for i in q.items if i.id.startswith("rate_each_")}
+    assert rows["rate_each_speed"].text == "Rate each [Speed]"
+    assert rows["rate_each_speed"].type == rows["rate_each_price"].type == "ordinal"
+    assert rows["rate_each_speed"].labels == ["Poor", "Fair", "Good", "Excellent"]
+    assert rows["rate_each_price"].labels == ["Poor", "Fair", "Good", "Excellent"]
+    assert "Q3_1" in rows["rate_each_speed"].columns
     assert items["Q4"].type == "multi" and set(items["Q4"].labels) == {"Email", "Phone", "Web chat"}
     assert items["Q4"].text == "Which channels did you use?"  # without "- Selected Choice"
     assert items["Q5"].type == "single" and items["Q5_4_TEXT"].type == "text"
@@ -129,6 +135,8 @@ def test_qualtrics_export_drafts_a_valid_questionnaire(tmp_path, cli) -> None:
     assert {r[0]: r[1] for r in q4["rows"]} == {"Email": 4, "Phone": 3, "Web chat": 2}
     q2 = tables[items["Q2"].id]
     assert {r[0]: r[1] for r in q2["rows"]}["Extremely satisfied"] == 2
+    price = {r[0]: r[1] for r in tables["rate_each_price"]["rows"]}
+    assert (price["Poor"], price["Fair"], price["Good"], price["Excellent"]) == (1, 2, 2, 0)
 
 
 def test_microsoft_forms_xlsx_drafts_a_valid_questionnaire(tmp_path, cli) -> None:

@@ -107,3 +107,44 @@ def test_a_scale_several_items_share_is_a_choice_set(tmp_path, cli) -> None:
     assert tables["work_pay"]["Agree"] == 1 and tables["work_hours"]["Agree"] == 1
     assert tables["work_hours"]["Neither agree nor disagree"] == 1
     assert tables["would_recommend_us"]["Neither agree nor disagree"] == 1
+
+
+def test_qualtrics_matrix_with_a_deleted_statement_is_a_grid_found_by_its_texts(
+    tmp_path, cli
+) -> None:
+    # Q7_2 was deleted in Qualtrics: Q7_1, Q7_3 are not 1, 2, so no column: Q7 (whose
+    # Q7_2 would be the second row); the rows find their columns by "Question - Row".
+    csv = (
+        "ResponseId,Q7_1,Q7_3\n"
+        "Response ID,My team - Supports me,My team - Listens\n"
+        "\"{'ImportId': '_recordId'}\",\"{'ImportId': 'QID7_1'}\",\"{'ImportId': 'QID7_3'}\"\n"
+        "R_1,Agree,Disagree\nR_2,Strongly agree,Agree\nR_3,Agree,Neither agree nor disagree\n"
+        "R_4,Disagree,Strongly disagree\n"
+    )
+    text = _draft(cli, tmp_path, csv)
+    assert "type: grid" in text and "column:" not in text.split("type: grid")[1].split("rows:")[0]
+    q = load_questionnaire(tmp_path / "questionnaire.yaml")
+    assert q.grids == {"my_team": ("my_team_supports_me", "my_team_listens")}
+    tables = _tables(cli, tmp_path)
+    listens = tables["my_team_listens"]
+    assert (listens["Strongly disagree"], listens["Disagree"], listens["Agree"]) == (1, 1, 1)
+    assert listens["Strongly agree"] == 0
+
+
+def test_init_counts_items_as_validate_does(tmp_path, cli) -> None:
+    import re
+
+    staff = Path(__file__).resolve().parents[1] / "surveys" / "staff_wellbeing" / "responses.csv"
+    out = tmp_path / "q.yaml"
+    run = cli("init", staff, "-o", out)
+    assert run.code == 0, run.err
+    drafted = re.search(r": (\d+) items \((\d+) of them rows of (\d+) grids\) drafted", run.err)
+    assert drafted is not None, run.err
+    checked = cli("validate", out)
+    assert checked.code == 0
+    validated = re.search(r"ok, (\d+) items", checked.out + checked.err)
+    assert validated is not None
+    q = load_questionnaire(out)
+    rows = sum(len(r) for r in q.grids.values())
+    assert drafted.groups() == (validated.group(1), str(rows), str(len(q.grids)))
+    assert int(validated.group(1)) == len(q.items)

@@ -81,6 +81,7 @@ def _shape(q: Questionnaire) -> dict:
             for i in q.items
         ],
         "exclude": [(r.rule, r.reason, r.columns, r.keep, cond(r.expr)) for r in q.exclude],
+        "grids": q.grids,
     }
 
 
@@ -155,8 +156,8 @@ def test_exported_sheets(tmp_path):
     assert survey["a"][4] == "((${team} = '1' or ${team} = '2') and ${age} >= 40)"
     assert survey["b"][4] == "(selected(${problems}, '2') or ${team} = '')"
     assert survey["d"][4] == "(not(selected(${problems}, '3')) and ${agree} != '2')"
-    assert survey["agree"][12:14] == ('["I don\'t know", "dk", -8, "Refused"]', "missing")
-    assert survey["problems"][11] == '" | "'
+    assert survey["agree"][13:15] == ('["I don\'t know", "dk", -8, "Refused"]', "missing")
+    assert survey["problems"][12] == '" | "'
     choices = list(book["choices"].iter_rows(min_row=2, values_only=True))
     assert ("agree", "1", "Disagree", '["disagree a bit"]') in choices
     assert ("agree", "9", "I don't know", None) in choices  # an answer on the form
@@ -309,3 +310,68 @@ def test_cli_export_import(tmp_path):
     printed = runner.invoke(app, ["import", "xlsform", str(form)])
     assert printed.stdout == out.read_text(encoding="utf-8")
     assert json.loads(json.dumps(printed.stdout))  # text, not bytes
+
+
+def test_a_grid_is_written_as_an_odk_table_list_group_and_read_back_as_a_grid(tmp_path):
+    staff = ROOT / "surveys" / "staff_wellbeing" / "questionnaire.yaml"
+    q = load_questionnaire(staff)
+    book = openpyxl.load_workbook(io.BytesIO(export_xlsform(q)))
+    rows = list(book["survey"].iter_rows(min_row=2, values_only=True))
+    header = next(book["survey"].iter_rows(max_row=1, values_only=True))
+    col = {name: i for i, name in enumerate(header)}
+    start = next(i for i, r in enumerate(rows) if r[1] == "eng")
+    group = rows[start]
+    assert (group[0], group[col["label"]], group[col["appearance"]]) == (
+        "begin_group",
+        "Thinking about your work, how much do you agree with each statement?",
+        "table-list",
+    )
+    assert group[col["surveykit_type"]] == "grid"
+    statements = rows[start + 1 : start + 7]
+    assert [r[0] for r in statements] == ["select_one eng"] * 6  # one shared list
+    assert [r[1] for r in statements] == [f"eng_{n}" for n in range(1, 7)]
+    assert statements[0][col["label"]] == "I look forward to coming to work."
+    assert statements[0][col["surveykit_label"]] == "Look forward to work"
+    assert rows[start + 7][:2] == ("end_group", "eng")
+    choices = [r for r in book["choices"].iter_rows(min_row=2, values_only=True) if r[0] == "eng"]
+    assert len(choices) == 5  # the five agreement levels, once
+    # Imported again: the same grids, so a plan naming a grid (describe: [eng]) still works.
+    form = tmp_path / "form.xlsx"
+    form.write_bytes(export_xlsform(q))
+    text = import_xlsform(form)
+    assert "    type: grid\n" in text
+    out = tmp_path / "questionnaire.yaml"
+    out.write_text(text, encoding="utf-8")
+    again = load_questionnaire(out)
+    assert (
+        again.grids
+        == q.grids
+        == {
+            "eng": tuple(f"eng_{n}" for n in range(1, 7)),
+            "safety": tuple(f"safety_{n}" for n in range(1, 6)),
+        }
+    )
+    assert [i.text for i in again.items] == [i.text for i in q.items]
+    assert [i.columns for i in again.items] == [i.columns for i in q.items]
+
+
+def test_kobo_data_of_an_exported_grid_read_with_group_names_in_headers(tmp_path):
+    q = tmp_path / "q.yaml"
+    q.write_text(
+        "items:\n"
+        "  - id: g\n    type: grid\n    text: How much do you agree?\n"
+        "    choices: [Disagree, Neutral, Agree]\n    rows: [Pay, Hours]\n",
+        encoding="utf-8",
+    )
+    form = tmp_path / "form.xlsx"
+    form.write_bytes(export_xlsform(load_questionnaire(q)))
+    (tmp_path / "questionnaire.yaml").write_text(import_xlsform(form), encoding="utf-8")
+    # KoboToolbox with "include groups in headers": group/name; ODK stores choice names.
+    (tmp_path / "responses.csv").write_text("g/g_pay,g/g_hours\n3,1\n3,2\n1,\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        app, ["analyze", str(tmp_path / "responses.csv"), "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    tables = {t["items"][0]: t for t in json.loads(result.stdout)["tables"]}
+    pay = {row[0]: row[1] for row in tables["g_pay"]["rows"]}
+    assert (pay["Disagree"], pay["Neutral"], pay["Agree"]) == (1, 0, 2)

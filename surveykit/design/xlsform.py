@@ -12,6 +12,9 @@ relevant, constraint …), a ``choices`` sheet (list_name, name, label) and a
 * ``show_if`` ↔ ``relevant`` in XLSForm's syntax (``${q} = '1'``,
   ``selected(${q}, '2')``, ``not(…)``, ``${q} = ''`` for missing);
 * ``min``/``max`` ↔ ``constraint`` (``. >= 18 and . <= 99``);
+* a grid (``type: grid``) ↔ a ``begin_group`` with ``appearance: table-list`` (ODK's
+  grid layout: one shared choice list, one row per statement) marked
+  ``surveykit_type: grid``; its rows are named by their item ids (``eng_1``);
 * what XLSForm has no column for (an item's short label, ordinal, report: false,
   column aliases, a date-time's format and dayfirst) travels in ``surveykit_*`` columns, which ODK tools ignore, so
   that export → import gives the same questionnaire.
@@ -32,7 +35,7 @@ from surveykit.errors import SurveyError
 from surveykit.questionnaire import ExcludeRule, Item, MissingValue, Questionnaire
 
 SURVEY_COLUMNS = (
-    "type", "name", "label", "required", "relevant", "constraint", "constraint_message",
+    "type", "name", "label", "required", "relevant", "constraint", "constraint_message", "appearance",
     "surveykit_label", "surveykit_type", "surveykit_report", "surveykit_column",
     "surveykit_separator", "surveykit_missing", "surveykit_invalid", "surveykit_format",
     "surveykit_dayfirst",
@@ -58,16 +61,37 @@ def export_xlsform(questionnaire: Questionnaire) -> bytes:
     survey.append(list(SURVEY_COLUMNS))
     choices = book.create_sheet("choices")
     choices.append(["list_name", "name", "label", "surveykit_aliases"])
+    grids = _grids(questionnaire)
     for item in questionnaire.items:
-        survey.append(_survey_row(item, items))
+        grid = grids.get(item.id)
+        if grid is not None and grid.rows[0] == item.id:
+            survey.append(_group_row(grid))
+        row = _survey_row(item, items)
+        if grid is not None:  # the statement, in the grid's one list; the question is the group's
+            row[0] = row[0].replace(f" {item.id}", f" {grid.id}", 1)
+            row[2] = grid.row_texts[item.id]
+            row[SURVEY_COLUMNS.index("surveykit_label")] = (
+                item.label if item.label != grid.row_texts[item.id] else None
+            )
+            row[SURVEY_COLUMNS.index("surveykit_column")] = (
+                json.dumps(grid.columns[item.id], ensure_ascii=False)
+                if grid.columns[item.id]
+                else None
+            )
+        survey.append(row)
+        if grid is not None and grid.rows[-1] == item.id:
+            survey.append(["end_group", grid.id])
+        if grid is not None and grid.rows[0] != item.id:
+            continue  # the grid's choices are written once, under its id
+        list_name = item.id if grid is None else grid.id
         for choice in item.choices:
             aliases = (
                 json.dumps(list(choice.aliases), ensure_ascii=False) if choice.aliases else None
             )
-            choices.append([item.id, _code(choice.code), choice.label, aliases])
+            choices.append([list_name, _code(choice.code), choice.label, aliases])
         # Missing values that are answers ("I don't know") are choices on the form too.
         for missing in _missing_choices(item):
-            choices.append([item.id, _code(missing.code), missing.label, None])
+            choices.append([list_name, _code(missing.code), missing.label, None])
     settings = book.create_sheet("settings")
     settings.append(
         ["form_title", "form_id", "surveykit_respondent_id", "surveykit_intro", "surveykit_exclude"]
@@ -85,6 +109,83 @@ def export_xlsform(questionnaire: Questionnaire) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class _Grid:
+    """A grid of the questionnaire as XLSForm writes it, from its expanded rows."""
+
+    id: str
+    text: str
+    stem: str | None
+    rows: tuple[str, ...]
+    row_texts: dict[str, str]
+    columns: dict[str, list[str]]  # the row's own column aliases (not the generated ones)
+
+
+def _grids(questionnaire: Questionnaire) -> dict[str, _Grid]:
+    """Row item id → its grid, for the grids whose rows still read as the grid made them."""
+    items = {item.id: item for item in questionnaire.items}
+    out: dict[str, _Grid] = {}
+    for grid_id, row_ids in questionnaire.grids.items():
+        parts = [_grid_row(items[r], grid_id, n) for n, r in enumerate(row_ids, start=1)]
+        texts = {p[0] for p in parts if p is not None}
+        stems = {p[2] for p in parts if p is not None}
+        if None in parts or len(texts) != 1 or len(stems) != 1:
+            continue  # not as expanded (cannot happen for a loaded questionnaire): plain items
+        grid = _Grid(
+            grid_id,
+            texts.pop(),
+            stems.pop(),
+            tuple(row_ids),
+            {r: p[1] for r, p in zip(row_ids, parts, strict=True) if p is not None},
+            {r: p[3] for r, p in zip(row_ids, parts, strict=True) if p is not None},
+        )
+        out.update(dict.fromkeys(row_ids, grid))
+    return out
+
+
+def _grid_row(item: Item, grid_id: str, n: int) -> tuple[str, str, str | None, list[str]] | None:
+    """(question text, row text, stem, own columns) of a grid row: the grid made its text
+    ``"<text> [<row text>]"`` and its last six columns ``"<text> - <row text>"``,
+    ``grid[row]``, ``grid[SQ00n]``, ``grid/row``, ``<stem>_n`` and ``grid/grid_row``
+    (grids.py)."""
+    row_id = item.id[len(grid_id) + 1 :]
+    made = item.columns[-6:]
+    if (
+        len(made) < 6
+        or made[1:4] != (f"{grid_id}[{row_id}]", f"{grid_id}[SQ{n:03d}]", f"{grid_id}/{row_id}")
+        or made[5] != f"{grid_id}/{item.id}"
+        or not made[4].endswith(f"_{n}")
+        or not item.text.endswith("]")
+    ):
+        return None
+    full, dash = item.text, made[0]
+    for k in range(len(full)):
+        if (
+            full[k : k + 2] == " ["
+            and dash[k : k + 3] == " - "
+            and full[:k] == dash[:k]
+            and full[k + 2 : -1] == dash[k + 3 :]
+        ):
+            stem = made[4][: -len(f"_{n}")]
+            return (
+                full[:k],
+                full[k + 2 : -1],
+                None if stem == grid_id else stem,
+                list(item.columns[:-6]),
+            )
+    return None
+
+
+def _group_row(grid: _Grid) -> list[Any]:
+    row: list[Any] = [None] * len(SURVEY_COLUMNS)
+    row[0], row[1], row[2] = "begin_group", grid.id, grid.text
+    row[SURVEY_COLUMNS.index("appearance")] = "table-list"
+    row[SURVEY_COLUMNS.index("surveykit_type")] = "grid"
+    if grid.stem is not None:
+        row[SURVEY_COLUMNS.index("surveykit_column")] = json.dumps(grid.stem, ensure_ascii=False)
+    return row
 
 
 def _rule(rule: ExcludeRule) -> dict[str, Any]:
@@ -150,6 +251,7 @@ def _survey_row(item: Item, items: dict[str, Item]) -> list[Any]:
         _relevant(item.show_if.tree.body, items) if item.show_if is not None else None,
         constraint,
         message,
+        None,  # appearance (a grid's group has table-list)
         item.label if item.label != item.text else None,
         "ordinal" if item.type == "ordinal" else None,
         "no" if not item.report else None,
@@ -332,6 +434,8 @@ def import_xlsform(path: str | Path) -> str:
     items: list[dict[str, Any]] = []
     raw_relevant: dict[str, tuple[str, int]] = {}
     groups: list[str] = []
+    grid: dict[str, Any] | None = None  # the surveykit grid being read (rows go into it)
+    rows_of: dict[str, dict[str, Any]] = {}  # every question by id, grid rows too
     for row in _sheet(book, "survey", path):
         kind = " ".join(row.get("type").split())
         base = kind.split(" ")[0].lower() if kind else ""
@@ -344,11 +448,20 @@ def import_xlsform(path: str | Path) -> str:
                     file=path,
                     line=row.line,
                 )
+            if grid is None and row.get("surveykit_type") == "grid":
+                stem = row.get("surveykit_column")
+                grid = {"id": _identifier(name, path, row.line), "text": _label(row) or name}
+                grid |= {"stem": json.loads(stem)} if stem else {}
+                grid["rows"] = []
+                grid["depth"] = len(groups)
             groups.append(name)
             continue
         if base in ("end", "end_group") or kind.lower().startswith("end "):
             if groups:
                 groups.pop()
+            if grid is not None and len(groups) == grid["depth"]:
+                items.append(_grid_item(grid, path, row.line))
+                grid = None
             continue
         if not base:
             continue
@@ -416,21 +529,64 @@ def import_xlsform(path: str | Path) -> str:
             item["required"] = True
         if row.get("surveykit_report").lower() == "no":
             item["report"] = False
+        if grid is not None:  # a grid row: its id, text and own columns; the rest is the grid's
+            columns = json.loads(row.get("surveykit_column")) if row.get("surveykit_column") else []
+            item.pop("column", None)
+            item |= {"column": columns} if columns else {}
+            grid["rows"].append(item)
+            if row.get("relevant") and len(grid["rows"]) == 1:
+                raw_relevant[grid["id"]] = (row.get("relevant"), row.line)
+            rows_of[item["id"]] = item
+            continue
         if row.get("relevant"):
             raw_relevant[item["id"]] = (row.get("relevant"), row.line)
         items.append(item)
+        rows_of[item["id"]] = item
+    if grid is not None:
+        raise SurveyError(f"grid {grid['id']!r} has no end_group row", file=path)
     if not items:
         raise SurveyError("the survey sheet has no questions surveykit can analyse", file=path)
     by_id = {item["id"]: item for item in items}
     for item_id, (text, line) in raw_relevant.items():
         try:
-            by_id[item_id]["show_if"] = _show_if(text, by_id)
+            by_id[item_id]["show_if"] = _show_if(text, rows_of)
         except (SyntaxError, SurveyError, KeyError, ValueError) as exc:
             reason = (
                 exc.message if isinstance(exc, SurveyError) else "not in the subset surveykit reads"
             )
             notes.append(f"row {line} {item_id!r}: relevant {text!r} not carried over ({reason})")
     return _yaml(survey, items, rules, notes, path)
+
+
+def _grid_item(grid: dict[str, Any], path: Path, line: int) -> dict[str, Any]:
+    """A ``type: grid`` item from the rows of a group surveykit wrote as a grid."""
+    rows = grid["rows"]
+    if not rows or any(r.get("type") not in ("ordinal", "multi") for r in rows):
+        raise SurveyError(
+            f"grid {grid['id']!r} must hold select_one or select_multiple rows",
+            file=path,
+            line=line,
+        )
+    first = rows[0]
+    out: dict[str, Any] = {"id": grid["id"], "text": grid["text"], "type": "grid"}
+    out |= {"multi": True} if first["type"] == "multi" else {}
+    out["choices"] = first["choices"]
+    for key in ("other", "separator", "missing", "invalid", "required", "report"):
+        if key in first:
+            out[key] = first[key]
+    if "stem" in grid:
+        out["column"] = grid["stem"]
+    prefix = f"{grid['id']}_"
+    out["rows"] = [
+        {
+            "id": r["id"][len(prefix) :] if r["id"].startswith(prefix) else r["id"],
+            "text": r["text"],
+        }
+        | ({"label": r["label"]} if "label" in r else {})
+        | ({"column": r["column"]} if "column" in r else {})
+        for r in rows
+    ]
+    return out
 
 
 def _datetime_keys(row: _Row) -> dict[str, Any]:
@@ -578,7 +734,7 @@ def _yaml(
     lines.append("survey:")
     lines += [f"  {key}: {dump(value)}" for key, value in survey.items() if value]
     lines += ["", "items:"]
-    order = ("id", "text", "label", "type", "choices", "other", "separator", "missing", "invalid", "format", "dayfirst", "column", "min", "max", "required", "report", "show_if")  # fmt: skip
+    order = ("id", "text", "label", "type", "multi", "choices", "other", "separator", "missing", "invalid", "format", "dayfirst", "column", "min", "max", "required", "report", "show_if", "rows")  # fmt: skip
     for item in items:
         first = True
         for key in order:
@@ -586,8 +742,8 @@ def _yaml(
                 continue
             prefix = "  - " if first else "    "
             first = False
-            if key == "choices":
-                lines.append(f"{prefix}choices:")
+            if key in ("choices", "rows"):
+                lines.append(f"{prefix}{key}:")
                 lines += [f"      - {dump(c)}" for c in item[key]]
             else:
                 lines.append(f"{prefix}{key}: {dump(item[key])}")
