@@ -25,18 +25,18 @@ def print_report(report: Report, console: Console) -> None:
     console.print(Text(report.title, style="bold"))
     console.print(report.respondents)
     for line in report.exclusions[:_MAX_EXCLUSIONS]:
-        console.print(Text(f"  excluded {line}", style="dim"))
+        _indented(console, f"excluded {line}", "dim")
     if len(report.exclusions) > _MAX_EXCLUSIONS:
         more = len(report.exclusions) - _MAX_EXCLUSIONS
-        console.print(Text(f"  … and {more} more exclusions (see --format json)"))
+        _indented(console, f"… and {more} more exclusions (see --format json)")
     if report.data_issues:
         count = len(report.data_issues)
         console.print(Text(f"Data issues: {count} cell(s) set to missing", style="bold"))
         for line in report.data_issues[:_MAX_EXCLUSIONS]:
-            console.print(Text(f"  {line}", style="dim"))
+            _indented(console, f"{line}", "dim")
         if count > _MAX_EXCLUSIONS:
             more = count - _MAX_EXCLUSIONS
-            console.print(Text(f"  … and {more} more (see --format json)"))
+            _indented(console, f"… and {more} more (see --format json)")
     for note in report.data_notes:
         console.print(Text(f"note: {note}", style="yellow"))
     for table in report.tables:
@@ -54,6 +54,21 @@ def print_report(report: Report, console: Console) -> None:
             _test(test, console)
 
 
+def _indented(console: Console, text: str, style: str = "") -> None:
+    """A line indented by two spaces, its wrapped lines too (notes, test lines)."""
+    import textwrap
+
+    lines = textwrap.wrap(
+        text,
+        width=max(console.width, 20),
+        initial_indent="  ",
+        subsequent_indent="  ",
+        break_on_hyphens=False,
+    )
+    for line in lines or [""]:
+        console.print(Text(line, style=style), no_wrap=True, overflow="ignore")
+
+
 def _print_table(table: ReportTable, console: Console) -> None:
     console.print()
     console.print(Text(f"Table {table.number}  {table.title}", style="bold"))
@@ -65,7 +80,7 @@ def _print_table(table: ReportTable, console: Console) -> None:
         else:
             console.print(_table(panel, console.width))
     for note in table.notes:
-        console.print(Text(f"  {note}", style="dim"))
+        _indented(console, f"{note}", "dim")
 
 
 _LABEL_MIN = 10  # a label column is not squeezed below this (unless its words are shorter)
@@ -258,15 +273,15 @@ def _grid(grid: Grid, width: int) -> RichTable:
 def _test(test: TestDetail, console: Console) -> None:
     console.print(Text(test.title, style="bold"))
     if test.error:
-        console.print(Text(f"  {test.error}", style="red"))
+        _indented(console, f"{test.error}", "red")
         return
     if test.groups is not None:
         console.print(_grid(test.groups, console.width))
     for line in test.lines:
-        console.print(Text(f"  {line}"))
+        _indented(console, f"{line}")
     for note in test.notes:
-        console.print(Text(f"  {note}", style="yellow"))
+        _indented(console, f"{note}", "yellow")
     for grid in test.posthoc:
-        console.print(Text(f"  {grid.title}"))
+        _indented(console, f"{grid.title}")
         console.print(_grid(grid, console.width))
-    console.print(Text(f"  {test.apa}", style="green"))
+    _indented(console, f"{test.apa}", "green")
