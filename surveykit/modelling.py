@@ -109,16 +109,21 @@ def _regression(
         dv_levels = [lv for lv in _levels(dv) if spec.model == "logistic" or lv != OTHERS]
         y_pos = _positions(responses.data[dv.id], dv_levels)
         ok &= y_pos >= 0
-    # The predictors, each a missing mask and a way to build its columns once rows are known.
+    # The predictors' values (read once) and missing masks.
+    values: dict[str, np.ndarray] = {}
     for name in spec.on:
         item = items[name]
         if item.type == "multi":
             ok &= has_answer(responses, item).to_numpy(dtype=bool)
         elif item.type == "number":
-            ok &= ~np.isnan(_numeric(responses, item))
+            values[name] = _numeric(responses, item)
+            ok &= ~np.isnan(values[name])
         else:
-            ok &= _positions(responses.data[name], _levels(item)) >= 0
+            values[name] = _positions(responses.data[name], _levels(item))
+            ok &= values[name] >= 0
     n = int(ok.sum())
+    # Each design column as it comes (0/1 columns as booleans, an eighth of the memory),
+    # copied once into the float matrix below.
     columns: list[np.ndarray] = []
     names: list[tuple[str, str | None]] = []
     codings: list[dict[str, Any]] = []
@@ -127,7 +132,7 @@ def _regression(
     for name in spec.on:
         item = items[name]
         if item.type == "number":
-            columns.append(_numeric(responses, item)[ok])
+            columns.append(values[name][ok])
             names.append((name, None))
         elif item.type == "multi":
             chosen = responses.multi[name].to_numpy(dtype=bool)[ok]
@@ -140,11 +145,11 @@ def _regression(
                         "respondent of the model and is left out"
                     )
                     continue
-                columns.append(chosen[:, j].astype(float))
+                columns.append(chosen[:, j])
                 names.append((name, str(option)))
         else:
             levels = _levels(item)
-            pos = _positions(responses.data[name], levels)[ok]
+            pos = values[name][ok]
             counts = np.bincount(pos, minlength=len(levels)) if n else np.zeros(len(levels), int)
             used = [lv for lv, c in zip(levels, counts, strict=True) if c > 0]
             ref = spec.reference.get(name)
@@ -162,7 +167,7 @@ def _regression(
                     {"item": name, "level": level, "n": int(count), "reference": level == ref}
                 )
                 if level != ref:
-                    columns.append((pos == i).astype(float))
+                    columns.append(pos == i)
                     names.append((name, level))
             empty = [lv for lv, c in zip(levels, counts, strict=True) if c == 0]
             if empty:
@@ -170,7 +175,10 @@ def _regression(
                     f"{item.label}: no respondent of the model answered "
                     f"{', '.join(map(repr, empty))}; no term for {'it' if len(empty) == 1 else 'them'}"
                 )
-    x = np.column_stack(columns) if columns else np.empty((n, 0))
+    # Column-major: the model reads the design column by column (means, distinct values).
+    x = np.empty((n, len(columns)), order="F")
+    for j, column in enumerate(columns):
+        x[:, j] = column
     if not names:
         raise StatisticsError("no predictor column is left to fit (see the notes)")
     outcome: list[dict[str, Any]] = []

@@ -112,6 +112,18 @@ def test_regression_f2_matches_r_pwr(row: dict) -> None:
     assert sens.regression_f2(row["u"], row["n"]).effect == pytest.approx(row["f2"], rel=1e-6)
 
 
+@pytest.mark.parametrize("row", _pwr_reference()["large"], ids=lambda r: f"n={r['n1']}+{r['n2']}")
+def test_national_scale_t_test_d_matches_r_pwr(row: dict) -> None:
+    # At these sizes the old search visited noncentralities where scipy's nctdtr gives NaN,
+    # and the paragraph was silently left out (50,000 and 500,000 respondents).
+    assert sens.ttest_d(row["n1"], row["n2"]).effect == pytest.approx(row["d"], rel=1e-6)
+
+
+@pytest.mark.parametrize("row", _pwr_reference()["large_paired"], ids=lambda r: f"n={r['n']}")
+def test_national_scale_paired_dz_matches_r_pwr(row: dict) -> None:
+    assert sens.paired_dz(row["n"]).effect == pytest.approx(row["dz"], rel=1e-6)
+
+
 def test_regression_f2_reproduces_gpower() -> None:
     # G*Power 3.1 manual, linear multiple regression (R² deviation from zero): f² = 0.15,
     # α = .05, power .95, 5 predictors → total N = 138. So 138 respondents detect f² = 0.15

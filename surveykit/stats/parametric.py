@@ -129,8 +129,8 @@ def _ncp_interval(t: float, df: float, level: float) -> tuple[float, float]:
     """Noncentrality parameters whose noncentral-t puts ``t`` at the (1 +/- level)/2 quantiles."""
     tail = (1 - level) / 2
 
-    # scipy.optimize costs ~0.2 s to import; only this interval (and Tukey quantiles) use it.
-    from scipy.optimize import brentq
+    # scipy's own brentq, step for step, without importing scipy.optimize (stats/roots.py).
+    from surveykit.stats.roots import brentq
 
     def solve(target: float) -> float:
         def f(ncp: float) -> float:

@@ -18,7 +18,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from scipy import optimize, special
+from scipy import special
+
+from surveykit.stats.roots import brentq
 
 POWER = 0.8  # the conventional target; the sentence that prints the effect names it
 
@@ -42,20 +44,29 @@ class Sensitivity:
         }
 
 
-def _solve(power_of, target: float) -> float:
-    """The effect where the (increasing) power curve reaches ``target``."""
-    hi = 1.0
+def _solve(power_of, target: float, start: float = 1.0) -> float:
+    """The effect where the (increasing) power curve reaches ``target``.
+
+    The bracket grows from ``start``, a guess of the effect's size (about 4 / √n), so
+    that at national scale the search never visits effects whose noncentrality is in
+    the hundreds, where the noncentral cdfs lose their digits.
+    """
+    hi = start
     while power_of(hi) < target:
         hi *= 2
         if hi > 1e6:  # pragma: no cover - unreachable for n ≥ 3 and target < 1
             raise ValueError("no effect size reaches the wanted power")
-    return optimize.brentq(lambda e: power_of(e) - target, 0.0, hi, xtol=1e-12, rtol=1e-12)
+    return brentq(lambda e: power_of(e) - target, 0.0, hi, xtol=1e-15, rtol=1e-12)
 
 
 def _t_power(df: int, nc: float, alpha: float) -> float:
     """Power of the two-sided t test with ``df`` degrees of freedom at noncentrality ``nc``."""
     crit = special.stdtrit(df, 1 - alpha / 2)
     below = float(special.nctdtr(df, nc, -crit))
+    if math.isnan(below) and nc > 0:
+        # nctdtr gives NaN where the lower tail underflows (e.g. df 100, nc 10: the
+        # probability is below 1e-30); there it adds nothing to the power.
+        below = 0.0
     return 1.0 - float(special.nctdtr(df, nc, crit)) + below
 
 
@@ -71,7 +82,8 @@ def ttest_d(n1: int, n2: int, *, alpha: float = 0.05, power: float = POWER) -> S
         raise ValueError(f"need n1, n2 ≥ 1 and n1 + n2 ≥ 3, got {n1}, {n2}")
     df = n1 + n2 - 2
     scale = math.sqrt(n1 * n2 / (n1 + n2))
-    return Sensitivity("d", _solve(lambda d: _t_power(df, d * scale, alpha), power), power, alpha)
+    effect = _solve(lambda d: _t_power(df, d * scale, alpha), power, 4 / scale)
+    return Sensitivity("d", effect, power, alpha)
 
 
 def paired_dz(n: int, *, alpha: float = 0.05, power: float = POWER) -> Sensitivity:
@@ -80,9 +92,8 @@ def paired_dz(n: int, *, alpha: float = 0.05, power: float = POWER) -> Sensitivi
     if n < 2:
         raise ValueError(f"need n ≥ 2 pairs, got {n}")
     root_n = math.sqrt(n)
-    return Sensitivity(
-        "dz", _solve(lambda dz: _t_power(n - 1, dz * root_n, alpha), power), power, alpha
-    )
+    effect = _solve(lambda dz: _t_power(n - 1, dz * root_n, alpha), power, 4 / root_n)
+    return Sensitivity("dz", effect, power, alpha)
 
 
 def regression_f2(u: int, n: int, *, alpha: float = 0.05, power: float = POWER) -> Sensitivity:
@@ -98,7 +109,7 @@ def regression_f2(u: int, n: int, *, alpha: float = 0.05, power: float = POWER) 
     def power_of(f2: float) -> float:
         return 1.0 - float(special.ncfdtr(u, n - u - 1, f2 * n, crit))
 
-    return Sensitivity("f2", _solve(power_of, power), power, alpha)
+    return Sensitivity("f2", _solve(power_of, power, 16 / n), power, alpha)
 
 
 def anova_f(k: int, n: int, *, alpha: float = 0.05, power: float = POWER) -> Sensitivity:
@@ -111,7 +122,7 @@ def anova_f(k: int, n: int, *, alpha: float = 0.05, power: float = POWER) -> Sen
     def power_of(f: float) -> float:
         return 1.0 - float(special.ncfdtr(k - 1, n - k, f * f * n, crit))
 
-    return Sensitivity("f", _solve(power_of, power), power, alpha)
+    return Sensitivity("f", _solve(power_of, power, 4 / math.sqrt(n)), power, alpha)
 
 
 def chisq_w(df: int, n: int, *, alpha: float = 0.05, power: float = POWER) -> Sensitivity:
@@ -124,4 +135,4 @@ def chisq_w(df: int, n: int, *, alpha: float = 0.05, power: float = POWER) -> Se
     def power_of(w: float) -> float:
         return 1.0 - float(special.chndtr(crit, df, w * w * n))
 
-    return Sensitivity("w", _solve(power_of, power), power, alpha)
+    return Sensitivity("w", _solve(power_of, power, 4 / math.sqrt(n)), power, alpha)

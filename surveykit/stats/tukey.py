@@ -53,8 +53,7 @@ _SQRT_2PI = math.sqrt(2 * math.pi)
 
 
 def _brentq(f: Any, a: float, b: float, xtol: float, rtol: float) -> float:
-    # scipy.optimize costs ~0.2 s to import; only quantiles need it.
-    from scipy.optimize import brentq
+    from surveykit.stats.roots import brentq  # scipy's, without importing scipy.optimize
 
     return float(brentq(f, a, b, xtol=xtol, rtol=rtol))
 
