@@ -188,6 +188,12 @@ class Table:
     caps: tuple[tuple[int, float], ...] = ()
     """For small-cell protection, not shown: ``(row, most)`` pairs, a public number the
     row's count cannot exceed (a unit's headcount)."""
+    counts: list[list[int | None]] | None = None
+    """The unweighted counts behind a weighted table's shares, cell by cell as ``rows``
+    (None where a cell is no share): small-cell protection works on them; not shown."""
+    ci95: list[list[Any]] | None = None
+    """95% intervals of cells that have no interval column beside them, cell by cell as
+    ``rows`` ([low, high] or None): in JSON only (a weighted Likert matrix's shares)."""
 
     def __post_init__(self) -> None:
         untyped = [c for c in self.columns if not isinstance(c, Column)]
@@ -215,6 +221,7 @@ class Table:
             "percent_base": self.percent_base,
             "notes": [str(n) for n in self.notes],
             **({"where": self.where} if self.where else {}),
+            **({"ci95": _plain(self.ci95)} if self.ci95 is not None else {}),
         }
 
 

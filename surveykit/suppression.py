@@ -45,6 +45,7 @@ from surveykit.response_rates import JOINT
 from surveykit.result import (
     CORRELATION,
     COUNT,
+    INTERVAL,
     PAIRED_KINDS,
     PERCENT,
     ROW_BASE,
@@ -659,6 +660,11 @@ def likert_problem(table: Table) -> CountProblem:
     whose n is below N is withheld whole (see :func:`_suppress_likert`); its top-box
     share, mean and SD go with any withheld share (they are more equations over its
     counts).
+
+    A weighted matrix's shares give no count back exactly, but close to it (n and the
+    weights of a few classes are known): its cells are the unweighted counts it keeps
+    (``table.counts``), under the same equations, so that what a share of few answers
+    would reveal is withheld as in the unweighted matrix.
     """
     n_col = table.column(COUNT)
     assert n_col is not None
@@ -671,7 +677,9 @@ def likert_problem(table: Table) -> CountProblem:
         cells = []
         for j in shares:
             if _is_num(row[j]):
-                problem.values[(i, j)] = round(row[j] * n / 100)
+                weighted = table.counts is not None and table.counts[i][j] is not None
+                count = table.counts[i][j] if weighted else round(row[j] * n / 100)
+                problem.values[(i, j)] = int(count)
                 cells.append((i, j))
         problem.equations.append(Equation([(1, c) for c in cells], int(n)))
     return problem
@@ -703,11 +711,19 @@ def _suppress_likert(table: Table, marks: _Marks) -> tuple[Table, set[Any]]:
         touched.add(i)
     for i in touched:
         for j, column in enumerate(table.columns):
-            derived = column.role == STATISTIC or column.base == "top_box"
-            if derived and _is_num(rows[i][j]):
+            derived = column.role in (STATISTIC, INTERVAL) or column.base == "top_box"
+            if derived and rows[i][j] is not None and rows[i][j] != marks.small:
                 rows[i][j] = marks.symbol
     if not touched:
         return table, set()
+    # A weighted matrix's intervals (JSON only) go with their shares: a withheld share's
+    # interval would bracket it, and a withheld statement's would describe it.
+    ci95 = None
+    if table.ci95 is not None:
+        ci95 = [
+            [None if i in small_rows or (i, j) in problem.hidden else ci for j, ci in enumerate(r)]
+            for i, r in enumerate(table.ci95)
+        ]
     parts = []
     if small_rows:
         parts.append(
@@ -718,14 +734,16 @@ def _suppress_likert(table: Table, marks: _Marks) -> tuple[Table, set[Any]]:
         f"{min_cell} answers"
         + (f", {len(problem.secondary)} further percentage(s) so that those cannot be worked "
            "out from n and the other shares" if problem.secondary else "")
-        + ", and the top-box share, mean and SD of those statements"
+        + (", and the top-box share, mean and SD of those statements" if table.counts is None
+           else ", and the top-box share and weighted mean (with its interval) of those "
+           "statements")
     )  # fmt: skip
     text = "Small-cell suppression: " + "; ".join(parts) + "."
     if problem.unprotected:
         text += f" {len(problem.unprotected)} hidden share(s) could still be derived from n."
     notes = [*table.notes, Note(literal(text))]
     hidden_items = {table.items[i] for i in touched}
-    return replace(table, rows=rows, notes=notes), hidden_items
+    return replace(table, rows=rows, notes=notes, ci95=ci95), hidden_items
 
 
 def _suppress_correlations(table: Table, marks: _Marks) -> tuple[Table, set[Any]]:

@@ -35,7 +35,7 @@ from surveykit.result import (
 
 if TYPE_CHECKING:
     from surveykit.ingest import Responses
-    from surveykit.plan import Plan, WeightsSpec
+    from surveykit.plan import Plan, TableSpec, WeightsSpec
     from surveykit.population import Population
     from surveykit.stats.weights import Calibration
 
@@ -98,7 +98,12 @@ def apply_population(
         rows = domain_mask(scored, entry_where, plan)
         return rows if domain is None else rows & domain
 
-    tables = [_weigh(t, data, responses, calibration, keep(t.where)) for t in result.tables]
+    specs = {t.id: t for t in plan.tables}
+    labels.update({s.id: s.label for s in plan.scales})
+    tables = [
+        _weigh(t, data, responses, calibration, keep(t.where), spec=specs.get(t.id), labels=labels)
+        for t in result.tables
+    ]
     tables = [_calibrated_note(t, spec, labels, keep(t.where)) for t in tables]
     tests = list(result.tests)
     pairs = [(t.dv, t.by, t.where) for t in result.tests if t.kind == "chi-square"]
@@ -274,11 +279,16 @@ def _weigh(
     responses: Responses,
     cal: Calibration,
     keep: np.ndarray | None = None,
+    *,
+    spec: TableSpec | None = None,
+    labels: dict[str, str] | None = None,
 ) -> Table:
     """The table with weighted % and means (and their CIs) in place of the unweighted ones.
 
     ``keep`` (the respondents of a subset) makes every estimate a domain estimate:
     the others stay in the design with no answer, as in R's ``subset(design, …)``.
+    ``spec`` is the table's plan entry (a Likert matrix's sort, a crosstab's summarised
+    items); ``labels`` maps item and scale ids to their labels.
     """
     if table.kind in ("frequency", "block", "multi"):
         pct, mean = _row_estimates(table, data, responses, cal, keep)
@@ -287,13 +297,18 @@ def _weigh(
     elif table.kind == "scales":
         pct, mean = {}, {i: _mean(data[s], cal, keep) for i, s in enumerate(table.items)}
     elif table.kind == "likert":
-        return replace(table, notes=[*table.notes, _UNWEIGHTED_MATRIX])
+        from surveykit.weighted_likert import weigh_likert
+
+        items = {i.id: i for i in responses.questionnaire.items}
+        # A Likert matrix sorted by agreement is sorted again by its weighted top-box share.
+        sort = spec.likert.sort if spec is not None and spec.likert else "none"
+        return weigh_likert(table, data, items, cal, keep, sort=sort)
     elif table.kind in ("crosstab", "contingency"):
         from surveykit.weighted_crosstab import UNWEIGHTED_NOTE, weigh_crosstab
 
         kinds = {i.id: i.type for i in responses.questionnaire.items}
         if all(kinds.get(i) in ("single", "ordinal") for i in table.items[:2]):
-            return weigh_crosstab(table, data, cal, keep)
+            return weigh_crosstab(table, data, cal, keep, spec, labels)
         # A select-all item by group: its shares are of the chosen, not of levels.
         return replace(table, notes=[*table.notes, UNWEIGHTED_NOTE])
     else:
@@ -370,10 +385,6 @@ def _share(chosen: np.ndarray, cal: Calibration) -> list:
     return _interval(100 * float(est.estimate[0]), 100 * float(est.se[0]), 0.0, 100.0)
 
 
-_UNWEIGHTED_MATRIX = (
-    "Unweighted: the percentages, means and SDs of this matrix describe the respondents; "
-    "the weighted % of each statement are in its own table, where it has one."
-)
 _LEFT_OUT = ("SD", "Median")  # unweighted, they would describe the sample, not the staff
 
 
