@@ -643,12 +643,30 @@ def design_precision(
             show_default="give --n or --margin",
         ),
     ] = None,
-    population: Annotated[
+    population_size: Annotated[
         int | None,
         typer.Option(
-            "--population",
+            "--population-size",
             help="Population size N, for the finite population correction.",
             show_default="none (infinite)",
+        ),
+    ] = None,
+    population: Annotated[
+        str | None,
+        typer.Option(
+            "--population",
+            help="Population file (population.yaml or .csv): N is its total headcount (a "
+            "number here is deprecated: use --population-size).",
+            show_default="none",
+        ),
+    ] = None,
+    questionnaire: Annotated[
+        Path | None,
+        typer.Option(
+            "--questionnaire",
+            "-q",
+            help="Questionnaire the population file's levels are checked against.",
+            show_default="questionnaire.yaml beside the population file",
         ),
     ] = None,
     p: Annotated[float, typer.Option("--p", help="Expected proportion (0.5 is the widest).")] = 0.5,
@@ -669,15 +687,18 @@ def design_precision(
 
     if (n is None) == (margin is None):
         raise SurveyError("give either --n (to get the margin) or --margin (to get the n)")
+    population_n, warnings = pr.population_size(population, population_size, questionnaire)
+    for line in warnings:
+        typer.echo(line, err=True)
     if n is not None:
         if groups is not None:
             raise SurveyError("--groups goes with --margin")
-        result = pr.margin_of_error(n, population=population, p=p, confidence=confidence)
+        result = pr.margin_of_error(n, population=population_n, p=p, confidence=confidence)
     else:
         assert margin is not None
         parsed = pr.parse_groups(groups) if groups is not None else None
         result = pr.sample_size(
-            margin, population=population, p=p, confidence=confidence, groups=parsed
+            margin, population=population_n, p=p, confidence=confidence, groups=parsed
         )
     _print_design(result, format)
 

@@ -181,6 +181,19 @@ class Table:
     """The plan's ``where:`` condition when the table describes only the respondents meeting it."""
     respondents: int | None = None
     """How many respondents a ``where:`` table describes (for small-cell protection, not shown)."""
+    within: tuple[tuple[int, tuple[int, ...]], ...] = ()
+    """For small-cell protection, not shown: ``(row, rows)`` pairs saying the respondents
+    counted on ``rows`` are among those counted on ``row`` (a joint cell's among each of
+    its levels'), so that their counts add up to at most its count."""
+    caps: tuple[tuple[int, float], ...] = ()
+    """For small-cell protection, not shown: ``(row, most)`` pairs, a public number the
+    row's count cannot exceed (a unit's headcount)."""
+    counts: list[list[int | None]] | None = None
+    """The unweighted counts behind a weighted table's shares, cell by cell as ``rows``
+    (None where a cell is no share): small-cell protection works on them; not shown."""
+    ci95: list[list[Any]] | None = None
+    """95% intervals of cells that have no interval column beside them, cell by cell as
+    ``rows`` ([low, high] or None): in JSON only (a weighted Likert matrix's shares)."""
 
     def __post_init__(self) -> None:
         untyped = [c for c in self.columns if not isinstance(c, Column)]
@@ -208,6 +221,7 @@ class Table:
             "percent_base": self.percent_base,
             "notes": [str(n) for n in self.notes],
             **({"where": self.where} if self.where else {}),
+            **({"ci95": _plain(self.ci95)} if self.ci95 is not None else {}),
         }
 
 

@@ -303,7 +303,12 @@ def _render(
 
 
 def _intro(
-    item_label: str, min_cell: int | None, unanswered: int, data: Responses, where: str | None
+    item_label: str,
+    units: list[Unit],
+    min_cell: int | None,
+    unanswered: int,
+    data: Responses,
+    where: str | None,
 ) -> list[str]:
     lines = [
         f"Responses received {data.received}, excluded {len(data.exclusions)}, analysed "
@@ -316,6 +321,7 @@ def _intro(
             f"Small-cell protection: counts below {min_cell} are withheld in every report, "
             f"and a unit with fewer than {min_cell} responses gets no report."
         )
+        lines += _derivable(units, min_cell, unanswered, data.analysed if not where else None)
     if unanswered:
         shown = (
             f"fewer than {min_cell}"
@@ -324,6 +330,48 @@ def _intro(
         )
         lines.append(f"No answer to {item_label} (in no unit's report): {shown}.")
     return lines
+
+
+def _derivable(
+    units: list[Unit], min_cell: int, unanswered: int, analysed: int | None
+) -> list[str]:
+    """What the index cannot hide: a small unit's number of responses, by subtraction.
+
+    Every reported unit's count is printed (here and in its report, "58 of the 240
+    analysed"), and with the respondents who gave no answer they add up to everyone
+    analysed: a reader solves for the units shown as "< N" as small-cell protection
+    would (:func:`surveykit.suppression.bounds`). Staff surveys publish response
+    counts and withhold the answers of small units; the index says which it is.
+    Under ``--where`` the units' total is not printed, so nothing is claimed.
+    """
+    from surveykit.suppression import CountProblem, Equation, bounds
+
+    small = [k for k, u in enumerate(units) if u.file is None and u.n < min_cell]
+    if not small or analysed is None:
+        return []
+    values = {(k, 0): u.n for k, u in enumerate(units)}
+    values[(len(units), 0)] = unanswered
+    problem = CountProblem(values, [Equation([(1, c) for c in values], analysed)])
+    problem.primary = {(k, 0) for k in small}
+    if 0 < unanswered < min_cell:  # "No answer …: fewer than N" (no line: none)
+        problem.primary.add((len(units), 0))
+    ranges = bounds(problem, min_cell)
+    pinned = [units[k].label for k in small if ranges[(k, 0)][1] - ranges[(k, 0)][0] < 0.5]
+    source = (
+        f"the {analysed} analysed minus the other units' counts (printed here and in their "
+        "reports)" + (" and those with no answer" if unanswered else "")
+    )
+    if pinned:
+        return [
+            f"Not protected: the number of responses of {', '.join(pinned)} can be worked "
+            f"out from {source}; only the answers of a unit with fewer than {min_cell} "
+            "responses are withheld (no report)."
+        ]
+    return [
+        f"Not protected: the total number of responses of the units shown as "
+        f"\u201c< {min_cell}\u201d can be worked out from {source}, though not each one's; "
+        "only their answers are withheld (no report)."
+    ]
 
 
 def _headcount(
@@ -379,7 +427,7 @@ def _index_md(
     from surveykit.render.md_escape import md_cell, md_link_target, md_link_text, md_text
 
     lines = [f"# {md_text(title)}: reports by {md_text(item_label)}", ""]
-    for line in _intro(item_label, min_cell, unanswered, data, where):
+    for line in _intro(item_label, units, min_cell, unanswered, data, where):
         lines += [md_text(line), ""]
     rates = _rate_columns(units)
     if rates:
@@ -429,7 +477,7 @@ def _index_html(
             f"{rate}<td>{report}</td></tr>"
         )
     intro = "".join(
-        f"<p>{e(line)}</p>" for line in _intro(item_label, min_cell, unanswered, data, where)
+        f"<p>{e(line)}</p>" for line in _intro(item_label, units, min_cell, unanswered, data, where)
     )
     heading = f"{e(title)}: reports by {e(item_label)}"
     return (

@@ -34,15 +34,18 @@ solutions". See docs/reports.md for what is still not protected.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from itertools import combinations
 from typing import Any
 
 from surveykit.coding.themes import KINDS as THEME_KINDS
 from surveykit.coding.themes import after_suppression, count_equations
 from surveykit.errors import SurveyError
 from surveykit.quotes import QuoteBlock
+from surveykit.response_rates import JOINT
 from surveykit.result import (
     CORRELATION,
     COUNT,
+    INTERVAL,
     PAIRED_KINDS,
     PERCENT,
     ROW_BASE,
@@ -89,6 +92,10 @@ class CountProblem:
     public: set[Cell] = field(
         default_factory=set
     )  # derivable anyway: never hidden as complementary
+    # Counts a reader never sees that equations run through (0 or more): the respondents
+    # of a level in none of its joint cells, so that the cells add up to at most the level.
+    latent: set[Cell] = field(default_factory=set)
+    caps: dict[Cell, float] = field(default_factory=dict)  # public upper bounds (headcounts)
 
     @property
     def hidden(self) -> set[Cell]:
@@ -147,23 +154,34 @@ def _looks_numeric(text: str) -> bool:
 
 def protect(problem: CountProblem, min_cell: int) -> CountProblem:
     """Mark primary cells (< ``min_cell``) and add complementary cells until none is recoverable."""
-    problem.primary = {c for c, v in problem.values.items() if v < min_cell}
+    # A unit with a headcount of 0 has no respondents to protect, and everyone knows it.
+    problem.primary = {
+        c
+        for c, v in problem.values.items()
+        if v < min_cell and c not in problem.latent and problem.caps.get(c) != 0
+    }
     if not problem.primary:
         return problem
     # The classic rule first (cheap, and what a statistician would do by hand):
-    # no equation may be left with exactly one hidden cell.
+    # no equation may be left with exactly one hidden cell (an unseen count is hidden).
     changed = True
     while changed:
         changed = False
         for eq in problem.equations:
             cells = [c for _, c in eq.terms]
-            hidden = [c for c in cells if c in problem.hidden]
+            hidden = [c for c in cells if c in problem.hidden or c in problem.latent]
             if len(hidden) == 1 and _add_smallest(problem, cells):
                 changed = True
-    # Then prove it, cell by cell; hide more where a value is still pinned down.
+    # Then prove it, cell by cell; hide more where a value is still pinned down. Hiding
+    # a cell only widens what the others can be (a known number becomes a range), so a
+    # cell once free stays free: only the pinned and the newly hidden are checked again.
+    unsettled = set(problem.hidden)
     while True:
-        pinned = [c for c in sorted(problem.hidden) if _determined(problem, c, min_cell)]
-        if not any(_hide_next_to(problem, cell) for cell in pinned):
+        pinned = [c for c in sorted(unsettled) if _determined(problem, c, min_cell)]
+        before = set(problem.hidden)
+        if any(_hide_next_to(problem, cell) for cell in pinned):
+            unsettled = set(pinned) | (problem.hidden - before)
+        else:
             # Every cell of their equations is hidden already and the equations' totals
             # are public: nothing more can be done. Reported in the table note.
             problem.unprotected = set(pinned)
@@ -183,7 +201,13 @@ def _hide_next_to(problem: CountProblem, cell: Cell) -> bool:
 
 
 def _add_smallest(problem: CountProblem, cells: list[Cell], *, public: bool = False) -> bool:
-    shown = [c for c in cells if c not in problem.hidden and (public or c not in problem.public)]
+    shown = [
+        c
+        for c in cells
+        if c not in problem.hidden
+        and c not in problem.latent
+        and (public or c not in problem.public)
+    ]
     if not shown:
         return False
     problem.secondary.add(min(shown, key=lambda c: (problem.values[c], c)))
@@ -204,7 +228,7 @@ def _range(problem: CountProblem, cell: Cell, min_cell: int) -> tuple[float, flo
     import numpy as np
     from scipy.optimize import linprog
 
-    hidden = sorted(problem.hidden)
+    hidden = sorted(problem.hidden) + sorted(problem.latent)
     index = {c: i for i, c in enumerate(hidden)}
     rows, rhs = [], []
     for eq in problem.equations:
@@ -220,8 +244,17 @@ def _range(problem: CountProblem, cell: Cell, min_cell: int) -> tuple[float, flo
             rhs.append(const)
     upper = float(sum(problem.values.values()))
     var_bounds = [
-        (0.0, float(min_cell - 1)) if c in problem.primary else (float(min_cell), upper)
+        (0.0, upper)
+        if c in problem.latent
+        else (0.0, float(min_cell - 1))
+        if c in problem.primary
+        else (float(min_cell), upper)
         for c in hidden
+    ]
+    # What the reader knows from public numbers (a unit's headcount): never above it.
+    var_bounds = [
+        (lo, min(hi, problem.caps[c])) if c in problem.caps else (lo, hi)
+        for c, (lo, hi) in zip(hidden, var_bounds, strict=True)
     ]
     objective = np.zeros(len(hidden))
     objective[index[cell]] = 1.0
@@ -285,7 +318,59 @@ def table_problem(table: Table, analysed: int) -> CountProblem:
                 problem.equations.append(Equation([(1, cell), (1, total[0])], analysed))
         # Any other note count (a crosstab's missing answers, whose column totals the
         # "% of column" figures give away; α's complete cases) stands alone.
+    _within_equations(problem, table)
     return problem
+
+
+def _within_equations(problem: CountProblem, table: Table) -> None:
+    """What a reader knows beyond the table's sums: parts of a row's count, and caps.
+
+    A joint cell's respondents are among each of its levels' (:attr:`Table.within`):
+    the level's count = its cells + those of the level in none of them, an unseen
+    count of 0 or more (a latent cell). A headcount caps a unit's count.
+    """
+    col = table.column(COUNT)
+    if col is None:
+        return
+    for k, (row, parts) in enumerate(table.within):
+        cells = [(r, col) for r in parts if (r, col) in problem.values]
+        if (row, col) not in problem.values or not cells:
+            continue
+        rest = problem.values[(row, col)] - sum(problem.values[c] for c in cells)
+        if rest < 0:  # not parts after all: claim nothing
+            continue
+        latent = (-1_000_000 - k, col)
+        problem.values[latent] = rest
+        problem.latent.add(latent)
+        terms = [(1, c) for c in cells] + [(1, latent), (-1, (row, col))]
+        problem.equations.append(Equation(terms))
+    for row, most in table.caps:
+        cell = (row, col)
+        if cell in problem.values and problem.values[cell] <= most:
+            problem.caps[cell] = most
+
+
+def protect_table(table: Table, analysed: int, min_cell: int) -> CountProblem:
+    """The table's counts protected: :func:`protect` on :func:`table_problem`.
+
+    With joint cells (:attr:`Table.within`), the levels' counts are protected first
+    on their own, as the items' frequency tables protect the same counts (so the two
+    withhold the same ones); the joint cells then keep the levels' shown counts
+    (public: printed there too) and hide more cells of their own instead.
+    """
+    problem = table_problem(table, analysed)
+    if table.within:
+        part_rows = {r for _row, parts in table.within for r in parts}
+        joint = {c for c in problem.values if c in problem.latent or c[0] in part_rows}
+        alone = [eq for eq in problem.equations if not {c for _, c in eq.terms} & joint]
+        cells = {c for eq in alone for _, c in eq.terms}
+        outer = protect(
+            CountProblem({c: problem.values[c] for c in cells}, alone, caps=problem.caps),
+            min_cell,
+        )
+        problem.secondary |= outer.secondary
+        problem.public |= cells - outer.hidden
+    return protect(problem, min_cell)
 
 
 def _cells_problem(table: Table, analysed: int) -> CountProblem:
@@ -457,7 +542,7 @@ def _suppress_table(table: Table, marks: _Marks, analysed: int) -> tuple[Table, 
     if table.kind == "correlation":
         return _suppress_correlations(table, marks)
     min_cell, small = marks.min_cell, marks.small
-    problem = protect(table_problem(table, analysed), min_cell)
+    problem = protect_table(table, analysed, min_cell)
     rows = [list(r) for r in table.rows]
     notes = list(table.notes)
     extra: dict[str, int] = {}
@@ -575,6 +660,11 @@ def likert_problem(table: Table) -> CountProblem:
     whose n is below N is withheld whole (see :func:`_suppress_likert`); its top-box
     share, mean and SD go with any withheld share (they are more equations over its
     counts).
+
+    A weighted matrix's shares give no count back exactly, but close to it (n and the
+    weights of a few classes are known): its cells are the unweighted counts it keeps
+    (``table.counts``), under the same equations, so that what a share of few answers
+    would reveal is withheld as in the unweighted matrix.
     """
     n_col = table.column(COUNT)
     assert n_col is not None
@@ -587,7 +677,9 @@ def likert_problem(table: Table) -> CountProblem:
         cells = []
         for j in shares:
             if _is_num(row[j]):
-                problem.values[(i, j)] = round(row[j] * n / 100)
+                weighted = table.counts is not None and table.counts[i][j] is not None
+                count = table.counts[i][j] if weighted else round(row[j] * n / 100)
+                problem.values[(i, j)] = int(count)
                 cells.append((i, j))
         problem.equations.append(Equation([(1, c) for c in cells], int(n)))
     return problem
@@ -619,11 +711,19 @@ def _suppress_likert(table: Table, marks: _Marks) -> tuple[Table, set[Any]]:
         touched.add(i)
     for i in touched:
         for j, column in enumerate(table.columns):
-            derived = column.role == STATISTIC or column.base == "top_box"
-            if derived and _is_num(rows[i][j]):
+            derived = column.role in (STATISTIC, INTERVAL) or column.base == "top_box"
+            if derived and rows[i][j] is not None and rows[i][j] != marks.small:
                 rows[i][j] = marks.symbol
     if not touched:
         return table, set()
+    # A weighted matrix's intervals (JSON only) go with their shares: a withheld share's
+    # interval would bracket it, and a withheld statement's would describe it.
+    ci95 = None
+    if table.ci95 is not None:
+        ci95 = [
+            [None if i in small_rows or (i, j) in problem.hidden else ci for j, ci in enumerate(r)]
+            for i, r in enumerate(table.ci95)
+        ]
     parts = []
     if small_rows:
         parts.append(
@@ -634,14 +734,16 @@ def _suppress_likert(table: Table, marks: _Marks) -> tuple[Table, set[Any]]:
         f"{min_cell} answers"
         + (f", {len(problem.secondary)} further percentage(s) so that those cannot be worked "
            "out from n and the other shares" if problem.secondary else "")
-        + ", and the top-box share, mean and SD of those statements"
+        + (", and the top-box share, mean and SD of those statements" if table.counts is None
+           else ", and the top-box share and weighted mean (with its interval) of those "
+           "statements")
     )  # fmt: skip
     text = "Small-cell suppression: " + "; ".join(parts) + "."
     if problem.unprotected:
         text += f" {len(problem.unprotected)} hidden share(s) could still be derived from n."
     notes = [*table.notes, Note(literal(text))]
     hidden_items = {table.items[i] for i in touched}
-    return replace(table, rows=rows, notes=notes), hidden_items
+    return replace(table, rows=rows, notes=notes, ci95=ci95), hidden_items
 
 
 def _suppress_correlations(table: Table, marks: _Marks) -> tuple[Table, set[Any]]:
@@ -750,6 +852,9 @@ def _items_of(
         for r in rows
     }
     out = {segment_of[r] for r, _ in problem.hidden if r >= 0 and r in segment_of}
+    for item in [i for i in out if JOINT in i]:
+        # A joint block's cells (response rates per cell) are the crossings of its items.
+        out |= {frozenset(pair) for pair in combinations(item.split(JOINT), 2)}
     for cell in problem.hidden & set(in_notes):
         note = table.notes[in_notes[cell][0]]
         if isinstance(note, Note) and note.item:

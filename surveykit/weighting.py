@@ -21,13 +21,11 @@ import pandas as pd
 from surveykit.errors import StatisticsError, SurveyError
 from surveykit.result import (
     COUNT,
-    INTEGER,
     INTERVAL,
     LABEL,
     PERCENT,
     ROW_DATA,
     ROW_HEADING,
-    ROW_MISSING,
     STATISTIC,
     Column,
     Result,
@@ -37,18 +35,11 @@ from surveykit.result import (
 
 if TYPE_CHECKING:
     from surveykit.ingest import Responses
-    from surveykit.plan import Plan, WeightsSpec
+    from surveykit.plan import Plan, TableSpec, WeightsSpec
     from surveykit.population import Population
     from surveykit.stats.weights import Calibration
 
 Z95 = 1.959963984540054  # the normal quantile of a two-sided 95 % interval
-NOT_STATED = "Not stated"
-RATE_NOTE = (
-    "Response rate = completed questionnaires analysed / eligible staff (headcount). "
-    "Every eligible member of staff was invited (a census), so, as in AAPOR's response "
-    "rate 1, no sampling or eligibility estimate enters the rate; respondents who did "
-    "not state a unit count in the overall rate only."
-)
 UNWEIGHTED_TESTS = (
     "The planned tests (t-test, ANOVA, chi-square, Mann–Whitney, Kruskal–Wallis) assume "
     "simple random samples and are computed unweighted; the Rao–Scott tests are weighted."
@@ -75,16 +66,17 @@ def apply_population(
     that count the respondents outside the domain as zeros, as R survey's
     ``svymean(…, subset(design, …))`` and ``svyby`` do (see :mod:`surveykit.domains`).
     """
-    from surveykit.domains import domain_mask, domain_rate_table
+    from surveykit.domains import domain_mask
+    from surveykit.response_rates import survey_rate_table, unit_rate_table
 
     domain = domain_mask(responses, where) if where is not None else None
     front: list[Table] = []
     notes = list(result.notes)
     if population is not None:
         if where is None:
-            front.append(response_rate_table(responses, population))
+            front.append(survey_rate_table(responses, population))
         else:
-            table, note = domain_rate_table(responses, population, where, domain)
+            table, note = unit_rate_table(responses, population, where, domain)
             front += [table] if table is not None else []
             notes += [note] if note else []
     spec = plan.weights if plan is not None else None
@@ -106,7 +98,12 @@ def apply_population(
         rows = domain_mask(scored, entry_where, plan)
         return rows if domain is None else rows & domain
 
-    tables = [_weigh(t, data, responses, calibration, keep(t.where)) for t in result.tables]
+    specs = {t.id: t for t in plan.tables}
+    labels.update({s.id: s.label for s in plan.scales})
+    tables = [
+        _weigh(t, data, responses, calibration, keep(t.where), spec=specs.get(t.id), labels=labels)
+        for t in result.tables
+    ]
     tables = [_calibrated_note(t, spec, labels, keep(t.where)) for t in tables]
     tests = list(result.tests)
     pairs = [(t.dv, t.by, t.where) for t in result.tests if t.kind == "chi-square"]
@@ -169,62 +166,6 @@ def _options(spec: WeightsSpec, calibration: Calibration) -> dict:
     out["iterations"] = calibration.iterations
     out["converged"] = calibration.converged
     return out
-
-
-# --- response rates ----------------------------------------------------------------------
-
-
-def response_rate_table(responses: Responses, population: Population) -> Table:
-    """Respondents / headcount overall and per level of each population item.
-
-    A block: one heading per item, its levels, then who did not state it, so that
-    every item's respondents add up to those analysed (small-cell protection relies
-    on it to keep a small unit's count from being worked out).
-    """
-    from surveykit.population import response_rates
-
-    rates = response_rates(responses.data, population)
-    labels = {i.id: i.label for i in responses.questionnaire.items}
-    overall = rates[0]
-    rows: list[list] = [
-        ["All staff", overall.respondents, _whole(overall.headcount), _pct(overall)]
-    ]
-    kinds = [ROW_DATA]
-    for item in population.margins:
-        rows.append([labels.get(item, item), None, None, None])
-        kinds.append(ROW_HEADING)
-        these = [r for r in rates if r.item == item]
-        for r in these:
-            rows.append([r.level, r.respondents, _whole(r.headcount), _pct(r)])
-            kinds.append(ROW_DATA)
-        unstated = overall.respondents - sum(r.respondents for r in these)
-        if unstated:
-            rows.append([NOT_STATED, unstated, None, None])
-            kinds.append(ROW_MISSING)
-    return Table(
-        id="response_rates",
-        title="Response rates",
-        columns=[
-            Column("", LABEL),
-            Column("Respondents", COUNT),
-            Column("Headcount", INTEGER),
-            Column("Rate %", PERCENT, of="Respondents"),
-        ],
-        rows=rows,
-        kind="block",
-        row_kinds=kinds,
-        items=list(population.margins),
-        notes=[RATE_NOTE],
-        percent_base=None,
-    )
-
-
-def _whole(value: float) -> float | int:
-    return int(value) if float(value).is_integer() else value
-
-
-def _pct(rate) -> float | None:
-    return None if rate.rate is None else 100.0 * rate.rate
 
 
 # --- weights -----------------------------------------------------------------------------
@@ -338,11 +279,16 @@ def _weigh(
     responses: Responses,
     cal: Calibration,
     keep: np.ndarray | None = None,
+    *,
+    spec: TableSpec | None = None,
+    labels: dict[str, str] | None = None,
 ) -> Table:
     """The table with weighted % and means (and their CIs) in place of the unweighted ones.
 
     ``keep`` (the respondents of a subset) makes every estimate a domain estimate:
     the others stay in the design with no answer, as in R's ``subset(design, …)``.
+    ``spec`` is the table's plan entry (a Likert matrix's sort, a crosstab's summarised
+    items); ``labels`` maps item and scale ids to their labels.
     """
     if table.kind in ("frequency", "block", "multi"):
         pct, mean = _row_estimates(table, data, responses, cal, keep)
@@ -351,13 +297,18 @@ def _weigh(
     elif table.kind == "scales":
         pct, mean = {}, {i: _mean(data[s], cal, keep) for i, s in enumerate(table.items)}
     elif table.kind == "likert":
-        return replace(table, notes=[*table.notes, _UNWEIGHTED_MATRIX])
+        from surveykit.weighted_likert import weigh_likert
+
+        items = {i.id: i for i in responses.questionnaire.items}
+        # A Likert matrix sorted by agreement is sorted again by its weighted top-box share.
+        sort = spec.likert.sort if spec is not None and spec.likert else "none"
+        return weigh_likert(table, data, items, cal, keep, sort=sort)
     elif table.kind in ("crosstab", "contingency"):
         from surveykit.weighted_crosstab import UNWEIGHTED_NOTE, weigh_crosstab
 
         kinds = {i.id: i.type for i in responses.questionnaire.items}
         if all(kinds.get(i) in ("single", "ordinal") for i in table.items[:2]):
-            return weigh_crosstab(table, data, cal, keep)
+            return weigh_crosstab(table, data, cal, keep, spec, labels)
         # A select-all item by group: its shares are of the chosen, not of levels.
         return replace(table, notes=[*table.notes, UNWEIGHTED_NOTE])
     else:
@@ -434,10 +385,6 @@ def _share(chosen: np.ndarray, cal: Calibration) -> list:
     return _interval(100 * float(est.estimate[0]), 100 * float(est.se[0]), 0.0, 100.0)
 
 
-_UNWEIGHTED_MATRIX = (
-    "Unweighted: the percentages, means and SDs of this matrix describe the respondents; "
-    "the weighted % of each statement are in its own table, where it has one."
-)
 _LEFT_OUT = ("SD", "Median")  # unweighted, they would describe the sample, not the staff
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import shutil
 import sys
 from pathlib import Path
 
@@ -217,7 +218,7 @@ def test_cli_power_text():
 
 
 def test_cli_precision_json_keys():
-    result = run("precision", "--margin", "0.05", "--population", "20000", "--format", "json")
+    result = run("precision", "--margin", "0.05", "--population-size", "20000", "--format", "json")
     doc = json.loads(result.stdout)
     assert {k: doc[k] for k in ("n", "margin", "population", "confidence")} == {
         "n": 377,
@@ -228,9 +229,46 @@ def test_cli_precision_json_keys():
 
 
 def test_cli_precision_margin_text():
+    result = run("precision", "--n", "59", "--population-size", "200")
+    assert result.exit_code == 0
+    assert "±10.7 points" in result.stdout
+    assert result.stderr == ""
+
+
+def test_cli_precision_population_number_still_works_for_one_release():
     result = run("precision", "--n", "59", "--population", "200")
     assert result.exit_code == 0
     assert "±10.7 points" in result.stdout
+    assert result.stderr.startswith("warning: --population N is deprecated in design precision")
+    assert "use --population-size N" in result.stderr
+
+
+STAFF = Path(__file__).parent.parent / "surveys" / "staff_wellbeing"
+
+
+def test_cli_precision_population_file_gives_its_total_headcount():
+    # population.yaml's departments: 310 + 350 + 420 + 180 + 140 = 1,400 staff.
+    by_file = run("precision", "--margin", "0.05", "--population", str(STAFF / "population.yaml"))
+    assert by_file.exit_code == 0, by_file.output
+    assert "Population          1,400" in by_file.stdout
+    by_size = run("precision", "--margin", "0.05", "--population-size", "1400")
+    assert by_file.stdout == by_size.stdout
+    assert "Respondents needed  302" in by_size.stdout  # 1400·x / (1399·0.05² + x), x = z²/4
+
+
+def test_cli_precision_population_file_hints_work(cli, tmp_path):
+    # A population file away from its questionnaire: the error says to give -q; following it works.
+    shutil.copy(STAFF / "population.yaml", tmp_path / "population.yaml")
+    args = ("design", "precision", "--n", "59", "--population", tmp_path / "population.yaml")
+    alone = cli(*args)
+    assert alone.code == 2
+    assert alone.err.endswith("put questionnaire.yaml beside it or give -q\n")
+    with_q = cli(*args, "-q", STAFF / "questionnaire.yaml")
+    assert with_q.code == 0, with_q.err
+    assert "Population       1,400" in with_q.out
+    # Not a file: for a number, use --population-size (as the error says).
+    missing = cli("design", "precision", "--n", "59", "--population", tmp_path / "none.yaml")
+    assert missing.code == 2 and "use --population-size N" in missing.err
 
 
 @pytest.mark.parametrize(
@@ -246,7 +284,11 @@ def test_cli_precision_margin_text():
         (("power", "correlation", "--r", "1.2", "--power", "0.8"), "--r must be between -1 and 1"),
         (("power", "proportions", "--p1", "0.5", "--p2", "0.5", "--power", "0.8"), "equal"),
         (("precision", "--n", "59", "--margin", "0.05"), "give either --n"),
-        (("precision", "--n", "300", "--population", "200"), "larger than --population"),
+        (("precision", "--n", "300", "--population-size", "200"), "larger than the population"),
+        (
+            ("precision", "--n", "3", "--population-size", "200", "--population", "p.yaml"),
+            "not both",
+        ),
     ],
 )
 def test_cli_errors_are_one_line_exit_2(args, message, monkeypatch, capsys):

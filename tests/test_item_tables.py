@@ -184,25 +184,38 @@ def test_describe_a_grid_gives_its_likert_matrix(cli, make_survey) -> None:
     assert hours[2] == 50.0 and hours[6] == 2
 
 
-def test_likert_protection_leaves_no_share_recoverable() -> None:
+@pytest.mark.parametrize("weighted", [False, True])
+def test_likert_protection_leaves_no_share_recoverable(weighted: bool, tmp_path) -> None:
     """Each statement: a withheld share is never alone (its counts add up to the shown n),
-    and its mean, SD and top-box share go with it; checked by enumeration."""
+    and its mean, SD (or interval) and top-box share go with it; checked by enumeration.
+    Weighted, the counts are those behind the weighted % (a reader can come close to
+    them from the weights), which protection works on."""
     from surveykit.pipeline import run_survey
 
+    plan = STAFF / "analysis.yaml"
+    if not weighted:
+        text = plan.read_text(encoding="utf-8")
+        plan = tmp_path / "analysis.yaml"
+        plan.write_text(text[: text.index("weights:")], encoding="utf-8")
     for min_cell in (3, 5, 10):
         shown = run_survey(STAFF / "responses.csv", STAFF / "questionnaire.yaml",
-                           STAFF / "analysis.yaml", min_cell=min_cell)  # fmt: skip
+                           plan, min_cell=min_cell)  # fmt: skip
         t = next(t for t in shown.tables if t.kind == "likert")
+        assert (t.counts is not None) == weighted
         shares = [j for j, c in enumerate(t.columns) if c.base == "row"]
         n_col = t.columns.index("n")
-        for row in t.rows:
+        for i, row in enumerate(t.rows):
             hidden = [j for j in shares if not isinstance(row[j], float)]
             if not hidden:
-                assert all(isinstance(v, float) for v in row[n_col + 1 :])
+                assert all(isinstance(v, float | list) for v in row[n_col + 1 :])
                 continue
             assert all(v == "[c]" for v in row[n_col + 1 :])
             n = row[n_col]
-            shown_sum = sum(round(row[j] * n / 100) for j in shares if j not in hidden)
+            counts = t.counts[i] if weighted else [
+                None if j not in shares else round(row[j] * n / 100) if j not in hidden else 0
+                for j in range(len(row))
+            ]  # fmt: skip
+            shown_sum = sum(counts[j] for j in shares if j not in hidden)
             rest = n - shown_sum
             # The hidden counts add up to `rest`; a hidden count is < N or ≥ N (a reader does
             # not know which). Enumerate the solutions: every hidden cell takes ≥ 2 values.

@@ -141,3 +141,45 @@ def test_split_needs_an_output_folder_and_a_choice_item(cli, tmp_path) -> None:
     assert not (tmp_path / "x").exists()
     run = cli("report", CSV, "--split", "dept", "--output", STAFF)
     assert run.code == 2
+
+
+def _index_counts(index: str) -> dict[str, str]:
+    rows = [line.split(" | ") for line in index.splitlines() if line.startswith("| ")]
+    return {r[0].lstrip("| "): r[1] for r in rows[2:]}
+
+
+@pytest.mark.parametrize("small", [1, 2])
+def test_the_index_says_what_subtraction_gives_back(cli, tmp_path, small) -> None:
+    # The reported units' counts (here and in their reports) and the analysed total are
+    # printed: one small unit's count follows by subtraction, two small units' sum does.
+    counts = _dept_counts(_full(cli))
+    min_cell = sorted(counts.values())[small]
+    out = tmp_path / "by_dept"
+    run = cli("report", CSV, "--split", "dept", "--format", "json", "--output", out,
+              "--min-cell", str(min_cell))  # fmt: skip
+    assert run.code == 0, run.err
+    index = (out / "index.md").read_text(encoding="utf-8")
+    shown = _index_counts(index)
+    hidden = [d for d, n in shown.items() if n == f"< {min_cell}"]
+    assert len(hidden) == small
+    # Following the note: 240 analysed minus the other units' counts (no unanswered).
+    derived = 240 - sum(int(n) for d, n in shown.items() if d not in hidden)
+    assert derived == sum(counts[d] for d in hidden)
+    if small == 1:
+        assert (
+            f"Not protected: the number of responses of {hidden[0]} can be worked out from "
+            "the 240 analysed minus the other units' counts (printed here and in their "
+            f"reports); only the answers of a unit with fewer than {min_cell} responses are "
+            "withheld (no report)." in index
+        )
+    else:
+        assert "Not protected: the total number of responses of the units shown as" in index
+        assert "though not each one's" in index
+
+
+def test_no_protection_note_without_small_units(cli, tmp_path) -> None:
+    out = tmp_path / "by_dept"
+    assert (
+        cli("report", CSV, "--split", "dept", "-f", "json", "-o", out, "--min-cell", "5").code == 0
+    )
+    assert "Not protected" not in (out / "index.md").read_text(encoding="utf-8")

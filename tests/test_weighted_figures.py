@@ -1,4 +1,4 @@
-"""With weights, a Likert chart is drawn from the weighted % or says it is unweighted."""
+"""With weights, a Likert chart is drawn from the weighted % and says so."""
 
 from __future__ import annotations
 
@@ -23,12 +23,27 @@ def _staff(plan_text: str | None, tmp_path):
     )
 
 
-def test_a_likert_matrix_in_a_weighted_report_says_unweighted(tmp_path):
+def test_a_weighted_likert_matrix_is_charted_from_its_weighted_percentages(tmp_path):
     result = _staff(None, tmp_path)
     matrix = next(t for t in result.tables if t.kind == "likert")
-    assert any(str(n).startswith("Unweighted: the percentages") for n in matrix.notes)
+    assert str(matrix.notes[0]).startswith("Weighted % of each statement's valid answers")
+    shares = [j for j, c in enumerate(matrix.columns) if c.base == "row"]
+    segments = likert_segments(matrix)
+    assert [values for _label, _choices, values in segments] == [
+        [row[j] for j in shares] for row in matrix.rows
+    ]
     captions = [f.caption for t in build_report(result).tables for f in t.figures]
-    assert f"{matrix.title}: distribution of answers (unweighted)" in captions
+    assert f"{matrix.title}: distribution of answers (weighted %)" in captions
+
+
+def test_a_likert_matrix_without_weights_says_nothing_of_weighting(tmp_path):
+    """Without weights in the plan the caption has no "(weighted %)" or "(unweighted)"."""
+    plan = (STAFF / "analysis.yaml").read_text(encoding="utf-8")
+    plan = plan[: plan.index("# Rake to the headcounts")]
+    result = _staff(plan, tmp_path)
+    matrix = next(t for t in result.tables if t.kind == "likert")
+    captions = [f.caption for t in build_report(result).tables for f in t.figures]
+    assert f"{matrix.title}: distribution of answers" in captions
 
 
 def test_a_weighted_block_is_charted_from_its_weighted_percentages(tmp_path):

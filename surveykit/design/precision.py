@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from pathlib import Path
 
 from scipy import stats
 
@@ -58,6 +59,55 @@ class PrecisionGroup:
         return {"name": self.name, "share": self.share, "population": self.population, "n": self.n}
 
 
+DEPRECATED_NUMBER = (
+    "warning: --population N is deprecated in design precision and goes in the next "
+    "release: use --population-size N (--population names a population file, as in "
+    "analyze and report)"
+)
+
+
+def population_size(
+    population: str | None, size: int | None, questionnaire: Path | None = None
+) -> tuple[int | None, list[str]]:
+    """The population N from ``--population-size N`` or ``--population FILE``, and warnings.
+
+    A file gives its total headcount (docs/population.md), its levels checked against
+    the questionnaire beside it (or ``questionnaire``). ``--population N``, a number,
+    still means the size for one release, with a deprecation warning.
+    """
+    if population is not None and size is not None:
+        raise SurveyError("give --population-size N or --population FILE, not both")
+    if population is None:
+        return size, []
+    if population.strip().isdigit():
+        return int(population), [DEPRECATED_NUMBER]
+    from surveykit.population import load_population
+    from surveykit.questionnaire import load_questionnaire
+
+    path = Path(population)
+    if not path.is_file():
+        raise SurveyError(
+            "--population names a population file (population.yaml or .csv), which was not "
+            "found; for a number, use --population-size N",
+            file=path,
+        )
+    q_path = questionnaire or path.parent / "questionnaire.yaml"
+    if not q_path.is_file():
+        raise SurveyError(
+            "a population file's levels are checked against the questionnaire: put "
+            "questionnaire.yaml beside it or give -q",
+            file=path,
+        )
+    total = load_population(path, load_questionnaire(q_path)).total
+    if not float(total).is_integer():
+        raise SurveyError(
+            f"the total headcount is {total:g}, not a whole number of people; "
+            "give --population-size N",
+            file=path,
+        )
+    return int(total), []
+
+
 def _z(confidence: float) -> float:
     return float(stats.norm.isf((1 - confidence) / 2))
 
@@ -68,7 +118,7 @@ def _check(p: float, confidence: float, population: int | None) -> None:
     if not 0 < confidence < 1:
         raise SurveyError(f"--confidence must be between 0 and 1, got {confidence}")
     if population is not None and population < 2:
-        raise SurveyError(f"--population must be at least 2, got {population}")
+        raise SurveyError(f"the population must be at least 2, got {population}")
 
 
 def margin_of_error(
@@ -79,7 +129,7 @@ def margin_of_error(
     if n < 1:
         raise SurveyError(f"--n must be at least 1, got {n}")
     if population is not None and n > population:
-        raise SurveyError(f"--n ({n}) is larger than --population ({population})")
+        raise SurveyError(f"--n ({n}) is larger than the population ({population})")
     margin = _z(confidence) * math.sqrt(p * (1 - p) / n)
     if population is not None:
         margin *= math.sqrt((population - n) / (population - 1))

@@ -424,7 +424,8 @@ def _table_figures(
     """The table's figures, and notes for the table when a figure cannot be drawn.
 
     In a weighted run a Likert chart is drawn from the weighted % where the table has
-    them and says "unweighted" where it has not (a Likert matrix).
+    them (a block's Weighted % column, a weighted Likert matrix's shares) and says
+    "unweighted" where it has not.
 
     Categories with withheld numbers are left out of a figure (a bar cannot be
     drawn at "< 5"), and the figure says which.
@@ -474,7 +475,11 @@ def _table_figures(
         if png is not None:
             how = ""
             if weighted:
-                how = " (weighted %)" if "Weighted %" in table.columns else " (unweighted)"
+                # A weighted Likert matrix's category columns are weighted % (its mean is).
+                shares = "Weighted %" in table.columns or (
+                    table.kind == "likert" and "Weighted mean" in table.columns
+                )
+                how = " (weighted %)" if shares else " (unweighted)"
             out.append(Figure(counter.figure(), f"{table.title}: distribution of answers{how}", png,
                               alt=f"Diverging stacked bar chart: {table.title}",
                               notes=[left_out.format(", ".join(gone))] if gone else []))  # fmt: skip

@@ -13,6 +13,7 @@ checked against it digit for digit:
   w(y − ȳ)/Σw is first replaced by its residual from the calibration (within
   post-strata; for raking, ten sweeps over the margins, as survey does), then
   its variance is n/(n − 1)·Σ(z − z̄)²;
+* :func:`weighted_variance` is svyvar's estimate (the SD of a weighted cell);
 * :func:`weight_summary` gives Kish's design effect of weighting 1 + CV² and
   the effective n.
 
@@ -257,6 +258,24 @@ def weighted_mean(values: np.ndarray, calibration: Calibration) -> Estimate:
     y = np.asarray(values, dtype=float)
     valid = np.isfinite(y)
     return _linearised(y[:, None], valid, calibration)
+
+
+def weighted_variance(values: np.ndarray, calibration: Calibration) -> float:
+    """The weighted variance of the respondents with a value (survey::svyvar's estimate).
+
+    n/(n − 1) · Σw(y − ȳ)²/Σw with n the respondents with a value and a weight. (svyvar
+    with ``na.rm = TRUE`` counts in n everyone with a weight, unanswered too; n here is
+    theirs who answered, as svyvar gives on the design restricted to them, so that the
+    SD's n − 1 is that of the unweighted tables.)
+    """
+    y = np.asarray(values, dtype=float)
+    valid = np.isfinite(y) & (calibration.weights > 0)
+    n = int(valid.sum())
+    if n < 2:
+        raise StatisticsError("a variance needs at least 2 respondents with a value")
+    w, y = calibration.weights[valid], y[valid]
+    mean = float(np.sum(w * y) / np.sum(w))
+    return float(n / (n - 1) * np.sum(w * (y - mean) ** 2) / np.sum(w))
 
 
 def weighted_proportions(codes: np.ndarray, levels: int, calibration: Calibration) -> Estimate:
