@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import csv
 import json
-import shutil
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from surveykit.pipeline import run_survey
+from tests.weighted_survey import run as _run
+from tests.weighted_survey import table as _table
+from tests.weighted_survey import weighted_survey
 
 WEIGHTS = Path(__file__).parent / "fixtures" / "weights"
 REF = json.loads(
@@ -55,44 +56,17 @@ weights: {method: rake, on: [team, profession, grade]}
 """
 
 
-def _population_with_cells() -> str:
-    with open(WEIGHTS / "population.csv", encoding="utf-8") as f:
-        cells = [
-            f"  - {{team: {r['team']}, profession: {r['profession']}, n: {r['count']}}}"
-            for r in csv.DictReader(f)
-        ]
-    return "cells:\n" + "\n".join(cells) + "\n"
-
-
 @pytest.fixture(params=["raked", "post"])
 def survey(request, tmp_path: Path) -> tuple[Path, str]:
-    shutil.copy(WEIGHTS / "data.csv", tmp_path / "responses.csv")
-    (tmp_path / "questionnaire.yaml").write_text(QUESTIONNAIRE, encoding="utf-8")
-    if request.param == "raked":
-        population, plan = RAKED, PLAN
-    else:
-        population = _population_with_cells()
-        plan = PLAN.replace(
-            "{method: rake, on: [team, profession, grade]}",
-            "{method: poststratify, on: [team, profession]}",
-        )
-    (tmp_path / "population.yaml").write_text(population, encoding="utf-8")
-    (tmp_path / "analysis.yaml").write_text(plan, encoding="utf-8")
-    return tmp_path, request.param
-
-
-def _run(folder: Path, **kw):
-    return run_survey(
-        folder / "responses.csv",
-        folder / "questionnaire.yaml",
-        folder / "analysis.yaml",
-        population=folder / "population.yaml",
-        **kw,
+    folder = weighted_survey(
+        tmp_path,
+        request.param,
+        data=WEIGHTS / "data.csv",
+        questionnaire=QUESTIONNAIRE,
+        plan=PLAN,
+        raked=RAKED,
     )
-
-
-def _table(result, table_id):
-    return next(t for t in result.tables if t.id == table_id)
+    return folder, request.param
 
 
 def _shares(result, table_id) -> tuple[list, list]:
