@@ -232,6 +232,11 @@ def _regression(
     if spec.model == "logistic":
         out["event"] = spec.event
     out.update({"terms": terms, "fit": dict(fitted.fit), "vif": dict(fitted.vif)})
+    if fitted.gvif:  # predictors of several columns: one figure each, as R's car::vif
+        out["gvif"] = {
+            term: {"gvif": g, "df": df, "gvif_adj": g ** (1 / (2 * df))}
+            for term, (g, df) in fitted.gvif.items()
+        }
     if spec.model == "ordinal":
         used_levels = [o["level"] for o in outcome if o["n"] > 0]
         out["thresholds"] = [

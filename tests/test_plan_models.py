@@ -81,6 +81,14 @@ def test_linear_regression_from_the_plan_matches_lm(models_doc) -> None:
         "setting: Community",
         "setting: Private",
     ]
+    # One generalised VIF for the three-level setting (car::vif), none for 1-column terms.
+    gvif, df, adjusted = REF["lm_gvif_setting"]
+    assert list(lin["gvif"]) == ["setting"] and lin["gvif"]["setting"]["df"] == int(df) == 2
+    np.testing.assert_allclose(
+        [lin["gvif"]["setting"]["gvif"], lin["gvif"]["setting"]["gvif_adj"]],
+        [gvif, adjusted],
+        rtol=1e-6,
+    )
     assert lin["apa"] == f"F(5, 141) = {f:.2f}, p < .001, R² = {r2:.2f}".replace("0.", ".")
     assert lin["reference"] == {"pss": "No", "setting": "Hospital"}
 
@@ -292,3 +300,13 @@ def test_statsmodels_is_imported_only_for_a_model() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_the_notes_print_the_generalised_vif_of_a_three_level_predictor(models_doc) -> None:
+    from surveykit.render.model_tables import coding_notes
+
+    lin = models_doc["tests"][0]
+    gvif, _df, adjusted = REF["lm_gvif_setting"]
+    line = next(n for n in coding_notes(lin) if n.startswith("Generalised VIF"))
+    label = next(t.get("label") or t["term"] for t in lin["terms"] if t["term"] == "setting")
+    assert f"{label} {gvif:.2f} (2 terms; GVIF^(1/(2·df)) = {adjusted:.2f})" in line

@@ -143,6 +143,18 @@ def coding_notes(d: dict[str, Any]) -> list[str]:
     else:
         notes.append("95% Wald CI of the odds ratio.")
     notes.append("VIF: variance inflation factor of each term (collinearity among predictors).")
+    gvif = d.get("gvif") or {}
+    if gvif:
+        notes.append(
+            "Generalised VIF of each predictor of several terms (Fox & Monette, as R's "
+            "car::vif; it does not depend on the reference level): "
+            + "; ".join(
+                f"{labels.get(term, term)} {fmt_num(g['gvif'], 2)} ({g['df']} terms; "
+                f"GVIF^(1/(2·df)) = {fmt_num(g['gvif_adj'], 2)})"
+                for term, g in gvif.items()
+            )
+            + "."
+        )
     return [*notes, *(str(n) for n in d.get("notes") or [])]
 
 

@@ -66,6 +66,8 @@ class Regression:
     vif: dict[str, float] = field(default_factory=dict)
     thresholds: tuple[float, ...] = ()
     notes: tuple[str, ...] = ()
+    gvif: dict[str, tuple[float, int]] = field(default_factory=dict)
+    """Per predictor (item) with several columns: (generalised VIF, its columns)."""
 
 
 def _one_blas_thread(model: Callable[P, R]) -> Callable[P, R]:
@@ -170,6 +172,34 @@ def _vif(correlation: np.ndarray, names: list[tuple[str, str | None]]) -> dict[s
     diagonal = np.diag(np.linalg.inv(correlation))
     for (term, level), value in zip(names, diagonal, strict=True):
         out[term if level is None else f"{term}: {level}"] = float(value)
+    return out
+
+
+def _gvif(
+    correlation: np.ndarray, names: list[tuple[str, str | None]]
+) -> dict[str, tuple[float, int]]:
+    """Fox and Monette's (1992) generalised VIF of each predictor coded by several columns
+    (a single or ordinal item's dummies, a select-all item's options), as R's ``car::vif``:
+    det(R₁₁)·det(R₂₂) / det(R), R₁₁ the predictor's columns' correlations and R₂₂ the
+    others'. It does not depend on which level is the reference, as the dummies' VIFs do;
+    ``GVIF^(1/(2·df))`` is comparable with √VIF of a one-column predictor.
+    """
+    terms = list(dict.fromkeys(term for term, _ in names))
+    if len(terms) < 2 or correlation.shape[0] < 2:
+        return {}
+    logdet = np.linalg.slogdet(correlation)[1]
+    out: dict[str, tuple[float, int]] = {}
+    for term in terms:
+        own = [j for j, (t, _) in enumerate(names) if t == term]
+        if len(own) < 2:
+            continue
+        rest = [j for j in range(len(names)) if j not in own]
+        value = (
+            np.linalg.slogdet(correlation[np.ix_(own, own)])[1]
+            + np.linalg.slogdet(correlation[np.ix_(rest, rest)])[1]
+            - logdet
+        )
+        out[term] = (float(np.exp(value)), len(own))
     return out
 
 
@@ -321,7 +351,7 @@ def linear(
     }
     return Regression(
         "linear", dv, len(y), tuple(terms), fit, _vif(moments.correlation, names),
-        notes=tuple(notes),
+        notes=tuple(notes), gvif=_gvif(moments.correlation, names),
     )  # fmt: skip
 
 
@@ -382,8 +412,9 @@ def logistic(
         "aic": float(-2 * result.llf + 2 * (k + 1)),
     }
     return Regression(
-        "logistic", dv, len(y), tuple(terms), fit, _vif(correlation, names), notes=tuple(notes)
-    )
+        "logistic", dv, len(y), tuple(terms), fit, _vif(correlation, names),
+        notes=tuple(notes), gvif=_gvif(correlation, names),
+    )  # fmt: skip
 
 
 def _logit(y: np.ndarray, x: np.ndarray):
@@ -509,6 +540,7 @@ def ordinal(
         _vif(correlation, names),
         thresholds,
         tuple(notes),
+        _gvif(correlation, names),
     )
 
 
